@@ -1,0 +1,5 @@
+"""Run the command line: ``python -m mailcoach``."""
+
+from mailcoach.cli import main
+
+main()

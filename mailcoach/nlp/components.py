@@ -1,0 +1,104 @@
+"""spaCy components: ``mailcoach_rules`` matches, ``mailcoach_guards`` filters.
+
+Both write to ``doc.spans["mailcoach"]``: label = category, ``id_`` = rule id.
+They are configured only by data (lexicon folders, disabled rules, levels), so
+``nlp.add_pipe("mailcoach_rules", config={...})`` works in any pipeline.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from mailcoach.model import Severity
+from mailcoach.nlp import CANDIDATES_KEY, SPANS_KEY
+from mailcoach.nlp.guards import GUARDS
+from mailcoach.rules.compile import CompiledRules
+from mailcoach.rules.load import Rule, RuleSet, load_rules
+
+DEFAULT_CONFIG: dict[str, Any] = {"lexicons": [], "disable": [], "levels": {}}
+
+
+def _ruleset(lexicons: list[str], disable: list[str], levels: dict[str, str]) -> RuleSet:
+    return load_rules(
+        tuple(lexicons),
+        tuple(disable),
+        tuple((k, Severity.parse(v)) for k, v in sorted(levels.items())),
+    )
+
+
+class RuleMatcher:
+    """Find every candidate match of every active rule."""
+
+    def __init__(self, nlp: Language, rules: RuleSet) -> None:
+        self.compiled = CompiledRules(rules, nlp.vocab, nlp.make_doc)
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc.spans[SPANS_KEY] = [
+            Span(doc, c.start, c.end, label=c.rule.category.value, span_id=c.rule.id)
+            for c in self.compiled.find(doc)
+        ]
+        return doc
+
+
+class GuardFilter:
+    """Drop matches their rule's guards excuse, then resolve overlaps.
+
+    Within one category, overlapping matches keep the most severe, then the longest.
+    A ``sentiment`` rule's sentence is dropped when another rule flagged inside it.
+    """
+
+    def __init__(self, rules: RuleSet) -> None:
+        self.rules = {r.id: r for r in rules}
+
+    def _excused(self, span: Span, rule: Rule) -> bool:
+        return any(GUARDS[name](span) for name in rule.spec.unless)
+
+    def __call__(self, doc: Doc) -> Doc:
+        live: list[tuple[Span, Rule]] = []
+        for span in doc.spans.get(SPANS_KEY, []):
+            rule = self.rules.get(span.id_)
+            if rule is not None and not self._excused(span, rule):
+                live.append((span, rule))
+        doc.spans[CANDIDATES_KEY] = [s for s, _ in live]
+        pointed = [(s, r) for s, r in live if r.spec.kind != "sentiment"]
+        broad = [
+            (s, r)
+            for s, r in live
+            if r.spec.kind == "sentiment"
+            and not any(p.start < s.end and s.start < p.end for p, _ in pointed)
+        ]
+        ranked = sorted(
+            pointed + broad, key=lambda sr: (-sr[1].severity, -(sr[0].end - sr[0].start), sr[0].start)
+        )
+        kept: list[tuple[Span, Rule]] = []
+        for span, rule in ranked:
+            if not any(
+                k.label_ == span.label_ and k.start < span.end and span.start < k.end
+                for k, _ in kept
+            ):
+                kept.append((span, rule))
+        doc.spans[SPANS_KEY] = sorted((s for s, _ in kept), key=lambda s: (s.start, s.end))
+        return doc
+
+
+@Language.factory(
+    "mailcoach_rules", assigns=["doc.spans"], default_config=DEFAULT_CONFIG
+)
+def make_rules(
+    nlp: Language, name: str, lexicons: list[str], disable: list[str], levels: dict[str, str]
+) -> RuleMatcher:
+    """Create the matcher for the bundled rules plus any extra lexicon folders."""
+    return RuleMatcher(nlp, _ruleset(lexicons, disable, levels))
+
+
+@Language.factory(
+    "mailcoach_guards", assigns=["doc.spans"], default_config=DEFAULT_CONFIG
+)
+def make_guards(
+    nlp: Language, name: str, lexicons: list[str], disable: list[str], levels: dict[str, str]
+) -> GuardFilter:
+    """Create the guard filter; configure it exactly like ``mailcoach_rules``."""
+    return GuardFilter(_ruleset(lexicons, disable, levels))

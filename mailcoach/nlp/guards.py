@@ -1,0 +1,189 @@
+"""Context guards named in a rule's ``unless:`` list, implemented once for every rule.
+
+A guard answers one question about a matched span: does its context make it
+harmless? ("If you fail to pay, call me" is conditional; "we will not sue" is
+negated.) Each guard uses the parse when it is there and plain token order
+otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from spacy.tokens import Span, Token
+
+from mailcoach.nlp.sentiment import compound_of
+
+CONDITIONAL_MARKERS = frozenset({"if", "unless", "whether", "provided", "providing", "assuming"})
+CONDITIONAL_PHRASES = (("in", "case"), ("as", "long", "as"), ("as", "soon", "as"), ("once",))
+NEGATIONS = frozenset({"not", "n't", "never", "no", "nt", "without", "avoid", "avoiding", "nor",
+                       "nobody", "none", "neither", "noone"})
+#: Verbs that carry a negation down into their clause ("I don't think you are ...").
+NEG_RAISING = frozenset({"think", "believe", "mean", "say", "suggest", "feel", "want", "intend",
+                         "plan", "expect", "wish"})
+#: Politeness markers that turn an order into a request (Danescu-Niculescu-Mizil et al. 2013).
+HEDGES = (("please",), ("kindly",), ("if", "you", "can"), ("if", "possible"), ("when", "you", "can"),
+          ("if", "you", "could"), ("when", "you", "get", "a", "chance"), ("if", "that", "works"),
+          ("would", "you"), ("could", "you"), ("if", "at", "all", "possible"))
+FIRST_PERSON = frozenset({"i", "we", "me", "us", "my", "our", "myself", "ourselves"})
+SECOND_PERSON = frozenset({"you", "your", "yours", "yourself", "yourselves", "u", "ya"})
+SPEECH_VERBS = frozenset(
+    {"say", "tell", "mention", "claim", "report", "write", "explain", "note", "state",
+     "complain", "suggest", "insist", "allege", "argue", "feel", "think", "ask"}
+)
+DEMANDING_OPENERS = frozenset({"why", "how"})
+#: A sentence VADER rates at least this positive is sincere praise, not an attack.
+POSITIVE_THRESHOLD = 0.3
+#: How many tokens before a span a lone negation still governs it ("not going to sue").
+NEGATION_WINDOW = 5
+CLAUSE_BREAKS = frozenset({";", ":", "—", "–"})
+
+
+def _subject_chain(token: Token) -> Iterator[Token]:
+    """Yield ``token`` and the heads above it while they share its clause."""
+    yield token
+    while token.dep_ in {"xcomp", "aux", "auxpass", "conj", "prep", "pobj", "dobj", "acomp",
+                         "attr", "neg", "advmod", "amod", "compound", "det", "poss"} \
+            and token.head is not token:
+        token = token.head
+        yield token
+
+
+def _clause_tokens_before(span: Span) -> list[Token]:
+    """Return the tokens of the span's sentence before it, back to a hard clause break."""
+    sent = span.sent
+    tokens: list[Token] = []
+    for tok in reversed(sent.doc[sent.start : span.start]):
+        if tok.text in CLAUSE_BREAKS or (tok.text in {".", "!", "?"}):
+            break
+        tokens.append(tok)
+    return list(reversed(tokens))
+
+
+def conditional(span: Span) -> bool:
+    """Tell whether the span sits inside an if/unless/should-you clause."""
+    if span.doc.has_annotation("DEP"):
+        for tok in (span.root, *span.root.ancestors):
+            for child in tok.children:
+                if child.dep_ == "mark" and child.lower_ in CONDITIONAL_MARKERS | {"once"}:
+                    if child.i < span.end:
+                        return True
+                if child.lower_ == "should" and child.i < tok.i and child.i < span.end and any(
+                    c.dep_.startswith("nsubj") and c.i > child.i for c in tok.children
+                ):
+                    return True
+            if tok.dep_ in {"ROOT"}:
+                break
+    before = _clause_tokens_before(span)
+    words = [t.lower_ for t in before]
+    for i in range(len(words)):
+        hit = words[i] in CONDITIONAL_MARKERS or any(
+            tuple(words[i : i + len(p)]) == p for p in CONDITIONAL_PHRASES
+        )
+        if hit and "," not in words[i:]:
+            return True
+    first = span.sent[0].lower_ if len(span.sent) else ""
+    return first == "should" and any(t.lower_ in SECOND_PERSON for t in span.sent[:4])
+
+
+def negated(span: Span) -> bool:
+    """Tell whether the span's verb is negated from outside ("we will not sue").
+
+    Negation inside the span is the rule's own business ("you never pay").
+    """
+    doc = span.doc
+    window = [t.lower_ for t in _clause_tokens_before(span)][-NEGATION_WINDOW:]
+    if "," in window:
+        window = window[len(window) - window[::-1].index(",") :]
+    count = sum(w in NEGATIONS for w in window)
+    if count:
+        return count % 2 == 1  # "don't think we won't ..." is no negation at all
+    before = [t.lower_ for t in _clause_tokens_before(span)]
+    if "than" in window and "rather" in before:
+        return True
+    if doc.has_annotation("DEP"):
+        for tok in _subject_chain(span.root):
+            if any(c.dep_ == "neg" and not span.start <= c.i < span.end for c in tok.children):
+                return True
+            if tok.dep_ in {"ccomp", "xcomp"} and tok.head.lemma_.lower() in NEG_RAISING:
+                if any(c.dep_ == "neg" for c in tok.head.children):
+                    return True
+    return False
+
+
+def _subject_of(span: Span) -> Token | None:
+    if not span.doc.has_annotation("DEP"):
+        return None
+    for tok in _subject_chain(span.root):
+        for child in tok.children:
+            if child.dep_ in {"nsubj", "nsubjpass", "expl"}:
+                return child
+    return None
+
+
+def first_person(span: Span) -> bool:
+    """Tell whether the span's subject is the writer ("we failed to", "I forgot")."""
+    subject = _subject_of(span)
+    if subject is not None:
+        words = {t.lower_ for t in subject.subtree}
+        return bool(words & FIRST_PERSON) and not words & SECOND_PERSON
+    before = [t.lower_ for t in _clause_tokens_before(span)][-3:]
+    return bool(set(before) & FIRST_PERSON)
+
+
+def question(span: Span) -> bool:
+    """Tell whether the span is in a genuine question, not a demand for an account."""
+    sent = span.sent
+    words = [t for t in sent if not t.is_space]
+    if not words or words[-1].text != "?":
+        return False
+    opener = next((t for t in words if not t.is_punct), None)
+    return opener is None or opener.lower_ not in DEMANDING_OPENERS
+
+
+def hedged(span: Span) -> bool:
+    """Tell whether the sentence softens the request ("please", "if you can", "could you")."""
+    words = [t.lower_ for t in span.sent]
+    return any(
+        tuple(words[i : i + len(h)]) == h for h in HEDGES for i in range(len(words) - len(h) + 1)
+    )
+
+
+def positive(span: Span) -> bool:
+    """Tell whether VADER rates the span's sentence as sincerely positive."""
+    return compound_of(span) >= POSITIVE_THRESHOLD
+
+
+def reported(span: Span) -> bool:
+    """Tell whether the span is someone else's words reported by the writer."""
+    if not span.doc.has_annotation("DEP"):
+        return False
+    for tok in span.root.ancestors:
+        if tok.lemma_.lower() in SPEECH_VERBS:
+            subject = next((c for c in tok.children if c.dep_.startswith("nsubj")), None)
+            if subject is not None and not {t.lower_ for t in subject.subtree} & (
+                FIRST_PERSON | SECOND_PERSON
+            ):
+                return True
+    return False
+
+
+def quoted(span: Span) -> bool:
+    """Tell whether the span stands inside double quotation marks in its sentence."""
+    sent = span.sent
+    before = sent.doc.text[sent.start_char : span.start_char]
+    after = sent.doc.text[span.end_char : sent.end_char]
+    return before.count('"') % 2 == 1 and '"' in after
+
+
+#: The guards a rule may name in ``unless:``; keys match rules.schema.GUARD_NAMES.
+GUARDS: dict[str, Callable[[Span], bool]] = {
+    "conditional": conditional,
+    "negated": negated,
+    "first-person": first_person,
+    "question": question,
+    "hedged": hedged,
+    "positive": positive,
+    "reported": reported,
+    "quoted": quoted,
+}

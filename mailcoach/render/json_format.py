@@ -1,0 +1,65 @@
+"""JSON output, schema version 1 (documented in README.md and DESIGN.md)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from mailcoach.model import Report
+
+SCHEMA_VERSION = 1
+
+
+def report_to_dict(report: Report) -> dict[str, Any]:
+    """Return the schema-version-1 dictionary of a report."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "source": report.source,
+        "subject": report.subject,
+        "to": report.to,
+        "verdict": report.verdict.value,
+        "tone_score": report.tone_score,
+        "sentiment": {
+            "compound": report.sentiment.compound,
+            "sentences": [
+                {"start": s.start, "end": s.end, "compound": s.compound}
+                for s in report.sentiment.sentences
+            ],
+        },
+        "findings": [
+            {
+                "rule_id": f.rule_id,
+                "category": f.category.value,
+                "severity": f.severity.label,
+                "start": f.start,
+                "end": f.end,
+                "line": f.line,
+                "column": f.column,
+                "text": f.text,
+                "message": f.message,
+                "why": f.why,
+                "suggestion": f.suggestion,
+            }
+            for f in report.findings
+        ],
+        "dispute": {
+            "type": report.dispute.type,
+            "amounts": list(report.dispute.amounts),
+            "invoices": list(report.dispute.invoices),
+            "dates": list(report.dispute.dates),
+            "days_overdue": report.dispute.days_overdue,
+            "counterpart": report.dispute.counterpart,
+        },
+        "notes": list(report.notes),
+        "error": report.error,
+    }
+
+
+def render_json(report: Report) -> str:
+    """Render one report as a pretty, key-sorted JSON document."""
+    return json.dumps(report_to_dict(report), indent=2, sort_keys=True, ensure_ascii=False)
+
+
+def render_jsonl(report: Report) -> str:
+    """Render one report as a single JSON line."""
+    return json.dumps(report_to_dict(report), sort_keys=True, ensure_ascii=False)

@@ -1,0 +1,82 @@
+"""Human-readable output: each finding shown in place, under its line, then a summary."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import click
+
+from mailcoach.model import Finding, Report, Severity
+
+SEVERITY_COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+VERDICT_COLOURS = {"ok": "green", "revise": "yellow", "hold": "red"}
+#: Lines longer than this are cut around the flagged span when shown.
+MAX_SHOWN_LINE = 120
+
+
+def _style(text: str, colour: bool, **kwargs: object) -> str:
+    return click.style(text, **kwargs) if colour else text  # type: ignore[arg-type]
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 or word == "info" else f"{n} {word}s"
+
+
+def counts(report: Report) -> str:
+    """Return '2 errors, 1 warning, 0 info' for a report."""
+    c = Counter(f.severity for f in report.findings)
+    return ", ".join(
+        _plural(c[s], s.label) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
+    )
+
+
+def _excerpt(line: str, start: int, end: int) -> tuple[str, int, int]:
+    """Cut a long line around ``line[start:end]``; return the text and new offsets."""
+    if len(line) <= MAX_SHOWN_LINE:
+        return line, start, end
+    left = max(0, start - 40)
+    right = min(len(line), max(end, start + 1) + 40)
+    prefix = "…" if left else ""
+    suffix = "…" if right < len(line) else ""
+    return prefix + line[left:right] + suffix, start - left + len(prefix), end - left + len(prefix)
+
+
+def _finding(report: Report, f: Finding, colour: bool) -> list[str]:
+    lines = report.body.split("\n")
+    line = lines[f.line - 1] if 0 < f.line <= len(lines) else ""
+    start = f.column - 1
+    end = min(len(line), start + (f.end - f.start))
+    shown, s, e = _excerpt(line.replace("\t", " "), start, end)
+    gutter = f"{f.line:>4} | "
+    pad = " " * (len(gutter) - 2) + "| "
+    sev = _style(f"{f.severity.label:<7}", colour, fg=SEVERITY_COLOURS[f.severity], bold=True)
+    out = [
+        f"{f.line}:{f.column}: {sev} {f.category.value}  {_style(f.rule_id, colour, dim=True)}",
+        gutter + shown,
+        pad + " " * s + _style("^" * max(1, e - s), colour, fg=SEVERITY_COLOURS[f.severity]),
+        f"{pad}{f.message}",
+        f"{pad}why: {f.why}",
+    ]
+    if f.suggestion:
+        out.append(f"{pad}try: {_style(f.suggestion, colour, fg='green')}")
+    return out
+
+
+def render_text(report: Report, *, colour: bool = False) -> str:
+    """Render one report for a terminal: findings in place, then a summary line."""
+    head = report.source + (f"  (subject: {report.subject})" if report.subject else "")
+    if report.error:
+        return f"{head}\nerror: {report.error}"
+    out = [head]
+    for note in report.notes:
+        out.append(f"note: {note}")
+    for finding in report.findings:
+        out.append("")
+        out.extend(_finding(report, finding, colour))
+    verdict = _style(report.verdict.value, colour, fg=VERDICT_COLOURS[report.verdict.value], bold=True)
+    out.append("")
+    out.append(
+        f"{verdict}: {counts(report)} · tone {report.tone_score}/100 · "
+        f"sentiment {report.sentiment.compound:+.2f}"
+    )
+    return "\n".join(out)

@@ -1,0 +1,356 @@
+"""Compile a RuleSet into spaCy matchers: one class per rule kind, in one table.
+
+Python knows rule *kinds*, never rule ids. A kind validates its own ``patterns`` and
+``params`` and turns them into candidate spans on a Doc; guards and overlaps are
+handled afterwards, once, by the ``mailcoach_guards`` component.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from mailcoach.errors import LexiconError
+from mailcoach.rules.load import Rule, RuleSet
+from mailcoach.text import normalize
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+#: Token attributes a token or dependency pattern may use (spaCy's Matcher schema).
+TOKEN_ATTRS = frozenset(
+    """ORTH TEXT LOWER NORM LENGTH LEMMA POS TAG MORPH DEP ENT_TYPE SHAPE SPACY OP
+    IS_ALPHA IS_ASCII IS_DIGIT IS_LOWER IS_UPPER IS_TITLE IS_PUNCT IS_SPACE IS_STOP
+    IS_SENT_START LIKE_NUM LIKE_URL LIKE_EMAIL _""".split()
+)
+#: Attributes whose values are strings (YAML turns a bare 100 into a number).
+STRING_ATTRS = frozenset({"ORTH", "TEXT", "LOWER", "NORM", "LEMMA", "POS", "TAG", "DEP", "SHAPE"})
+#: Attributes whose values come from the tagger or parser, not the tokenizer.
+PARSE_ATTRS = frozenset({"LEMMA", "POS", "TAG", "MORPH", "DEP", "IS_SENT_START"})
+DEPENDENCY_KEYS = frozenset({"RIGHT_ID", "RIGHT_ATTRS", "LEFT_ID", "REL_OP"})
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A raw match of a rule: tokens ``doc[start:end]``."""
+
+    rule: Rule
+    start: int
+    end: int
+
+
+def _fail(rule: Rule, what: str) -> LexiconError:
+    return LexiconError(f"{rule.file}, rule '{rule.id}': {what}.")
+
+
+def _check_attrs(rule: Rule, token: Any, where: str) -> None:
+    if not isinstance(token, dict):
+        raise _fail(rule, f"{where}: expected a mapping of token attributes, got {token!r}")
+    for key, value in token.items():
+        if isinstance(value, dict) and "OP" in value:
+            raise _fail(rule, f"{where}: 'OP' belongs beside '{key}', not inside it")
+        if key in STRING_ATTRS:
+            values = value.get("IN", []) + value.get("NOT_IN", []) if isinstance(value, dict) else [value]
+            odd = next((v for v in values if not isinstance(v, str)), None)
+            if odd is not None:
+                raise _fail(rule, f"{where}: {key} value {odd!r} must be a string; quote it")
+        if key not in TOKEN_ATTRS:
+            close = difflib.get_close_matches(str(key), TOKEN_ATTRS, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise _fail(rule, f"{where}: unknown token attribute '{key}'{hint}")
+
+
+def _spacy_reason(exc: Exception) -> str:
+    """Return the first specific line of a spaCy pattern-validation error."""
+    lines = [line.strip("- ").strip() for line in str(exc).splitlines()]
+    return next((line for line in lines if line.startswith("[")), lines[0] if lines else str(exc))
+
+
+def _params(rule: Rule, model: type[BaseModel]) -> Any:
+    try:
+        return model.model_validate(rule.spec.params)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"])
+        msg = "unknown parameter" if err["type"] == "extra_forbidden" else err["msg"]
+        raise _fail(rule, f"params.{field}: {msg}") from None
+
+
+class Kind:
+    """A rule kind: validates its rules and yields candidates on a Doc."""
+
+    name: ClassVar[str]
+
+    def __init__(self, vocab: Vocab, make_doc: Callable[[str], Doc]) -> None:
+        self.vocab = vocab
+        self.make_doc = make_doc
+        self.rules: dict[str, Rule] = {}
+
+    def add(self, rule: Rule) -> None:
+        """Validate ``rule`` and add it to this kind's matcher."""
+        self.rules[rule.id] = rule
+
+    def needs_parse(self, rule: Rule) -> bool:
+        """Tell whether ``rule`` needs the tagger or parser to match."""
+        return False
+
+    def find(self, doc: Doc) -> Iterator[Candidate]:
+        """Yield the candidates of this kind's rules on ``doc``."""
+        raise NotImplementedError
+
+
+class PhraseKind(Kind):
+    """Exact phrases, matched case-insensitively on the token text."""
+
+    name = "phrase"
+
+    def __init__(self, vocab: Vocab, make_doc: Callable[[str], Doc]) -> None:
+        super().__init__(vocab, make_doc)
+        from spacy.matcher import PhraseMatcher
+
+        self.matcher = PhraseMatcher(vocab, attr="LOWER")
+
+    def add(self, rule: Rule) -> None:
+        patterns = rule.spec.patterns
+        if not patterns or not all(isinstance(p, str) and p.strip() for p in patterns):
+            raise _fail(rule, "patterns: a phrase rule needs a list of non-empty strings")
+        super().add(rule)
+        self.matcher.add(rule.id, [self.make_doc(normalize(p.lower())) for p in patterns])
+
+    def find(self, doc: Doc) -> Iterator[Candidate]:
+        for match_id, start, end in self.matcher(doc):
+            yield Candidate(self.rules[self.vocab.strings[match_id]], start, end)
+
+
+class TokenKind(Kind):
+    """Token patterns for spaCy's Matcher (LOWER, LEMMA, POS, OP …)."""
+
+    name = "token"
+
+    def __init__(self, vocab: Vocab, make_doc: Callable[[str], Doc]) -> None:
+        super().__init__(vocab, make_doc)
+        from spacy.matcher import Matcher
+
+        self.matcher = Matcher(vocab, validate=True)
+
+    def add(self, rule: Rule) -> None:
+        patterns = rule.spec.patterns
+        if not patterns or not all(isinstance(p, list) and p for p in patterns):
+            raise _fail(rule, "patterns: a token rule needs a list of token-pattern lists")
+        for i, pattern in enumerate(patterns, start=1):
+            for j, token in enumerate(pattern, start=1):
+                _check_attrs(rule, token, f"pattern {i}, token {j}")
+        super().add(rule)
+        try:
+            self.matcher.add(rule.id, patterns, greedy="LONGEST")
+        except ValueError as exc:
+            raise _fail(rule, f"patterns: {_spacy_reason(exc)}") from None
+
+    def needs_parse(self, rule: Rule) -> bool:
+        return any(
+            key in PARSE_ATTRS for pattern in rule.spec.patterns for token in pattern for key in token
+        )
+
+    def find(self, doc: Doc) -> Iterator[Candidate]:
+        for match_id, start, end in self.matcher(doc):
+            yield Candidate(self.rules[self.vocab.strings[match_id]], start, end)
+
+
+class DependencyKind(Kind):
+    """Dependency-tree patterns (spaCy's DependencyMatcher): subjects at a distance."""
+
+    name = "dependency"
+
+    def __init__(self, vocab: Vocab, make_doc: Callable[[str], Doc]) -> None:
+        super().__init__(vocab, make_doc)
+        from spacy.matcher import DependencyMatcher
+
+        self.matcher = DependencyMatcher(vocab, validate=True)
+
+    def add(self, rule: Rule) -> None:
+        patterns = rule.spec.patterns
+        if not patterns or not all(isinstance(p, list) and p for p in patterns):
+            raise _fail(rule, "patterns: a dependency rule needs a list of node lists")
+        for i, pattern in enumerate(patterns, start=1):
+            for j, node in enumerate(pattern, start=1):
+                if not isinstance(node, dict):
+                    raise _fail(rule, f"pattern {i}, node {j}: expected a mapping")
+                for key in node:
+                    if key not in DEPENDENCY_KEYS:
+                        close = difflib.get_close_matches(str(key), DEPENDENCY_KEYS, n=1)
+                        hint = f" (did you mean '{close[0]}'?)" if close else ""
+                        raise _fail(rule, f"pattern {i}, node {j}: unknown key '{key}'{hint}")
+                _check_attrs(rule, node.get("RIGHT_ATTRS", {}), f"pattern {i}, node {j}")
+        super().add(rule)
+        try:
+            self.matcher.add(rule.id, patterns)
+        except ValueError as exc:
+            raise _fail(rule, f"patterns: {_spacy_reason(exc)}") from None
+
+    def needs_parse(self, rule: Rule) -> bool:
+        return True
+
+    def find(self, doc: Doc) -> Iterator[Candidate]:
+        for match_id, token_ids in self.matcher(doc):
+            yield Candidate(
+                self.rules[self.vocab.strings[match_id]], min(token_ids), max(token_ids) + 1
+            )
+
+
+class _ShoutingParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    caps_words: int | None = Field(default=None, ge=2)
+    min_letters: int = Field(default=2, ge=1)
+    long_word: int = Field(default=4, ge=1)
+    exclamations: int | None = Field(default=None, ge=2)
+    ignore: list[str] = []
+
+
+class ShoutingKind(Kind):
+    """ALL-CAPS runs of words and runs of exclamation marks."""
+
+    name = "shouting"
+    EXCLAIM = re.compile(r"[!?]{2,}")
+
+    def __init__(self, vocab: Vocab, make_doc: Callable[[str], Doc]) -> None:
+        super().__init__(vocab, make_doc)
+        self.params: dict[str, _ShoutingParams] = {}
+
+    def add(self, rule: Rule) -> None:
+        params = _params(rule, _ShoutingParams)
+        if params.caps_words is None and params.exclamations is None:
+            raise _fail(rule, "params: a shouting rule needs caps_words or exclamations")
+        super().add(rule)
+        self.params[rule.id] = params
+
+    def find(self, doc: Doc) -> Iterator[Candidate]:
+        for rule_id, p in self.params.items():
+            rule = self.rules[rule_id]
+            if p.exclamations:
+                for m in self.EXCLAIM.finditer(doc.text):
+                    if "!" not in m.group() or len(m.group()) < p.exclamations:
+                        continue
+                    span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+                    if span is not None:
+                        yield Candidate(rule, span.start, span.end)
+            if p.caps_words:
+                yield from self._caps_runs(doc, rule, p)
+
+    def _caps_runs(self, doc: Doc, rule: Rule, p: _ShoutingParams) -> Iterator[Candidate]:
+        ignore = {w.upper() for w in p.ignore}
+        run: list[int] = []
+        has_long = False
+
+        def flush() -> Iterator[Candidate]:
+            if len(run) >= (p.caps_words or 0) and has_long:
+                yield Candidate(rule, run[0], run[-1] + 1)
+
+        for tok in doc:
+            word = tok.text
+            letters = sum(c.isalpha() for c in word)
+            if tok.is_punct and run and tok.text not in ".?!\n":
+                continue  # commas and dashes inside a shouted run keep it going
+            if (
+                letters >= p.min_letters
+                and word.isupper()
+                and word.strip("'’").upper() not in ignore
+            ):
+                run.append(tok.i)
+                has_long = has_long or letters >= p.long_word
+            elif word.upper() in {"I", "A"} and word.isupper() and run:
+                run.append(tok.i)
+            elif letters == 0 and not tok.is_space and not tok.is_punct:
+                continue  # numbers and symbols neither start nor break a run
+            else:
+                yield from flush()
+                run, has_long = [], False
+        yield from flush()
+
+
+class _SentimentParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    threshold: float = Field(le=0.0, ge=-1.0)
+    aimed_at: list[str] = Field(min_length=1)
+    strongest_word: float = Field(default=-4.0, le=0.0, ge=-4.0)
+
+
+class SentimentKind(Kind):
+    """Sentences VADER rates strongly negative that are aimed at the reader.
+
+    A sentence must score at or below ``threshold``, address the reader (a word of
+    ``aimed_at``) and hold at least one word whose VADER valence is at or below
+    ``strongest_word``: plain dispute facts ("rejected", "missing") score negative too,
+    and only a hostile word makes the sentence an attack.
+
+    Reports a sentence only when no other rule flagged anything in it, so it adds
+    what the word lists miss without repeating them.
+    """
+
+    name = "sentiment"
+
+    def __init__(self, vocab: Vocab, make_doc: Callable[[str], Doc]) -> None:
+        super().__init__(vocab, make_doc)
+        self.params: dict[str, _SentimentParams] = {}
+
+    def add(self, rule: Rule) -> None:
+        self.params[rule.id] = _params(rule, _SentimentParams)
+        super().add(rule)
+        if not hasattr(self, "valence"):
+            from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+            self.valence: dict[str, float] = SentimentIntensityAnalyzer().lexicon
+
+    def find(self, doc: Doc) -> Iterator[Candidate]:
+        from mailcoach.nlp.sentiment import sentence_scores
+
+        for rule_id, p in self.params.items():
+            targets = {w.lower() for w in p.aimed_at}
+            for sent, compound in sentence_scores(doc):
+                if (
+                    compound <= p.threshold
+                    and any(t.lower_ in targets for t in sent)
+                    and any(self.valence.get(t.lower_, 0.0) <= p.strongest_word for t in sent)
+                ):
+                    words = [t for t in sent if not t.is_space]
+                    if words:
+                        yield Candidate(self.rules[rule_id], words[0].i, words[-1].i + 1)
+
+
+#: The closed set of rule kinds. A new kind is a reviewed change with docs.
+KINDS: dict[str, type[Kind]] = {
+    kind.name: kind
+    for kind in (PhraseKind, TokenKind, DependencyKind, ShoutingKind, SentimentKind)
+}
+
+
+class CompiledRules:
+    """A RuleSet compiled against one vocabulary."""
+
+    def __init__(self, rules: RuleSet, vocab: Vocab, make_doc: Callable[[str], Doc]) -> None:
+        self.rules = rules
+        self.kinds: dict[str, Kind] = {}
+        for rule in rules:
+            kind_cls = KINDS.get(rule.spec.kind)
+            if kind_cls is None:  # the schema already limits kinds; this guards drift
+                raise _fail(rule, f"unknown kind '{rule.spec.kind}'")
+            kind = self.kinds.get(kind_cls.name)
+            if kind is None:
+                kind = self.kinds[kind_cls.name] = kind_cls(vocab, make_doc)
+            kind.add(rule)
+
+    def needs_parse(self, rule: Rule) -> bool:
+        """Tell whether a rule needs the tagger or parser."""
+        return self.kinds[rule.spec.kind].needs_parse(rule)
+
+    def find(self, doc: Doc) -> list[Candidate]:
+        """Return every candidate of every rule on ``doc``, in document order."""
+        found = [c for kind in self.kinds.values() for c in kind.find(doc)]
+        return sorted(found, key=lambda c: (c.start, -c.end, c.rule.id))

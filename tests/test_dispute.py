@@ -1,0 +1,413 @@
+"""Tests for mailcoach.dispute: facts and type found in a draft's own text.
+
+Every example below was written for these tests.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from mailcoach.dispute import (
+    DISPUTE_TYPES,
+    dispute_type,
+    extract,
+    find_amounts,
+    find_counterpart,
+    find_dates,
+    find_days_overdue,
+    find_invoices,
+)
+from mailcoach.model import Dispute
+
+#: A Wednesday.
+TODAY = datetime.date(2026, 11, 4)
+
+
+# --------------------------------------------------------------------------- amounts
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The total is $8,450.00 as agreed.", ("$8,450.00",)),
+        ("We owe £1,200 in total.", ("£1,200",)),
+        ("A fee of €300 applies.", ("€300",)),
+        ("That is EUR 300 per month.", ("EUR 300",)),
+        ("That is 300 EUR per month.", ("EUR 300",)),
+        ("The balance is 8450 USD.", ("USD 8,450",)),
+        ("The balance is USD 8,450.", ("USD 8,450",)),
+        ("A credit of $ 75 is pending.", ("$75",)),
+        ("We were billed $8450 for it.", ("$8,450",)),
+        ("The balance stays at $8,450.", ("$8,450",)),
+        ("Der Betrag von 1.200,50 € ist offen.", ("€1,200.50",)),
+        ("Only €12,50 was refunded.", ("€12.50",)),
+        ("It cost US$500 and C$120.", ("USD 500", "CAD 120")),
+        ("The contract is worth $2 million.", ("$2 million",)),
+        ("A deal of about $8.4k.", ("$8.4k",)),
+        ("We paid 300 dollars by card.", ("$300",)),
+        ("Invoices of $1,200, $300 and $1,200 again.", ("$1,200", "$300")),
+        ("Invoice 10442 for USD 8,450 is open.", ("USD 8,450",)),
+        ("Pay £40.5 now.", ("£40.5",)),
+    ],
+)
+def test_amounts_found_and_normalised(text: str, expected: tuple[str, ...]) -> None:
+    """Amounts with a currency are found and written in one normal form."""
+    assert find_amounts(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Call me on +1 (555) 010-4471 or 555-0142.",
+        "We have been partners since 2019 and hope to be in 2027.",
+        "A late fee of 1.5% per month applies.",
+        "We received 3 pallets, not 12.",
+        "Send it to PO Box 7781, Springfield, IL 62704.",
+        "The bug is fixed in version 2.3.1 of the app.",
+        "Invoice 10442 covers 450 hours of work.",
+        "Please read clause 7.2 again.",
+        "We sent 3 EUR invoices and 2 USD invoices.",
+    ],
+)
+def test_numbers_without_currency_are_not_amounts(text: str) -> None:
+    """Phone numbers, years, percentages, quantities and codes are not amounts."""
+    assert find_amounts(text) == ()
+
+
+# --------------------------------------------------------------------------- invoices
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("About invoice 10442 from last month.", ("10442",)),
+        ("About invoice #10442 from last month.", ("10442",)),
+        ("Invoice No. 10442 is attached.", ("10442",)),
+        ("Invoice number: 10442.", ("10442",)),
+        ("Please check INV-2026-0042 again.", ("INV-2026-0042",)),
+        ("Please check invoice INV-2026-0042 again.", ("INV-2026-0042",)),
+        ("Our PO #7781 was approved.", ("7781",)),
+        ("Your order 55-1203 has not shipped.", ("55-1203",)),
+        ("I opened ticket #4471 on Monday.", ("4471",)),
+        ("Our ref. AB-99 applies.", ("AB-99",)),
+        ("Order ID: 88213 is stuck.", ("88213",)),
+        ("Invoices 10442 and 10447 are open.", ("10442", "10447")),
+        ("Invoices 10442, 10447 and 10450 are open.", ("10442", "10447", "10450")),
+        ("Invoices #10442, #10447, and #10450 are open.", ("10442", "10447", "10450")),
+        ("Invoice 10442, then invoice 10442 again, then case 3310.", ("10442", "3310")),
+        ("Ticket #7 was closed.", ("7",)),
+        ("The PO number is 4500123456.", ("4500123456",)),
+        ("Please quote case number 00451.", ("00451",)),
+    ],
+)
+def test_invoice_references(text: str, expected: tuple[str, ...]) -> None:
+    """Reference words followed by an identifier give the identifier, in order."""
+    assert find_invoices(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Call 555-0142 or +44 20 7946 0958 any time.",
+        "Our invoices for 2026 follow the new terms.",
+        "Invoice 2026 will be the last one this year.",
+        "We order 300 units every month.",
+        "In case 200 units arrive damaged, call us.",
+        "The order 2 weeks ago was fine.",
+        "Write to PO Box 7781 or P.O. Box 7782.",
+        "Ticket v2.3.1 fixed nothing.",
+        "The ZIP code is 90210 and the order is small.",
+        "The order is 15% smaller.",
+        "An order of 120 pallets.",
+        "In order to pay, we need 10442 forms.",
+    ],
+)
+def test_numbers_that_are_not_references(text: str) -> None:
+    """Phone numbers, years, quantities, PO boxes and versions are not references."""
+    assert find_invoices(text) == ()
+
+
+# --------------------------------------------------------------------------- dates
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Payment was due October 15.", ("2026-10-15",)),
+        ("Payment was due on 15 October 2026.", ("2026-10-15",)),
+        ("Payment was due Oct 15th.", ("2026-10-15",)),
+        ("Payment was due Oct. 15, 2025.", ("2025-10-15",)),
+        ("Payment was due on the 15th of October.", ("2026-10-15",)),
+        ("Payment was due 2026-10-15.", ("2026-10-15",)),
+        ("Payment was due 15/10/2026.", ("2026-10-15",)),
+        ("Payment was due 15.10.2026.", ("2026-10-15",)),
+        ("Payment was due 10/15/2026.", ("2026-10-15",)),
+        ("Payment was due 05/06/2026.", ("2026-06-05",)),
+        ("Payment was due 15/10/26.", ("2026-10-15",)),
+        ("Delivery is set for January 10.", ("2027-01-10",)),
+        ("We spoke on Friday, October 30.", ("2026-10-30",)),
+        ("Due October 15; reminded October 15 and Nov 1.", ("2026-10-15", "2026-11-01")),
+        ("It was due 31/06/2026.", ()),
+    ],
+)
+def test_absolute_dates(text: str, expected: tuple[str, ...]) -> None:
+    """Calendar dates resolve to ISO; a missing year is the one nearest to today."""
+    assert find_dates(text, today=TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We talked last Friday.", "2026-10-30"),
+        ("Can we talk next Monday?", "2026-11-09"),
+        ("Can we talk this Friday?", "2026-11-06"),
+        ("Can you pay by Friday?", "2026-11-06"),
+        ("Can you pay by Wednesday?", "2026-11-11"),
+        ("It arrived yesterday.", "2026-11-03"),
+        ("It will arrive tomorrow.", "2026-11-05"),
+        ("It will arrive the day after tomorrow.", "2026-11-06"),
+        ("Please pay by the end of the month.", "2026-11-30"),
+        ("Please pay by the end of next month.", "2026-12-31"),
+        ("Please pay by the end of next week.", "2026-11-13"),
+        ("Please pay by the end of this week.", "2026-11-06"),
+        ("Please pay by the end of the quarter.", "2026-12-31"),
+        ("Please pay by the end of October.", "2026-10-31"),
+        ("We will follow up in two weeks.", "2026-11-18"),
+        ("We will follow up in 10 days.", "2026-11-14"),
+        ("We will follow up in a month.", "2026-12-04"),
+        ("We will follow up within 5 business days.", "2026-11-11"),
+        ("We wrote three days ago.", "2026-11-01"),
+    ],
+)
+def test_relative_dates_resolve_against_today(text: str, expected: str) -> None:
+    """Relative dates are resolved against the given reference date."""
+    assert find_dates(text, today=TODAY) == (expected,)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You may pay in two parts if that helps.",
+        "You may 5 times ask; the answer is the same.",
+        "May I ask when this will be fixed?",
+        "We will march on with the project.",
+        "We have 15 pallets and 3 crates.",
+        "The fix ships in version 1.2.10.",
+        "Please check INV-2026-0042.",
+        "Payment is due within 30 days of the invoice date.",
+        "We shipped the order in May 2026.",
+        "The last Friday of the month works.",
+    ],
+)
+def test_not_dates(text: str) -> None:
+    """Modal "may", quantities, versions and references are not dates."""
+    assert find_dates(text, today=TODAY) == ()
+
+
+def test_today_defaults_to_the_real_date() -> None:
+    """Without ``today`` the current date is the reference."""
+    expected = (datetime.date.today() + datetime.timedelta(days=1)).isoformat()
+    assert extract("It will arrive tomorrow.").dates == (expected,)
+
+
+# --------------------------------------------------------------------------- overdue
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Invoice 10442 is 49 days past due.", 49),
+        ("Invoice 10442 is 45 days overdue.", 45),
+        ("The invoice is over 60 days late.", 60),
+        ("It is now 3 weeks overdue.", 21),
+        ("It is two months overdue.", 60),
+        ("It has been overdue by forty-five days.", 45),
+        ("It has been outstanding for 90 days; the other is 30 days overdue.", 90),
+        ("It is a week late.", 7),
+        ("Payment is due in 30 days.", None),
+        ("We have worked together for 5 years.", None),
+    ],
+)
+def test_days_overdue(text: str, expected: int | None) -> None:
+    """The largest overdue period is returned in days (week 7, month 30)."""
+    assert find_days_overdue(text) == expected
+
+
+# --------------------------------------------------------------------------- counterpart
+
+
+@pytest.mark.parametrize(
+    ("text", "to", "expected"),
+    [
+        ("Hi Dana,\nThe invoice is open.", None, "Dana"),
+        ("Dear Mr. Okafor,\nThe invoice is open.", None, "Mr. Okafor"),
+        ("Hello Priya and team,\nThe invoice is open.", None, "Priya"),
+        ("Dana —\nThe invoice is open.", None, "Dana"),
+        ("\n\nGood morning Dr. Lena Varga!\nThanks.", None, "Dr. Lena Varga"),
+        ("Hi Dana,\nThanks.", "Sam Lee <sam@example.com>", "Dana"),
+        ("The invoice is open.", "Dana Price <dana@example.com>", "Dana Price"),
+        ("The invoice is open.", '"Price, Dana" <dana@example.com>', "Dana Price"),
+        ("Dear Sir or Madam,\nThe invoice is open.", "Dana Price <dana@example.com>", "Dana Price"),
+        ("Dear Sir or Madam,\nThe invoice is open.", None, None),
+        ("Hi team,\nThe invoice is open.", None, None),
+        ("Hello all,\nThe invoice is open.", None, None),
+        ("Hi there,\nThe invoice is open.", None, None),
+        ("Thanks,\nThe invoice is open.", None, None),
+        ("Update — the invoice is open.", None, None),
+        ("Good news — the invoice is paid.", None, None),
+        ("Hi Dana I wanted to ask about the invoice.", None, "Dana"),
+        ("Hello, Anne-Marie!\nThe invoice is open.", None, "Anne-Marie"),
+        ("The invoice is open.", "dana@example.com", None),
+        ("The invoice is open.", "Accounts Payable <ap@example.com>", None),
+        ("The invoice is open.", None, None),
+    ],
+)
+def test_counterpart(text: str, to: str | None, expected: str | None) -> None:
+    """The greeting names the counterpart; the To display name is the fallback."""
+    assert find_counterpart(text, to=to) == expected
+
+
+# --------------------------------------------------------------------------- type
+
+DRAFTS: list[tuple[str, str]] = [
+    (
+        "payment",
+        (
+            "Hi Dana,\nInvoice 10442 for $8,450.00 is now 49 days past due. Could you let me "
+            "know when we can expect payment?"
+        ),
+    ),
+    (
+        "payment",
+        (
+            "Hello Marcus,\nInvoices 10442 and 10447 remain unpaid and the outstanding balance "
+            "is $12,900. Can we agree on a date for the remittance?"
+        ),
+    ),
+    (
+        "delivery",
+        (
+            "Hi Joan,\nThe 3 pallets we ordered arrived yesterday, and two were damaged in "
+            "transit. Could the courier collect them this week?"
+        ),
+    ),
+    (
+        "delivery",
+        (
+            "Dear Mr. Haddad,\nOrder 55-1203 was promised for Monday, but the tracking page has "
+            "not moved since then. When will the shipment leave your warehouse?"
+        ),
+    ),
+    (
+        "service",
+        (
+            "Hi Priya,\nOur platform had another outage this morning: 3 hours of downtime, "
+            "well beyond the SLA. Can we review what happened?"
+        ),
+    ),
+    (
+        "service",
+        (
+            "Hello Tom,\nTicket #4471 is still open and the scanner isn't working after the "
+            "technician's visit. Could someone from support call me?"
+        ),
+    ),
+    (
+        "billing",
+        (
+            "Hi Dana,\nInvoice 10442 charged us twice for the March licences, $8,450.00 instead "
+            "of $4,225.00. Could you send a credit note for the difference?"
+        ),
+    ),
+    (
+        "billing",
+        (
+            "Hello Ana,\nINV-2026-0042 shows the wrong amount: we agreed on €1,200, not "
+            "€1,500. We have paid the correct part; please refund the rest or send a corrected "
+            "invoice."
+        ),
+    ),
+    (
+        "contract",
+        (
+            "Dear Ms. Ito,\nUnder clause 7.2 of our agreement, the renewal needs 60 days' notice. "
+            "The new terms arrived after that, so we would like to discuss them."
+        ),
+    ),
+    (
+        "contract",
+        (
+            "Hi Rob,\nThe extra reports fall outside the scope of the statement of work. We "
+            "don't see this as a breach, but the contract should be amended first."
+        ),
+    ),
+    (
+        "other",
+        "Hi Sam,\nAre you free for lunch on Thursday? I'd like to hear how the move went.",
+    ),
+    (
+        "other",
+        "Hello Lee,\nAttached are the photos from the trade fair. Talk soon!",
+    ),
+]
+
+
+@pytest.mark.parametrize(("expected", "text"), DRAFTS)
+def test_dispute_type(expected: str, text: str) -> None:
+    """Each short draft is classified by its weighted cue words."""
+    assert dispute_type(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("expected", "text"),
+    [
+        ("billing", "We paid invoice 10442, but you overcharged us by $300; please refund it."),
+        ("payment", "Invoice 10442 has not been paid and is 30 days overdue."),
+        ("billing", "Invoice 10447 is for the wrong amount; we will pay once it is corrected."),
+        ("payment", "The balance on invoice 10447 is still outstanding; please pay it."),
+        ("payment", "Invoice 10447 hasn't been paid yet, although the terms were net 30."),
+    ],
+)
+def test_billing_versus_payment(expected: str, text: str) -> None:
+    """An invoice charged wrongly is billing; an invoice not paid is payment."""
+    assert dispute_type(text) == expected
+
+
+def test_type_tie_goes_to_the_earlier_type() -> None:
+    """Equal scores are broken by the order of DISPUTE_TYPES."""
+    assert DISPUTE_TYPES.index("payment") < DISPUTE_TYPES.index("delivery")
+    assert dispute_type("The payment and the delivery.") == "payment"
+
+
+# --------------------------------------------------------------------------- extract
+
+
+def test_extract_whole_draft() -> None:
+    """extract() gathers every fact into a Dispute."""
+    draft = (
+        "Hi Dana,\n\n"
+        "Invoices 10442 and 10447 (USD 8,450 and $1,200.00) are now 3 weeks overdue; "
+        "the first was due October 15. Could you confirm payment by next Monday? "
+        "Our ref. AB-99, phone 555-0142.\n\nThanks, Sam"
+    )
+    assert extract(draft, to="Dana Price <dana@example.com>", today=TODAY) == Dispute(
+        type="payment",
+        amounts=("USD 8,450", "$1,200.00"),
+        invoices=("10442", "10447", "AB-99"),
+        dates=("2026-10-15", "2026-11-09"),
+        days_overdue=21,
+        counterpart="Dana",
+    )
+
+
+def test_extract_empty_text() -> None:
+    """An empty draft has no facts and type other."""
+    assert extract("", today=TODAY) == Dispute()
+
+
+def test_extract_handles_curly_apostrophes() -> None:
+    """Typographic apostrophes read like plain ones."""
+    text = "The scanner isn\u2019t working and we\u2019re in week two of the outage."
+    assert extract(text, today=TODAY).type == "service"
