@@ -36,7 +36,7 @@ MAX_OWN_CHARS = 200_000
 #: How much each finding lowers the tone score, by severity.
 TONE_PENALTY = {Severity.INFO: 4, Severity.WARNING: 14, Severity.ERROR: 28}
 #: How much a wholly negative draft (VADER mean -1.0) lowers the tone score.
-NEGATIVITY_PENALTY = 25
+NEGATIVITY_PENALTY = 15
 #: How many drafts check_many holds at once: memory stays flat however long the input.
 DRAFTS_PER_CHUNK = 64
 

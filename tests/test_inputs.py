@@ -408,8 +408,17 @@ def test_control_byte_soup_is_rejected_as_binary() -> None:
 
 
 def test_outlook_msg_file_gets_a_specific_message() -> None:
-    with pytest.raises(InputError, match=r"Outlook \.msg file.*save the message as \.eml"):
+    with pytest.raises(InputError, match=r"Outlook \.msg .*save the message as \.eml"):
         parse_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "reply.msg")
+
+
+def test_pdf_passed_by_mistake_is_named() -> None:
+    with pytest.raises(InputError) as caught:
+        parse_bytes(b"%PDF-1.7\n\xe2\xe3\xcf\xd3\n1 0 obj", "statement.pdf")
+    assert str(caught.value) == (
+        "statement.pdf is a PDF file, not a text draft or an email; "
+        "save the message as .eml or copy its text into a .txt file."
+    )
 
 
 def test_parse_text_normalises_line_ends_and_bom() -> None:
@@ -546,7 +555,7 @@ def test_standard_input_errors_say_standard_input(monkeypatch: pytest.MonkeyPatc
     with pytest.raises(InputError, match=r"^standard input is not valid UTF-8"):
         read_draft("-")
     monkeypatch.setattr(sys, "stdin", _FakeStdin(b"x" * 50))
-    with pytest.raises(InputError, match="standard input is over the"):
+    with pytest.raises(InputError, match="standard input is over the 0.0 MB limit"):
         read_draft("-", max_bytes=10)
 
 
@@ -749,6 +758,14 @@ def test_wrote_inside_a_sentence_is_not_an_attribution() -> None:
     ]
 
 
+def test_sentence_before_a_short_attribution_is_not_swallowed() -> None:
+    body = "On reflection, I think we should talk.\nAs you wrote:\n> Nobody pays late fees.\n"
+    assert kinds_of(body) == [
+        (OWN, "On reflection, I think we should talk.\n"),
+        (QUOTED, "As you wrote:\n> Nobody pays late fees.\n"),
+    ]
+
+
 def test_wrote_colon_before_own_text_is_not_an_attribution() -> None:
     body = "On Monday you wrote:\nthe invoice was wrong. It was not; see the attached PO.\n"
     assert kinds_of(body) == [(OWN, body)]
@@ -869,6 +886,52 @@ def test_html_to_text_marks_gmail_signature() -> None:
     ]
 
 
+def test_html_to_text_keeps_gmail_signature_prefix() -> None:
+    html = (
+        '<div>Refund sent.</div><span class="gmail_signature_prefix">-- </span><br>'
+        '<div class="gmail_signature">Sam</div>'
+    )
+    assert html_to_text(html) == "Refund sent.\n-- \nSam\n"
+
+
+def test_html_meta_charset_is_used_when_the_part_declares_none() -> None:
+    data = (
+        b"From: a@x.example\nTo: b@y.example\nContent-Type: text/html\n\n"
+        b'<html><head><meta charset="windows-1252"></head><body>Fee: \x80 95</body></html>'
+    )
+    assert parse_bytes(data, "m.eml").body == "Fee: \u20ac 95\n"
+
+
 def test_html_to_text_survives_broken_markup() -> None:
     text = html_to_text("<p>Unclosed <b>bold<div>block</blockquote></span><li>item")
     assert text == "Unclosed bold\nblock\n- item\n"
+
+
+# -- robustness ---------------------------------------------------------------------
+
+
+def test_mangled_fixtures_raise_nothing_but_input_error() -> None:
+    """Random damage to real messages yields a valid Draft or an InputError, never a crash."""
+    import random
+
+    rng = random.Random(20261103)
+    seeds = [(MAIL / name).read_bytes() for name in ALL_FIXTURES]
+    inserts = [b"\n", b"\r\n", b"--", b"=?utf-8?q?=E2?=", b'charset="x"', b"<blockquote>", b"\x00"]
+    for _ in range(400):
+        data = bytearray(rng.choice(seeds))
+        for _ in range(rng.randint(1, 8)):
+            if not data:
+                break
+            pos = rng.randrange(len(data))
+            roll = rng.random()
+            if roll < 0.4:
+                data[pos] = rng.randrange(256)
+            elif roll < 0.7:
+                del data[pos : pos + rng.randint(1, 40)]
+            else:
+                data[pos:pos] = rng.choice(inserts)
+        try:
+            draft = parse_bytes(bytes(data), rng.choice(["m.eml", "m.txt"]))
+        except InputError:
+            continue
+        assert_segments_valid(draft.body, draft.segments)

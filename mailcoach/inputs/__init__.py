@@ -1,5 +1,4 @@
-"""Turn files, standard input and raw messages into Drafts split into own text,
-quoted text and signature."""
+"""Read drafts and emails and split them into own text, quoted text and signature."""
 
 from __future__ import annotations
 

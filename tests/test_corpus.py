@@ -1,0 +1,38 @@
+"""The evaluation corpus and the accuracy bar on its held-out split."""
+
+from __future__ import annotations
+
+import pytest
+
+from mailcoach.evaluate import Evaluation, evaluate, load_corpus
+
+from .conftest import CORPUS
+
+#: The bar from the issue: on the held-out split, macro-F1 at least this ...
+MIN_MACRO_F1 = 0.85
+#: ... and at most this share of clean items flagged.
+MAX_FALSE_POSITIVE_RATE = 0.05
+
+
+@pytest.fixture(scope="module")
+def test_split() -> Evaluation:
+    return evaluate(load_corpus(CORPUS, "test"), split="test")
+
+
+def test_corpus_size_and_balance() -> None:
+    items = load_corpus(CORPUS, "all")
+    sentences = [i for i in items if i.text is not None]
+    emails = [i for i in items if i.path is not None]
+    assert len(sentences) >= 400 and len(emails) >= 30
+    assert sum(1 for i in items if not i.gold) / len(items) >= 0.40
+    assert all(i.path.is_file() for i in emails)  # type: ignore[union-attr]
+
+
+def test_held_out_macro_f1(test_split: Evaluation) -> None:
+    per_category = {s.category: round(s.f1, 2) for s in test_split.scores}
+    assert test_split.macro_f1 >= MIN_MACRO_F1, per_category
+
+
+def test_held_out_false_positive_rate(test_split: Evaluation) -> None:
+    flagged = [o.item.text or str(o.item.path) for o in test_split.outcomes if not o.item.gold and o.predicted]
+    assert test_split.false_positive_rate <= MAX_FALSE_POSITIVE_RATE, flagged
