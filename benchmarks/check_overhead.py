@@ -34,7 +34,9 @@ def timed(command: list[str]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7)
-    parser.add_argument("--draft", type=Path, default=ROOT / "samples" / "drafts" / "overdue-angry.txt")
+    parser.add_argument(
+        "--draft", type=Path, default=ROOT / "samples" / "drafts" / "overdue-angry.txt"
+    )
     args = parser.parse_args()
 
     from mailcoach.nlp.pipeline import EXCLUDED_PIPES, resolve_model
@@ -42,7 +44,11 @@ def main() -> None:
     model = resolve_model(None)
     mailcoach = shutil.which("mailcoach", path=str(Path(sys.executable).parent)) or "mailcoach"
     check = [mailcoach, "check", str(args.draft)]
-    bare = [sys.executable, "-c", f"import spacy; spacy.load({model!r}, exclude={list(EXCLUDED_PIPES)!r})"]
+    bare = [
+        sys.executable,
+        "-c",
+        f"import spacy; spacy.load({model!r}, exclude={list(EXCLUDED_PIPES)!r})",
+    ]
 
     timed(check), timed(bare)  # warm the file cache; not counted
     checks, loads = [], []
@@ -54,7 +60,10 @@ def main() -> None:
     print(f"model: {model}; draft: {args.draft.name}; rounds: {args.rounds}")
     print(f"spacy.load alone   median {b:.3f} s  (min {min(loads):.3f}, max {max(loads):.3f})")
     print(f"mailcoach check    median {c:.3f} s  (min {min(checks):.3f}, max {max(checks):.3f})")
-    print(f"ratio {ratio:.3f}  (overhead {100 * (ratio - 1):+.1f}%; target at most {100 * (TARGET_RATIO - 1):.0f}%)")
+    print(
+        f"ratio {ratio:.3f}  (overhead {100 * (ratio - 1):+.1f}%; "
+        f"target at most {100 * (TARGET_RATIO - 1):.0f}%)"
+    )
     sys.exit(0 if ratio <= TARGET_RATIO else 1)
 
 

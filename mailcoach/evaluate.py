@@ -130,7 +130,9 @@ def load_corpus(folder: Path, split: str) -> list[Item]:
         for row in _read_jsonl(emails):
             if row.get("split") in splits:
                 labels = frozenset(str(x) for x in row.get("labels", []))  # type: ignore[attr-defined]
-                items.append(Item(source=str(row["file"]), gold=labels, path=folder / str(row["file"])))
+                items.append(
+                    Item(source=str(row["file"]), gold=labels, path=folder / str(row["file"]))
+                )
     return items
 
 

@@ -187,12 +187,8 @@ def load_settings(
 
     fail_on = env.get(ENV_FAIL_ON)
     if fail_on and fail_on not in FAIL_ON_CHOICES:
-        raise ConfigError(
-            f"{ENV_FAIL_ON}={fail_on!r} is not one of {', '.join(FAIL_ON_CHOICES)}."
-        )
-    extra = tuple(
-        str(Path(p).resolve()) for p in env.get(ENV_LEXICONS, "").split(os.pathsep) if p
-    )
+        raise ConfigError(f"{ENV_FAIL_ON}={fail_on!r} is not one of {', '.join(FAIL_ON_CHOICES)}.")
+    extra = tuple(str(Path(p).resolve()) for p in env.get(ENV_LEXICONS, "").split(os.pathsep) if p)
     return settings.with_overrides(
         model=env.get(ENV_MODEL) or None,
         fail_on=fail_on or None,

@@ -101,7 +101,7 @@ def test_sentiment_per_sentence_and_overall() -> None:
 
 
 def test_dispute_facts_reach_the_report() -> None:
-    report = check((SAMPLES / "drafts" / "overdue-angry.txt"))
+    report = check(SAMPLES / "drafts" / "overdue-angry.txt")
     assert report.dispute.type == "payment"
     assert "$8,450.00" in report.dispute.amounts
     assert "10442" in report.dispute.invoices
@@ -118,10 +118,30 @@ def test_verdict_and_tone_rules() -> None:
 def test_json_follows_schema_version_1() -> None:
     data = json.loads(render_json(check("Per my last email, you still haven't paid.")))
     assert data["schema_version"] == 1
-    assert set(data) >= {"source", "subject", "verdict", "tone_score", "sentiment", "findings", "dispute", "error"}
+    assert set(data) >= {
+        "source",
+        "subject",
+        "verdict",
+        "tone_score",
+        "sentiment",
+        "findings",
+        "dispute",
+        "error",
+    }
     finding = data["findings"][0]
-    assert set(finding) == {"rule_id", "category", "severity", "start", "end", "line", "column",
-                            "text", "message", "why", "suggestion"}
+    assert set(finding) == {
+        "rule_id",
+        "category",
+        "severity",
+        "start",
+        "end",
+        "line",
+        "column",
+        "text",
+        "message",
+        "why",
+        "suggestion",
+    }
     assert [f["start"] for f in data["findings"]] == sorted(f["start"] for f in data["findings"])
     assert finding["severity"] in {"info", "warning", "error"}
 
@@ -163,7 +183,9 @@ def test_user_lexicon_folder_adds_a_rule(tmp_path: Path) -> None:
   message: "'{match}' accuses the reader of stalling."
   why: "Accusing someone of stalling invites a defence rather than a date."
   suggestion: "Ask for a date instead."
-  examples: {flag: ["You are dragging your feet."], pass: ["We are dragging the old files to the archive."]}
+  examples:
+    flag: ["You are dragging your feet."]
+    pass: ["We are dragging the old files to the archive."]
 """,
         encoding="utf-8",
     )
@@ -187,5 +209,5 @@ def test_bad_user_lexicon_names_file_rule_and_field(tmp_path: Path) -> None:
 
 
 def test_unreadable_path_raises_input_error(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="does not exist|No such file|not found"):
+    with pytest.raises(InputError, match=r"missing\.txt"):
         check(tmp_path / "missing.txt")

@@ -58,7 +58,9 @@ def test_fail_on_error_passes_warnings() -> None:
 
 def test_fail_on_from_config(tmp_path: Path) -> None:
     (tmp_path / "mailcoach.toml").write_text('fail-on = "error"\n')
-    r = run("check", "-", "--config", str(tmp_path / "mailcoach.toml"), input="Per my last email, hi.\n")
+    r = run(
+        "check", "-", "--config", str(tmp_path / "mailcoach.toml"), input="Per my last email, hi.\n"
+    )
     assert r.exit_code == 0
 
 
@@ -100,7 +102,9 @@ def test_invalid_utf8_with_encoding_option() -> None:
 
 
 def test_malformed_mime() -> None:
-    _assert_one_line_error(run("check", str(MAIL / "malformed_multipart.eml")), "malformed_multipart.eml")
+    _assert_one_line_error(
+        run("check", str(MAIL / "malformed_multipart.eml")), "malformed_multipart.eml"
+    )
 
 
 def test_attachment_only_message() -> None:
@@ -115,7 +119,9 @@ def test_empty_file_is_clean_with_a_note() -> None:
 
 def test_bad_config_is_a_fatal_error(tmp_path: Path) -> None:
     (tmp_path / "mailcoach.toml").write_text('disable = ["blamingg"]\n')
-    _assert_one_line_error(run("check", str(SAMPLE), "--config", str(tmp_path / "mailcoach.toml")), "blamingg")
+    _assert_one_line_error(
+        run("check", str(SAMPLE), "--config", str(tmp_path / "mailcoach.toml")), "blamingg"
+    )
 
 
 def test_bad_lexicon_is_a_fatal_error(tmp_path: Path) -> None:
@@ -168,7 +174,9 @@ def test_rules_test_reports_a_failing_user_rule(tmp_path: Path) -> None:
     assert "FAIL sarcastic.too-broad: should pass" in r.stdout
 
 
-@pytest.mark.parametrize("command", [[], ["check"], ["rules"], ["rules", "list"], ["rules", "test"], ["eval"]])
+@pytest.mark.parametrize(
+    "command", [[], ["check"], ["rules"], ["rules", "list"], ["rules", "test"], ["eval"]]
+)
 def test_help_for_every_command(command: list[str]) -> None:
     r = run(*command, "--help")
     assert r.exit_code == 0 and "Usage:" in r.stdout
@@ -183,7 +191,9 @@ def test_help_does_not_import_spacy() -> None:
     subprocess.run([sys.executable, "-c", code], check=True)
     out = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "mailcoach", "--help"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert "Usage:" in out.stdout
     assert "spacy" not in out.stderr

@@ -34,5 +34,9 @@ def test_held_out_macro_f1(test_split: Evaluation) -> None:
 
 
 def test_held_out_false_positive_rate(test_split: Evaluation) -> None:
-    flagged = [o.item.text or str(o.item.path) for o in test_split.outcomes if not o.item.gold and o.predicted]
+    flagged = [
+        o.item.text or str(o.item.path)
+        for o in test_split.outcomes
+        if not o.item.gold and o.predicted
+    ]
     assert test_split.false_positive_rate <= MAX_FALSE_POSITIVE_RATE, flagged

@@ -17,16 +17,34 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     pytest.importorskip("hatchling")
     out = tmp_path_factory.mktemp("dist")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", str(out), str(ROOT)],
-        check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(out),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
     )
     return next(out.glob("mailcoach-*.whl"))
 
 
 def test_wheel_contains_rules_and_templates(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
-    for category in ("inflammatory", "blaming", "sarcastic", "passive_aggressive", "threatening", "liability"):
+    for category in (
+        "inflammatory",
+        "blaming",
+        "sarcastic",
+        "passive_aggressive",
+        "threatening",
+        "liability",
+    ):
         assert f"mailcoach/lexicons/{category}.yml" in names
     assert "mailcoach/templates/README.md" in names
     assert "mailcoach/py.typed" in names
@@ -43,8 +61,12 @@ def test_unpacked_wheel_finds_its_lexicons_from_elsewhere(wheel: Path, tmp_path:
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     out = subprocess.run(
-        [sys.executable, "-c", code], cwd=elsewhere, env={"PYTHONPATH": str(site)},
-        capture_output=True, text=True, check=True,
+        [sys.executable, "-c", code],
+        cwd=elsewhere,
+        env={"PYTHONPATH": str(site)},
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.splitlines()
     assert out[0] == str(site / "mailcoach" / "lexicons")
     assert out[1] == str(site / "mailcoach" / "templates")

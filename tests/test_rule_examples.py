@@ -23,7 +23,9 @@ def _words(text: str) -> set[str]:
 
 
 @pytest.mark.parametrize(
-    "result", RESULTS, ids=[f"{r.rule_id}:{'flag' if r.expect_flag else 'pass'}:{r.text[:40]}" for r in RESULTS]
+    "result",
+    RESULTS,
+    ids=[f"{r.rule_id}:{'flag' if r.expect_flag else 'pass'}:{r.text[:40]}" for r in RESULTS],
 )
 def test_rule_example(result: ExampleResult) -> None:
     want = "flag" if result.expect_flag else "pass"
@@ -32,7 +34,12 @@ def test_rule_example(result: ExampleResult) -> None:
 
 def test_every_category_has_rules() -> None:
     assert {r.category.value for r in RULES} == {
-        "inflammatory", "blaming", "sarcastic", "passive_aggressive", "threatening", "liability",
+        "inflammatory",
+        "blaming",
+        "sarcastic",
+        "passive_aggressive",
+        "threatening",
+        "liability",
     }
 
 
@@ -50,7 +57,11 @@ def test_python_knows_no_rule_ids() -> None:
     """Rules are data: no rule id appears as a string literal in the package's code."""
     from mailcoach.resources import lexicon_dir
 
-    package = lexicon_dir().parent / "mailcoach" if (lexicon_dir().parent / "mailcoach").is_dir() else None
+    package = (
+        lexicon_dir().parent / "mailcoach"
+        if (lexicon_dir().parent / "mailcoach").is_dir()
+        else None
+    )
     if package is None:
         pytest.skip("installed from a wheel; the source check runs in a checkout")
     ids = [r.id for r in RULES]

@@ -76,8 +76,12 @@ _STRUCTURAL_DEFECTS: dict[type[email_errors.MessageDefect], str] = {
     email_errors.StartBoundaryNotFoundDefect: "its multipart boundary{boundary} never appears",
     email_errors.NoBoundaryInMultipartDefect: "it is declared multipart but names no boundary",
     email_errors.MultipartInvariantViolationDefect: "it is declared multipart but has no parts",
-    email_errors.MissingHeaderBodySeparatorDefect: "its headers run into the body without a blank line",
-    email_errors.FirstHeaderLineIsContinuationDefect: "its first header line is a continuation line",
+    email_errors.MissingHeaderBodySeparatorDefect: (
+        "its headers run into the body without a blank line"
+    ),
+    email_errors.FirstHeaderLineIsContinuationDefect: (
+        "its first header line is a continuation line"
+    ),
 }
 
 
@@ -174,9 +178,7 @@ def _read_file(path: Path, source: str, max_bytes: int) -> bytes:
     except (OSError, ValueError) as exc:
         raise InputError(f"{source} cannot be read ({_reason(exc)}); check the path.") from exc
     if stat.S_ISDIR(info.st_mode):
-        raise InputError(
-            f"{source} is a folder, not a message; pass one file."
-        )
+        raise InputError(f"{source} is a folder, not a message; pass one file.")
     if info.st_size > max_bytes:
         raise InputError(_too_large(source, info.st_size, max_bytes))
     try:

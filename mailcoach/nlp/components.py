@@ -71,7 +71,8 @@ class GuardFilter:
             and not any(p.start < s.end and s.start < p.end for p, _ in pointed)
         ]
         ranked = sorted(
-            pointed + broad, key=lambda sr: (-sr[1].severity, -(sr[0].end - sr[0].start), sr[0].start)
+            pointed + broad,
+            key=lambda sr: (-sr[1].severity, -(sr[0].end - sr[0].start), sr[0].start),
         )
         kept: list[tuple[Span, Rule]] = []
         for span, rule in ranked:
@@ -84,9 +85,7 @@ class GuardFilter:
         return doc
 
 
-@Language.factory(
-    "mailcoach_rules", assigns=["doc.spans"], default_config=DEFAULT_CONFIG
-)
+@Language.factory("mailcoach_rules", assigns=["doc.spans"], default_config=DEFAULT_CONFIG)
 def make_rules(
     nlp: Language, name: str, lexicons: list[str], disable: list[str], levels: dict[str, str]
 ) -> RuleMatcher:
@@ -94,9 +93,7 @@ def make_rules(
     return RuleMatcher(nlp, _ruleset(lexicons, disable, levels))
 
 
-@Language.factory(
-    "mailcoach_guards", assigns=["doc.spans"], default_config=DEFAULT_CONFIG
-)
+@Language.factory("mailcoach_guards", assigns=["doc.spans"], default_config=DEFAULT_CONFIG)
 def make_guards(
     nlp: Language, name: str, lexicons: list[str], disable: list[str], levels: dict[str, str]
 ) -> GuardFilter:

@@ -16,20 +16,75 @@ from mailcoach.nlp.sentiment import compound_of
 
 CONDITIONAL_MARKERS = frozenset({"if", "unless", "whether", "provided", "providing", "assuming"})
 CONDITIONAL_PHRASES = (("in", "case"), ("as", "long", "as"), ("as", "soon", "as"), ("once",))
-NEGATIONS = frozenset({"not", "n't", "never", "no", "nt", "without", "avoid", "avoiding", "nor",
-                       "nobody", "none", "neither", "noone"})
+NEGATIONS = frozenset(
+    {
+        "not",
+        "n't",
+        "never",
+        "no",
+        "nt",
+        "without",
+        "avoid",
+        "avoiding",
+        "nor",
+        "nobody",
+        "none",
+        "neither",
+        "noone",
+    }
+)
 #: Verbs that carry a negation down into their clause ("I don't think you are ...").
-NEG_RAISING = frozenset({"think", "believe", "mean", "say", "suggest", "feel", "want", "intend",
-                         "plan", "expect", "wish"})
+NEG_RAISING = frozenset(
+    {
+        "think",
+        "believe",
+        "mean",
+        "say",
+        "suggest",
+        "feel",
+        "want",
+        "intend",
+        "plan",
+        "expect",
+        "wish",
+    }
+)
 #: Politeness markers that turn an order into a request (Danescu-Niculescu-Mizil et al. 2013).
-HEDGES = (("please",), ("kindly",), ("if", "you", "can"), ("if", "possible"), ("when", "you", "can"),
-          ("if", "you", "could"), ("when", "you", "get", "a", "chance"), ("if", "that", "works"),
-          ("would", "you"), ("could", "you"), ("if", "at", "all", "possible"))
+HEDGES = (
+    ("please",),
+    ("kindly",),
+    ("if", "you", "can"),
+    ("if", "possible"),
+    ("when", "you", "can"),
+    ("if", "you", "could"),
+    ("when", "you", "get", "a", "chance"),
+    ("if", "that", "works"),
+    ("would", "you"),
+    ("could", "you"),
+    ("if", "at", "all", "possible"),
+)
 FIRST_PERSON = frozenset({"i", "we", "me", "us", "my", "our", "myself", "ourselves"})
 SECOND_PERSON = frozenset({"you", "your", "yours", "yourself", "yourselves", "u", "ya"})
 SPEECH_VERBS = frozenset(
-    {"say", "tell", "mention", "claim", "report", "write", "explain", "note", "state",
-     "complain", "suggest", "insist", "allege", "argue", "feel", "think", "ask"}
+    {
+        "say",
+        "tell",
+        "mention",
+        "claim",
+        "report",
+        "write",
+        "explain",
+        "note",
+        "state",
+        "complain",
+        "suggest",
+        "insist",
+        "allege",
+        "argue",
+        "feel",
+        "think",
+        "ask",
+    }
 )
 DEMANDING_OPENERS = frozenset({"why", "how"})
 #: A sentence VADER rates at least this positive is sincere praise, not an attack.
@@ -42,9 +97,27 @@ CLAUSE_BREAKS = frozenset({";", ":", "—", "–"})
 def _subject_chain(token: Token) -> Iterator[Token]:
     """Yield ``token`` and the heads above it while they share its clause."""
     yield token
-    while token.dep_ in {"xcomp", "aux", "auxpass", "conj", "prep", "pobj", "dobj", "acomp",
-                         "attr", "neg", "advmod", "amod", "compound", "det", "poss"} \
-            and token.head is not token:
+    while (
+        token.dep_
+        in {
+            "xcomp",
+            "aux",
+            "auxpass",
+            "conj",
+            "prep",
+            "pobj",
+            "dobj",
+            "acomp",
+            "attr",
+            "neg",
+            "advmod",
+            "amod",
+            "compound",
+            "det",
+            "poss",
+        }
+        and token.head is not token
+    ):
         token = token.head
         yield token
 
@@ -65,11 +138,17 @@ def conditional(span: Span) -> bool:
     if span.doc.has_annotation("DEP"):
         for tok in (span.root, *span.root.ancestors):
             for child in tok.children:
-                if child.dep_ == "mark" and child.lower_ in CONDITIONAL_MARKERS | {"once"}:
-                    if child.i < span.end:
-                        return True
-                if child.lower_ == "should" and child.i < tok.i and child.i < span.end and any(
-                    c.dep_.startswith("nsubj") and c.i > child.i for c in tok.children
+                if (
+                    child.dep_ == "mark"
+                    and child.lower_ in CONDITIONAL_MARKERS | {"once"}
+                    and child.i < span.end
+                ):
+                    return True
+                if (
+                    child.lower_ == "should"
+                    and child.i < tok.i
+                    and child.i < span.end
+                    and any(c.dep_.startswith("nsubj") and c.i > child.i for c in tok.children)
                 ):
                     return True
             if tok.dep_ in {"ROOT"}:
@@ -105,9 +184,12 @@ def negated(span: Span) -> bool:
         for tok in _subject_chain(span.root):
             if any(c.dep_ == "neg" and not span.start <= c.i < span.end for c in tok.children):
                 return True
-            if tok.dep_ in {"ccomp", "xcomp"} and tok.head.lemma_.lower() in NEG_RAISING:
-                if any(c.dep_ == "neg" for c in tok.head.children):
-                    return True
+            if (
+                tok.dep_ in {"ccomp", "xcomp"}
+                and tok.head.lemma_.lower() in NEG_RAISING
+                and any(c.dep_ == "neg" for c in tok.head.children)
+            ):
+                return True
     return False
 
 

@@ -68,7 +68,7 @@ def _pipeline(
     load_rules(lexicons, disable, levels)  # fail on a bad lexicon before loading the model
     import spacy
 
-    import mailcoach.nlp.components  # noqa: F401  (registers the factories)
+    import mailcoach.nlp.components
     import mailcoach.nlp.sentiment  # noqa: F401
 
     try:

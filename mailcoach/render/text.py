@@ -73,7 +73,9 @@ def render_text(report: Report, *, colour: bool = False) -> str:
     for finding in report.findings:
         out.append("")
         out.extend(_finding(report, finding, colour))
-    verdict = _style(report.verdict.value, colour, fg=VERDICT_COLOURS[report.verdict.value], bold=True)
+    verdict = _style(
+        report.verdict.value, colour, fg=VERDICT_COLOURS[report.verdict.value], bold=True
+    )
     out.append("")
     out.append(
         f"{verdict}: {counts(report)} · tone {report.tone_score}/100 · "

@@ -56,7 +56,11 @@ def _check_attrs(rule: Rule, token: Any, where: str) -> None:
         if isinstance(value, dict) and "OP" in value:
             raise _fail(rule, f"{where}: 'OP' belongs beside '{key}', not inside it")
         if key in STRING_ATTRS:
-            values = value.get("IN", []) + value.get("NOT_IN", []) if isinstance(value, dict) else [value]
+            values = (
+                value.get("IN", []) + value.get("NOT_IN", [])
+                if isinstance(value, dict)
+                else [value]
+            )
             odd = next((v for v in values if not isinstance(v, str)), None)
             if odd is not None:
                 raise _fail(rule, f"{where}: {key} value {odd!r} must be a string; quote it")
@@ -154,7 +158,10 @@ class TokenKind(Kind):
 
     def needs_parse(self, rule: Rule) -> bool:
         return any(
-            key in PARSE_ATTRS for pattern in rule.spec.patterns for token in pattern for key in token
+            key in PARSE_ATTRS
+            for pattern in rule.spec.patterns
+            for token in pattern
+            for key in token
         )
 
     def find(self, doc: Doc) -> Iterator[Candidate]:
@@ -326,8 +333,7 @@ class SentimentKind(Kind):
 
 #: The closed set of rule kinds. A new kind is a reviewed change with docs.
 KINDS: dict[str, type[Kind]] = {
-    kind.name: kind
-    for kind in (PhraseKind, TokenKind, DependencyKind, ShoutingKind, SentimentKind)
+    kind.name: kind for kind in (PhraseKind, TokenKind, DependencyKind, ShoutingKind, SentimentKind)
 }
 
 

@@ -28,7 +28,9 @@ class ExampleResult:
         return self.flagged == self.expect_flag
 
 
-def run_examples(settings: Settings | None = None, rule_id: str | None = None) -> Iterator[ExampleResult]:
+def run_examples(
+    settings: Settings | None = None, rule_id: str | None = None
+) -> Iterator[ExampleResult]:
     """Yield the result of every example of every active rule (or of one rule).
 
     Raises:

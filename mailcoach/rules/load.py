@@ -12,6 +12,7 @@ from typing import Any
 
 import srsly
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from mailcoach.errors import LexiconError
 from mailcoach.model import Category, Severity
@@ -55,7 +56,7 @@ class RuleSet:
         return next((r for r in self.rules if r.id == rule_id), None)
 
 
-def _describe(error: dict[str, Any]) -> str:
+def _describe(error: ErrorDetails) -> str:
     loc = [str(p) for p in error["loc"]]
     field = ".".join(loc) if loc else "(rule)"
     if error["type"] == "extra_forbidden":
@@ -87,8 +88,9 @@ def _read_yaml_cached(path: Path) -> Any:
     problem with it (unwritable, corrupt) falls back to parsing the file.
     """
     stat = path.stat()
-    key = [CACHE_FORMAT, str(path.resolve()), stat.st_mtime_ns, stat.st_size]
-    slot = cache_dir() / (hashlib.sha1(key[1].encode()).hexdigest()[:16] + ".json")
+    where = str(path.resolve())
+    key: list[int | str] = [CACHE_FORMAT, where, stat.st_mtime_ns, stat.st_size]
+    slot = cache_dir() / (hashlib.sha1(where.encode()).hexdigest()[:16] + ".json")
     try:
         cached = srsly.read_json(slot)
         if isinstance(cached, dict) and cached.get("key") == key:
@@ -175,9 +177,7 @@ def load_rules(
     for path in lexicon_files(folders):
         for spec in read_lexicon_file(path):
             if spec.id in seen:
-                raise LexiconError(
-                    f"{path}, rule '{spec.id}': already defined in {seen[spec.id]}."
-                )
+                raise LexiconError(f"{path}, rule '{spec.id}': already defined in {seen[spec.id]}.")
             seen[spec.id] = path
             if policy.is_disabled(spec.id):
                 continue

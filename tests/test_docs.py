@@ -1,0 +1,41 @@
+"""The README stays true: its commands match CI and the CLI, every command is documented."""
+
+from __future__ import annotations
+
+import re
+
+from click.testing import CliRunner
+
+from mailcoach.cli import cli
+
+from .conftest import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _setup_commands() -> list[str]:
+    return re.findall(r"^(python3 -m venv .+)$", README, flags=re.M)
+
+
+def test_readme_has_the_two_setup_commands_and_ci_runs_the_test_one() -> None:
+    commands = _setup_commands()
+    assert len(commands) == 2
+    assert commands[0].endswith("mailcoach check samples/drafts/overdue-angry.txt")
+    assert "--require-hashes" in commands[0] and "--require-hashes" in commands[1]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert commands[1] in ci.splitlines()
+
+
+def test_every_command_is_in_the_readme() -> None:
+    for name, command in cli.commands.items():
+        assert f"mailcoach {name}" in README, name
+        sub = getattr(command, "commands", {})
+        for child in sub:
+            assert f"mailcoach {name} {child}" in README, f"{name} {child}"
+
+
+def test_readme_exit_codes_match_the_cli() -> None:
+    help_text = CliRunner().invoke(cli, ["check", "--help"]).stdout
+    for code in ("0", "1", "2", "3"):
+        assert re.search(rf"^\s*{code}\s", help_text, flags=re.M)
+        assert f"| {code} |" in README
