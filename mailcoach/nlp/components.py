@@ -7,8 +7,11 @@ They are configured only by data (lexicon folders, disabled rules, levels), so
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
+import srsly
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -16,7 +19,7 @@ from mailcoach.model import Severity
 from mailcoach.nlp import CANDIDATES_KEY, SPANS_KEY
 from mailcoach.nlp.guards import GUARDS
 from mailcoach.rules.compile import CompiledRules
-from mailcoach.rules.load import Rule, RuleSet, load_rules
+from mailcoach.rules.load import Rule, RuleSet, load_rules, rules_from_rows, rules_to_rows
 
 DEFAULT_CONFIG: dict[str, Any] = {"lexicons": [], "disable": [], "levels": {}}
 
@@ -29,11 +32,41 @@ def _ruleset(lexicons: list[str], disable: list[str], levels: dict[str, str]) ->
     )
 
 
-class RuleMatcher:
+PATTERNS_FILE = "patterns.jsonl"
+
+
+class _SerializedRules:
+    """``to_disk``/``from_disk`` for components that hold a RuleSet: ``patterns.jsonl``."""
+
+    rules: RuleSet
+
+    def _set_rules(self, rules: RuleSet) -> None:
+        raise NotImplementedError
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        """Write the component's rules to ``path/patterns.jsonl``."""
+        folder = Path(path)
+        folder.mkdir(parents=True, exist_ok=True)
+        srsly.write_jsonl(folder / PATTERNS_FILE, rules_to_rows(self.rules))
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> _SerializedRules:
+        """Replace the component's rules with those in ``path/patterns.jsonl``."""
+        file = Path(path) / PATTERNS_FILE
+        self._set_rules(rules_from_rows(list(srsly.read_jsonl(file)), str(file)))
+        return self
+
+
+class RuleMatcher(_SerializedRules):
     """Find every candidate match of every active rule."""
 
     def __init__(self, nlp: Language, rules: RuleSet) -> None:
-        self.compiled = CompiledRules(rules, nlp.vocab, nlp.make_doc)
+        self.vocab = nlp.vocab
+        self.make_doc = nlp.make_doc
+        self._set_rules(rules)
+
+    def _set_rules(self, rules: RuleSet) -> None:
+        self.rules = rules
+        self.compiled = CompiledRules(rules, self.vocab, self.make_doc)
 
     def __call__(self, doc: Doc) -> Doc:
         doc.spans[SPANS_KEY] = [
@@ -43,7 +76,7 @@ class RuleMatcher:
         return doc
 
 
-class GuardFilter:
+class GuardFilter(_SerializedRules):
     """Drop matches their rule's guards excuse, then resolve overlaps.
 
     Within one category, overlapping matches keep the most severe, then the longest.
@@ -51,7 +84,11 @@ class GuardFilter:
     """
 
     def __init__(self, rules: RuleSet) -> None:
-        self.rules = {r.id: r for r in rules}
+        self._set_rules(rules)
+
+    def _set_rules(self, rules: RuleSet) -> None:
+        self.rules = rules
+        self.by_id = {r.id: r for r in rules}
 
     def _excused(self, span: Span, rule: Rule) -> bool:
         return any(GUARDS[name](span) for name in rule.spec.unless)
@@ -59,7 +96,7 @@ class GuardFilter:
     def __call__(self, doc: Doc) -> Doc:
         live: list[tuple[Span, Rule]] = []
         for span in doc.spans.get(SPANS_KEY, []):
-            rule = self.rules.get(span.id_)
+            rule = self.by_id.get(span.id_)
             if rule is not None and not self._excused(span, rule):
                 live.append((span, rule))
         doc.spans[CANDIDATES_KEY] = [s for s, _ in live]

@@ -133,7 +133,11 @@ class PhraseKind(Kind):
 
 
 class TokenKind(Kind):
-    """Token patterns for spaCy's Matcher (LOWER, LEMMA, POS, OP …)."""
+    """Token patterns for spaCy's Matcher (LOWER, LEMMA, POS, OP …).
+
+    Rules that use tagger or parser attributes go to a second matcher that runs
+    only on docs that carry those annotations, so the rest work on a blank pipeline.
+    """
 
     name = "token"
 
@@ -141,7 +145,8 @@ class TokenKind(Kind):
         super().__init__(vocab, make_doc)
         from spacy.matcher import Matcher
 
-        self.matcher = Matcher(vocab, validate=True)
+        self.plain = Matcher(vocab, validate=True)
+        self.parsed = Matcher(vocab, validate=True)
 
     def add(self, rule: Rule) -> None:
         patterns = rule.spec.patterns
@@ -151,21 +156,27 @@ class TokenKind(Kind):
             for j, token in enumerate(pattern, start=1):
                 _check_attrs(rule, token, f"pattern {i}, token {j}")
         super().add(rule)
+        parsed = [p for p in patterns if self._pattern_needs_parse(p)]
+        plain = [p for p in patterns if not self._pattern_needs_parse(p)]
         try:
-            self.matcher.add(rule.id, patterns, greedy="LONGEST")
+            for matcher, group in ((self.plain, plain), (self.parsed, parsed)):
+                if group:
+                    matcher.add(rule.id, group, greedy="LONGEST")
         except ValueError as exc:
             raise _fail(rule, f"patterns: {_spacy_reason(exc)}") from None
 
+    @staticmethod
+    def _pattern_needs_parse(pattern: list[dict[str, Any]]) -> bool:
+        return any(key in PARSE_ATTRS for token in pattern for key in token)
+
     def needs_parse(self, rule: Rule) -> bool:
-        return any(
-            key in PARSE_ATTRS
-            for pattern in rule.spec.patterns
-            for token in pattern
-            for key in token
-        )
+        return any(self._pattern_needs_parse(p) for p in rule.spec.patterns)
 
     def find(self, doc: Doc) -> Iterator[Candidate]:
-        for match_id, start, end in self.matcher(doc):
+        matches = list(self.plain(doc)) if len(self.plain) else []
+        if len(self.parsed) and doc.has_annotation("DEP") and doc.has_annotation("TAG"):
+            matches.extend(self.parsed(doc))
+        for match_id, start, end in matches:
             yield Candidate(self.rules[self.vocab.strings[match_id]], start, end)
 
 
@@ -204,6 +215,8 @@ class DependencyKind(Kind):
         return True
 
     def find(self, doc: Doc) -> Iterator[Candidate]:
+        if not doc.has_annotation("DEP"):
+            return
         for match_id, token_ids in self.matcher(doc):
             yield Candidate(
                 self.rules[self.vocab.strings[match_id]], min(token_ids), max(token_ids) + 1

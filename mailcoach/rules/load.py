@@ -56,6 +56,30 @@ class RuleSet:
         return next((r for r in self.rules if r.id == rule_id), None)
 
 
+def rules_to_rows(rules: RuleSet) -> list[dict[str, Any]]:
+    """Return the rules as JSON-able rows (for ``patterns.jsonl``)."""
+    return [
+        {"file": r.file, "level": r.severity.label, "rule": r.spec.model_dump(by_alias=True)}
+        for r in rules
+    ]
+
+
+def rules_from_rows(rows: Iterator[dict[str, Any]] | list[dict[str, Any]], where: str) -> RuleSet:
+    """Rebuild a RuleSet from rows written by :func:`rules_to_rows`.
+
+    Raises:
+        LexiconError: if a row is not a valid rule.
+    """
+    rules = []
+    for n, row in enumerate(rows, start=1):
+        try:
+            spec = RuleSpec.model_validate(row["rule"])
+            rules.append(Rule(spec, str(row["file"]), Severity.parse(str(row["level"]))))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise LexiconError(f"{where}, line {n}: not a valid rule ({exc}).") from None
+    return RuleSet(tuple(rules))
+
+
 def _describe(error: ErrorDetails) -> str:
     loc = [str(p) for p in error["loc"]]
     field = ".".join(loc) if loc else "(rule)"
