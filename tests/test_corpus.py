@@ -40,3 +40,27 @@ def test_held_out_false_positive_rate(test_split: Evaluation) -> None:
         if not o.item.gold and o.predicted
     ]
     assert test_split.false_positive_rate <= MAX_FALSE_POSITIVE_RATE, flagged
+
+
+#: Ordinary calm business sentences (tests/corpus/clean-business.jsonl), written blind
+#: to the rules: at most this share may get a warning- or error-level finding.
+MAX_CLEAN_BUSINESS_FLAGGED = 0.02
+
+
+def test_calm_business_email_is_left_alone() -> None:
+    import json
+
+    from mailcoach import check_many
+    from mailcoach.inputs import parse_text
+    from mailcoach.model import Severity
+
+    lines = (CORPUS / "clean-business.jsonl").read_text(encoding="utf-8").splitlines()
+    rows = [json.loads(line) for line in lines if line.strip()]
+    assert len(rows) >= 400
+    reports = check_many(parse_text(row["text"]) for row in rows)
+    flagged = [
+        (row["text"], [f.rule_id for f in report.findings])
+        for row, report in zip(rows, reports, strict=True)
+        if report.count(Severity.WARNING)
+    ]
+    assert len(flagged) / len(rows) <= MAX_CLEAN_BUSINESS_FLAGGED, flagged

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -12,6 +13,14 @@ if TYPE_CHECKING:
     from spacy.tokens import Span
 
 EXTENSION = "mailcoach_sentiment"
+
+
+@functools.cache
+def vader() -> Any:
+    """Return the one VADER analyzer of this process (its lexicon takes a while to read)."""
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    return SentimentIntensityAnalyzer()
 
 
 def _register() -> None:
@@ -23,10 +32,8 @@ class SentimentScorer:
     """Score every sentence of a Doc with VADER's compound score (-1 … 1)."""
 
     def __init__(self) -> None:
-        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
         _register()
-        self.analyzer = SentimentIntensityAnalyzer()
+        self.analyzer = vader()
 
     def __call__(self, doc: Doc) -> Doc:
         scores = []

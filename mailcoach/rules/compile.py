@@ -20,7 +20,7 @@ from mailcoach.rules.load import Rule, RuleSet
 from mailcoach.text import normalize
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
     from spacy.vocab import Vocab
 
 #: Token attributes a token or dependency pattern may use (spaCy's Matcher schema).
@@ -86,6 +86,57 @@ def _params(rule: Rule, model: type[BaseModel]) -> Any:
         raise _fail(rule, f"params.{field}: {msg}") from None
 
 
+#: Token operators under which a pattern token must be present.
+REQUIRED_OPS = frozenset({None, "+", "1"})
+#: Attributes whose literal values, lower-cased, must appear among a doc's words.
+ANCHOR_ATTRS = ("LOWER", "ORTH", "TEXT")
+
+
+def _literal_words(token: dict[str, Any]) -> frozenset[str] | None:
+    """Return the lower-cased words one of which a token must be, or None if unknown."""
+    op = token.get("OP")
+    if not (op in REQUIRED_OPS or (isinstance(op, str) and re.fullmatch(r"\{[1-9]\d*,?\d*\}", op))):
+        return None
+    best: frozenset[str] | None = None
+    for attr in ANCHOR_ATTRS:
+        value = token.get(attr)
+        if isinstance(value, str):
+            words = frozenset({value.lower()})
+        elif isinstance(value, dict) and set(value) == {"IN"}:
+            words = frozenset(str(v).lower() for v in value["IN"])
+        else:
+            continue
+        if best is None or len(words) < len(best):
+            best = words
+    return best
+
+
+def anchor_sets(tokens: list[dict[str, Any]]) -> tuple[frozenset[str], ...]:
+    """Return, for each required token with literal values, the words it may be.
+
+    A match needs every required token, so a doc can only match if it holds a word
+    from each of these sets; a pattern without any (all wildcards or regexes)
+    returns an empty tuple and must always run.
+    """
+    return tuple(w for w in (_literal_words(t) for t in tokens) if w)
+
+
+@dataclass(slots=True)
+class _Group:
+    """One rule's patterns in one matcher, with the words each pattern needs."""
+
+    rule: Rule
+    matcher: Any
+    anchors: tuple[tuple[frozenset[str], ...], ...]  # per pattern; () = always run
+    parsed: bool
+
+    def wanted(self, doc: Doc, words: frozenset[str]) -> bool:
+        """Tell whether any pattern of the group could match ``doc``."""
+        if self.parsed and not (doc.has_annotation("DEP") and doc.has_annotation("TAG")):
+            return False
+        return any(all(not need.isdisjoint(words) for need in pattern) for pattern in self.anchors)
+
+
 class Kind:
     """A rule kind: validates its rules and yields candidates on a Doc."""
 
@@ -104,8 +155,8 @@ class Kind:
         """Tell whether ``rule`` needs the tagger or parser to match."""
         return False
 
-    def find(self, doc: Doc) -> Iterator[Candidate]:
-        """Yield the candidates of this kind's rules on ``doc``."""
+    def find(self, doc: Doc, words: frozenset[str]) -> Iterator[Candidate]:
+        """Yield this kind's candidates on ``doc`` (``words``: its lower-cased words)."""
         raise NotImplementedError
 
 
@@ -127,7 +178,7 @@ class PhraseKind(Kind):
         super().add(rule)
         self.matcher.add(rule.id, [self.make_doc(normalize(p.lower())) for p in patterns])
 
-    def find(self, doc: Doc) -> Iterator[Candidate]:
+    def find(self, doc: Doc, words: frozenset[str]) -> Iterator[Candidate]:
         for match_id, start, end in self.matcher(doc):
             yield Candidate(self.rules[self.vocab.strings[match_id]], start, end)
 
@@ -135,20 +186,20 @@ class PhraseKind(Kind):
 class TokenKind(Kind):
     """Token patterns for spaCy's Matcher (LOWER, LEMMA, POS, OP …).
 
-    Rules that use tagger or parser attributes go to a second matcher that runs
-    only on docs that carry those annotations, so the rest work on a blank pipeline.
+    Each rule gets its own matchers, woken only by its anchor words. Patterns that
+    use tagger or parser attributes sit in a separate matcher that runs only on
+    docs carrying those annotations, so the rest work on a blank pipeline.
     """
 
     name = "token"
 
     def __init__(self, vocab: Vocab, make_doc: Callable[[str], Doc]) -> None:
         super().__init__(vocab, make_doc)
-        from spacy.matcher import Matcher
-
-        self.plain = Matcher(vocab, validate=True)
-        self.parsed = Matcher(vocab, validate=True)
+        self.groups: list[_Group] = []
 
     def add(self, rule: Rule) -> None:
+        from spacy.matcher import Matcher
+
         patterns = rule.spec.patterns
         if not patterns or not all(isinstance(p, list) and p for p in patterns):
             raise _fail(rule, "patterns: a token rule needs a list of token-pattern lists")
@@ -156,14 +207,17 @@ class TokenKind(Kind):
             for j, token in enumerate(pattern, start=1):
                 _check_attrs(rule, token, f"pattern {i}, token {j}")
         super().add(rule)
-        parsed = [p for p in patterns if self._pattern_needs_parse(p)]
-        plain = [p for p in patterns if not self._pattern_needs_parse(p)]
-        try:
-            for matcher, group in ((self.plain, plain), (self.parsed, parsed)):
-                if group:
-                    matcher.add(rule.id, group, greedy="LONGEST")
-        except ValueError as exc:
-            raise _fail(rule, f"patterns: {_spacy_reason(exc)}") from None
+        for parsed in (False, True):
+            group = [p for p in patterns if self._pattern_needs_parse(p) == parsed]
+            if not group:
+                continue
+            matcher = Matcher(self.vocab, validate=True)
+            try:
+                matcher.add(rule.id, group, greedy="LONGEST")
+            except ValueError as exc:
+                raise _fail(rule, f"patterns: {_spacy_reason(exc)}") from None
+            anchors = tuple(anchor_sets(p) for p in group)
+            self.groups.append(_Group(rule, matcher, anchors, parsed))
 
     @staticmethod
     def _pattern_needs_parse(pattern: list[dict[str, Any]]) -> bool:
@@ -172,12 +226,11 @@ class TokenKind(Kind):
     def needs_parse(self, rule: Rule) -> bool:
         return any(self._pattern_needs_parse(p) for p in rule.spec.patterns)
 
-    def find(self, doc: Doc) -> Iterator[Candidate]:
-        matches = list(self.plain(doc)) if len(self.plain) else []
-        if len(self.parsed) and doc.has_annotation("DEP") and doc.has_annotation("TAG"):
-            matches.extend(self.parsed(doc))
-        for match_id, start, end in matches:
-            yield Candidate(self.rules[self.vocab.strings[match_id]], start, end)
+    def find(self, doc: Doc, words: frozenset[str]) -> Iterator[Candidate]:
+        for group in self.groups:
+            if group.wanted(doc, words):
+                for _, start, end in group.matcher(doc):
+                    yield Candidate(group.rule, start, end)
 
 
 class DependencyKind(Kind):
@@ -187,11 +240,11 @@ class DependencyKind(Kind):
 
     def __init__(self, vocab: Vocab, make_doc: Callable[[str], Doc]) -> None:
         super().__init__(vocab, make_doc)
-        from spacy.matcher import DependencyMatcher
-
-        self.matcher = DependencyMatcher(vocab, validate=True)
+        self.groups: list[_Group] = []
 
     def add(self, rule: Rule) -> None:
+        from spacy.matcher import DependencyMatcher
+
         patterns = rule.spec.patterns
         if not patterns or not all(isinstance(p, list) and p for p in patterns):
             raise _fail(rule, "patterns: a dependency rule needs a list of node lists")
@@ -206,21 +259,24 @@ class DependencyKind(Kind):
                         raise _fail(rule, f"pattern {i}, node {j}: unknown key '{key}'{hint}")
                 _check_attrs(rule, node.get("RIGHT_ATTRS", {}), f"pattern {i}, node {j}")
         super().add(rule)
+        matcher = DependencyMatcher(self.vocab, validate=True)
         try:
-            self.matcher.add(rule.id, patterns)
+            matcher.add(rule.id, patterns)
         except ValueError as exc:
             raise _fail(rule, f"patterns: {_spacy_reason(exc)}") from None
+        anchors = tuple(anchor_sets([n.get("RIGHT_ATTRS", {}) for n in p]) for p in patterns)
+        self.groups.append(_Group(rule, matcher, anchors, parsed=True))
 
     def needs_parse(self, rule: Rule) -> bool:
         return True
 
-    def find(self, doc: Doc) -> Iterator[Candidate]:
+    def find(self, doc: Doc, words: frozenset[str]) -> Iterator[Candidate]:
         if not doc.has_annotation("DEP"):
             return
-        for match_id, token_ids in self.matcher(doc):
-            yield Candidate(
-                self.rules[self.vocab.strings[match_id]], min(token_ids), max(token_ids) + 1
-            )
+        for group in self.groups:
+            if group.wanted(doc, words):
+                for _, token_ids in group.matcher(doc):
+                    yield Candidate(group.rule, min(token_ids), max(token_ids) + 1)
 
 
 class _ShoutingParams(BaseModel):
@@ -250,7 +306,7 @@ class ShoutingKind(Kind):
         super().add(rule)
         self.params[rule.id] = params
 
-    def find(self, doc: Doc) -> Iterator[Candidate]:
+    def find(self, doc: Doc, words: frozenset[str]) -> Iterator[Candidate]:
         for rule_id, p in self.params.items():
             rule = self.rules[rule_id]
             if p.exclamations:
@@ -300,6 +356,7 @@ class _SentimentParams(BaseModel):
     threshold: float = Field(le=0.0, ge=-1.0)
     aimed_at: list[str] = Field(min_length=1)
     strongest_word: float = Field(default=-4.0, le=0.0, ge=-4.0)
+    factual: list[str] = []
 
 
 class SentimentKind(Kind):
@@ -307,8 +364,9 @@ class SentimentKind(Kind):
 
     A sentence must score at or below ``threshold``, address the reader (a word of
     ``aimed_at``) and hold at least one word whose VADER valence is at or below
-    ``strongest_word``: plain dispute facts ("rejected", "missing") score negative too,
-    and only a hostile word makes the sentence an attack.
+    ``strongest_word`` that is not listed in ``factual``: plain dispute facts
+    ("rejected", "missing") score negative too, and only a hostile word makes the
+    sentence an attack.
 
     Reports a sentence only when no other rule flagged anything in it, so it adds
     what the word lists miss without repeating them.
@@ -324,11 +382,17 @@ class SentimentKind(Kind):
         self.params[rule.id] = _params(rule, _SentimentParams)
         super().add(rule)
         if not hasattr(self, "valence"):
-            from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+            from mailcoach.nlp.sentiment import vader
 
-            self.valence: dict[str, float] = SentimentIntensityAnalyzer().lexicon
+            self.valence: dict[str, float] = vader().lexicon
 
-    def find(self, doc: Doc) -> Iterator[Candidate]:
+    def _hostile(self, token: Token, p: _SentimentParams) -> bool:
+        """Tell whether a word is strongly negative in VADER and not a plain dispute fact."""
+        if token.is_upper or token.lower_ in p.factual:  # acronyms ("PO") and facts
+            return False
+        return self.valence.get(token.lower_, 0.0) <= p.strongest_word
+
+    def find(self, doc: Doc, words: frozenset[str]) -> Iterator[Candidate]:
         from mailcoach.nlp.sentiment import sentence_scores
 
         for rule_id, p in self.params.items():
@@ -337,11 +401,11 @@ class SentimentKind(Kind):
                 if (
                     compound <= p.threshold
                     and any(t.lower_ in targets for t in sent)
-                    and any(self.valence.get(t.lower_, 0.0) <= p.strongest_word for t in sent)
+                    and any(self._hostile(t, p) for t in sent)
                 ):
-                    words = [t for t in sent if not t.is_space]
-                    if words:
-                        yield Candidate(self.rules[rule_id], words[0].i, words[-1].i + 1)
+                    visible = [t for t in sent if not t.is_space]
+                    if visible:
+                        yield Candidate(self.rules[rule_id], visible[0].i, visible[-1].i + 1)
 
 
 #: The closed set of rule kinds. A new kind is a reviewed change with docs.
@@ -371,5 +435,6 @@ class CompiledRules:
 
     def find(self, doc: Doc) -> list[Candidate]:
         """Return every candidate of every rule on ``doc``, in document order."""
-        found = [c for kind in self.kinds.values() for c in kind.find(doc)]
+        words = frozenset(t.lower_ for t in doc)
+        found = [c for kind in self.kinds.values() for c in kind.find(doc, words)]
         return sorted(found, key=lambda c: (c.start, -c.end, c.rule.id))
