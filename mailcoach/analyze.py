@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from mailcoach.dispute import extract as extract_dispute
 from mailcoach.errors import InputError, MailcoachError
@@ -22,12 +22,15 @@ from mailcoach.model import (
     Verdict,
 )
 from mailcoach.nlp import SPANS_KEY
-from mailcoach.nlp.pipeline import BATCH_SIZE, get_pipeline, rules_for
+from mailcoach.nlp.pipeline import BATCH_SIZE, get_pipeline, parse_pipes, rules_for
 from mailcoach.settings import Settings
 from mailcoach.text import LineIndex, normalize
 
 if TYPE_CHECKING:
+    from spacy.language import Language
     from spacy.tokens import Doc
+
+    from mailcoach.nlp.components import RuleMatcher
 
     from mailcoach.rules.load import RuleSet
 
@@ -166,6 +169,28 @@ def _segments(draft: Draft) -> list[Segment]:
     return own
 
 
+def _two_stage(
+    nlp: Language, jobs: list[tuple[str, tuple[int, Segment]]]
+) -> Iterator[tuple[Doc, tuple[int, Segment]]]:
+    """Run the cheap stage on every text and the parse only where it could matter.
+
+    Stage one tokenizes, splits sentences, scores sentiment and runs the rules that
+    need no parse. A text with no candidate at all, and none of the words that a
+    parse-needing rule requires, is finished: parsing it could not add a finding.
+    The rest go through the whole pipeline, guards included. The model's tagger and
+    parser are most of the cost, and most outgoing mail is calm.
+    """
+    matcher = cast("RuleMatcher", nlp.get_pipe("mailcoach_rules"))
+    deeper: list[tuple[str, tuple[int, Segment]]] = []
+    with nlp.select_pipes(disable=[*parse_pipes(nlp), "mailcoach_guards"]):
+        for doc, context in nlp.pipe(jobs, as_tuples=True, batch_size=BATCH_SIZE):
+            if len(doc.spans[SPANS_KEY]) or matcher.compiled.parse_could_help(doc):
+                deeper.append((doc.text, context))
+            else:
+                yield doc, context
+    yield from nlp.pipe(deeper, as_tuples=True, batch_size=BATCH_SIZE)
+
+
 def analyze_drafts(drafts: Iterable[Draft], settings: Settings) -> Iterator[Report]:
     """Check drafts in order, batching their text through one pipeline.
 
@@ -187,7 +212,7 @@ def analyze_drafts(drafts: Iterable[Draft], settings: Settings) -> Iterator[Repo
                 errors[index] = str(exc)
                 continue
             jobs.extend((normalize(draft.body[s.start : s.end]), (index, s)) for s in segments)
-        for doc, (index, segment) in nlp.pipe(jobs, as_tuples=True, batch_size=BATCH_SIZE):
+        for doc, (index, segment) in _two_stage(nlp, jobs):
             builders[index].add(segment, doc)
         for index, builder in enumerate(builders):
             if index in errors:

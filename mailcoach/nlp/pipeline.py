@@ -42,6 +42,11 @@ def resolve_model(name: str | None) -> str:
     )
 
 
+def parse_pipes(nlp: Language) -> list[str]:
+    """Return the model's own components: the costly stage that only some drafts need."""
+    return [name for name in nlp.pipe_names if not name.startswith("mailcoach_")]
+
+
 def rules_for(settings: Settings) -> RuleSet:
     """Return the active rules for these settings (cached)."""
     return load_rules(settings.lexicons, settings.disable, settings.levels)
@@ -69,7 +74,8 @@ def _pipeline(
     import spacy
 
     import mailcoach.nlp.components
-    import mailcoach.nlp.sentiment  # noqa: F401
+    import mailcoach.nlp.sentences
+    import mailcoach.nlp.sentiment  # noqa: F401  (these register the factories)
 
     try:
         nlp = spacy.load(model, exclude=list(EXCLUDED_PIPES))
@@ -83,6 +89,7 @@ def _pipeline(
         "disable": list(disable),
         "levels": {k: v.label for k, v in levels},
     }
+    nlp.add_pipe("mailcoach_sentences", first=True)
     nlp.add_pipe("mailcoach_sentiment")
     nlp.add_pipe("mailcoach_rules", config=config)
     nlp.add_pipe("mailcoach_guards", config=config)

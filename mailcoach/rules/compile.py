@@ -130,11 +130,15 @@ class _Group:
     anchors: tuple[tuple[frozenset[str], ...], ...]  # per pattern; () = always run
     parsed: bool
 
+    def could_match(self, words: frozenset[str]) -> bool:
+        """Tell whether a doc with these lower-cased words could match a pattern."""
+        return any(all(not need.isdisjoint(words) for need in pattern) for pattern in self.anchors)
+
     def wanted(self, doc: Doc, words: frozenset[str]) -> bool:
-        """Tell whether any pattern of the group could match ``doc``."""
+        """Tell whether to run the group on ``doc``: annotations present, anchors found."""
         if self.parsed and not (doc.has_annotation("DEP") and doc.has_annotation("TAG")):
             return False
-        return any(all(not need.isdisjoint(words) for need in pattern) for pattern in self.anchors)
+        return self.could_match(words)
 
 
 class Kind:
@@ -432,6 +436,25 @@ class CompiledRules:
     def needs_parse(self, rule: Rule) -> bool:
         """Tell whether a rule needs the tagger or parser."""
         return self.kinds[rule.spec.kind].needs_parse(rule)
+
+    def parse_could_help(self, doc: Doc) -> bool:
+        """Tell whether a rule that needs the parse could match ``doc`` once parsed.
+
+        A parse-dependent match lies within one sentence (a dependency tree never
+        crosses one), so a pattern can only match where all its anchor words occur
+        in the same sentence. ``doc`` needs sentence boundaries.
+        """
+        groups = [
+            group
+            for kind in self.kinds.values()
+            for group in getattr(kind, "groups", ())
+            if group.parsed
+        ]
+        for sent in doc.sents:
+            words = frozenset(t.lower_ for t in sent)
+            if any(group.could_match(words) for group in groups):
+                return True
+        return False
 
     def find(self, doc: Doc) -> list[Candidate]:
         """Return every candidate of every rule on ``doc``, in document order."""
