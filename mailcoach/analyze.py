@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
     from mailcoach.nlp.components import RuleMatcher
-
     from mailcoach.rules.load import RuleSet
 
 #: Own text longer than this is not a draft; refuse it rather than parse for minutes.
