@@ -17,7 +17,7 @@ from mailcoach.errors import (
     ModelMissingError,
     TemplateError,
 )
-from mailcoach.inputs import read_draft
+from mailcoach.inputs import Unreadable, iter_messages, read_draft
 from mailcoach.model import (
     Category,
     Dispute,
@@ -48,9 +48,11 @@ __all__ = [
     "Settings",
     "Severity",
     "TemplateError",
+    "Unreadable",
     "Verdict",
     "check",
     "check_many",
+    "iter_messages",
     "load_settings",
     "read_draft",
 ]

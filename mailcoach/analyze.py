@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, cast
 
 from mailcoach.dispute import extract as extract_dispute
 from mailcoach.errors import InputError, MailcoachError
-from mailcoach.inputs import parse_bytes, parse_text, read_draft
+from mailcoach.inputs import Unreadable, parse_bytes, parse_text, read_draft
 from mailcoach.model import (
     Draft,
     Finding,
@@ -250,12 +250,14 @@ def check(source: Source, *, settings: Settings | None = None) -> Report:
 
 
 def check_many(
-    sources: Iterable[Path | str | Draft], *, settings: Settings | None = None
+    sources: Iterable[Path | str | Draft | Unreadable], *, settings: Settings | None = None
 ) -> Iterator[Report]:
     """Check many drafts lazily, in input order; an unreadable one yields an error Report.
 
     Args:
-        sources: paths (``str`` or ``Path``) or Drafts; read one at a time.
+        sources: paths (``str`` or ``Path``, one message each), Drafts, or what
+            :func:`mailcoach.iter_messages` yields (Drafts and Unreadable entries
+            from files, folders, mbox and Maildir); read one at a time.
         settings: what to flag and how.
 
     Yields:
@@ -267,17 +269,21 @@ def check_many(
 
     def drafts() -> Iterator[Draft]:
         for index, item in enumerate(sources):
-            try:
-                yield (
-                    item
-                    if isinstance(item, Draft)
-                    else read_draft(Path(item), max_bytes=s.max_bytes)
-                )
-            except MailcoachError as exc:
-                failed[index] = Report(
-                    source=str(item), verdict=Verdict.OK, tone_score=0, error=str(exc)
-                )
-                yield Draft(body="", segments=(), source=str(item))
+            if isinstance(item, Draft):
+                yield item
+                continue
+            if isinstance(item, Unreadable):
+                source, error = item.source, item.error
+            else:
+                try:
+                    draft = read_draft(Path(item), max_bytes=s.max_bytes)
+                except MailcoachError as exc:
+                    source, error = str(item), str(exc)
+                else:
+                    yield draft
+                    continue
+            failed[index] = Report(source=source, verdict=Verdict.OK, tone_score=0, error=error)
+            yield Draft(body="", segments=(), source=source)
 
     for index, report in enumerate(analyze_drafts(drafts(), s)):
         yield failed.pop(index, report)

@@ -71,7 +71,8 @@ NOT_MESSAGE_SUFFIXES = frozenset(
 
 TRUNCATED_NOTE = "the mbox ends in the middle of this message, so its text may be incomplete"
 
-_MIB = 1024 * 1024
+_KIB = 1024
+_MIB = 1024 * _KIB
 #: An mbox ``From_`` line: "From <sender> <date>", the date with a month name, a
 #: time and a year, as in "From sam@example.com Thu Nov  5 10:00:00 2026". A body
 #: line such as "From now on, ..." that a careless writer left unescaped is not one.
@@ -174,7 +175,7 @@ def _iter_inputs(inputs: Iterable[str | Path], options: _Options) -> Iterator[Dr
                 yield _read_one(STDIN, options)
             continue
         path = Path(label)
-        if path.is_dir():
+        if _is_dir(path):
             yield from _iter_directory(path, label, options, frozenset())
         else:
             yield from _iter_file(path, label, options)
@@ -214,7 +215,7 @@ def _iter_file(path: Path, label: str, options: _Options) -> Iterator[Draft | Un
     try:
         regular = stat.S_ISREG(path.stat().st_mode)
         handle = path.open("rb") if regular else None
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL byte in the path
         handle = None  # read_draft says what is wrong, in its own words
     if handle is None:
         yield _read_one(label, options)
@@ -281,6 +282,7 @@ def _split_mbox(handle: BinaryIO, max_bytes: int) -> Iterator[_MboxEntry]:
     separator_at: int | None = None  # where a trailing blank line starts in buffer
 
     def entry(at_end: bool) -> _MboxEntry:
+        """Return the message read so far, without its trailing separator line."""
         if separator_at is not None and not oversize:
             del buffer[separator_at:]
         data = None if oversize else bytes(buffer)
@@ -324,9 +326,9 @@ def _mbox_message(entry: _MboxEntry, source: str, options: _Options) -> Draft | 
     if entry.data is None:
         return Unreadable(
             source,
-            f"{source} is {entry.size / _MIB:.1f} MB, over the "
-            f"{options.max_bytes / _MIB:.1f} MB limit for one message, so it was skipped; "
-            "raise max-bytes in mailcoach.toml if it really is one message.",
+            f"{source} is {_size(entry.size)}, over the {_size(options.max_bytes)} limit for "
+            "one message, so it was skipped; raise max-bytes in mailcoach.toml if it really "
+            "is one message.",
         )
     data = entry.data
     if not data.strip():
@@ -352,6 +354,13 @@ def _mbox_message(entry: _MboxEntry, source: str, options: _Options) -> Draft | 
     if isinstance(result, Draft) and entry.at_end and entry.ends_mid_line:
         return replace(result, notes=(*result.notes, TRUNCATED_NOTE))
     return result
+
+
+def _size(count: int) -> str:
+    """Return a byte count for people: "12.5 MB" or "64 KB"."""
+    if count >= _MIB:
+        return f"{count / _MIB:.1f} MB"
+    return f"{max(1, round(count / _KIB))} KB"
 
 
 def _has_body(data: bytes) -> bool:
@@ -411,9 +420,17 @@ def _is_not_message(name: str) -> bool:
     return Path(name).suffix.lower() in NOT_MESSAGE_SUFFIXES
 
 
+def _is_dir(path: Path) -> bool:
+    """Return whether ``path`` is a directory; False if it cannot be looked at."""
+    try:
+        return path.is_dir()
+    except OSError:  # e.g. permission denied on a folder above it
+        return False
+
+
 def _is_maildir(path: Path) -> bool:
     """Return whether ``path`` is a Maildir (it has ``cur/``, ``new/`` and ``tmp/``)."""
-    return all((path / name).is_dir() for name in MAILDIR_SUBFOLDERS)
+    return all(_is_dir(path / name) for name in MAILDIR_SUBFOLDERS)
 
 
 def _iter_maildir(path: Path, label: str, options: _Options) -> Iterator[Draft | Unreadable]:

@@ -87,6 +87,10 @@ SPEECH_VERBS = frozenset(
     }
 )
 DEMANDING_OPENERS = frozenset({"why", "how"})
+#: Dependency labels of a clause that a verb of saying reports.
+REPORTED_CLAUSES = frozenset({"ccomp", "xcomp", "parataxis", "dobj"})
+#: Subjects that report nothing ("nobody told us").
+NOBODY = frozenset({"nobody", "no", "none", "noone", "neither"})
 #: A sentence VADER rates at least this positive is sincere praise, not an attack.
 POSITIVE_THRESHOLD = 0.3
 #: How many tokens before a span a lone negation still governs it ("not going to sue").
@@ -94,10 +98,18 @@ NEGATION_WINDOW = 5
 CLAUSE_BREAKS = frozenset({";", ":", "—", "–"})
 
 
+def _has_subject(token: Token) -> bool:
+    return any(c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in token.children)
+
+
 def _subject_chain(token: Token) -> Iterator[Token]:
-    """Yield ``token`` and the heads above it while they share its clause."""
+    """Yield ``token`` and the heads above it while they share its clause.
+
+    A conjunct with its own subject is a clause of its own ("we never shipped it,
+    and we'll compensate you"): the chain stops there.
+    """
     yield token
-    while (
+    while not (token.dep_ == "conj" and _has_subject(token)) and (
         token.dep_
         in {
             "xcomp",
@@ -240,13 +252,16 @@ def reported(span: Span) -> bool:
     """Tell whether the span is someone else's words reported by the writer."""
     if not span.doc.has_annotation("DEP"):
         return False
+    child = span.root
     for tok in span.root.ancestors:
-        if tok.lemma_.lower() in SPEECH_VERBS:
+        # the span must sit in the clause that is said ("X said that <span>"), not
+        # be the saying itself ("nobody told us")
+        if tok.lemma_.lower() in SPEECH_VERBS and child.dep_ in REPORTED_CLAUSES:
             subject = next((c for c in tok.children if c.dep_.startswith("nsubj")), None)
-            if subject is not None and not {t.lower_ for t in subject.subtree} & (
-                FIRST_PERSON | SECOND_PERSON
-            ):
+            words = {t.lower_ for t in subject.subtree} if subject is not None else set()
+            if words and not words & (FIRST_PERSON | SECOND_PERSON | NOBODY):
                 return True
+        child = tok
     return False
 
 
