@@ -17,20 +17,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from mailcoach.errors import LexiconError
 from mailcoach.rules.load import Rule, RuleSet
+from mailcoach.rules.schema import token_problem
 from mailcoach.text import normalize
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
     from spacy.vocab import Vocab
 
-#: Token attributes a token or dependency pattern may use (spaCy's Matcher schema).
-TOKEN_ATTRS = frozenset(
-    """ORTH TEXT LOWER NORM LENGTH LEMMA POS TAG MORPH DEP ENT_TYPE SHAPE SPACY OP
-    IS_ALPHA IS_ASCII IS_DIGIT IS_LOWER IS_UPPER IS_TITLE IS_PUNCT IS_SPACE IS_STOP
-    IS_SENT_START LIKE_NUM LIKE_URL LIKE_EMAIL _""".split()
-)
-#: Attributes whose values are strings (YAML turns a bare 100 into a number).
-STRING_ATTRS = frozenset({"ORTH", "TEXT", "LOWER", "NORM", "LEMMA", "POS", "TAG", "DEP", "SHAPE"})
 #: Attributes whose values come from the tagger or parser, not the tokenizer.
 PARSE_ATTRS = frozenset({"LEMMA", "POS", "TAG", "MORPH", "DEP", "IS_SENT_START"})
 DEPENDENCY_KEYS = frozenset({"RIGHT_ID", "RIGHT_ATTRS", "LEFT_ID", "REL_OP"})
@@ -50,24 +43,9 @@ def _fail(rule: Rule, what: str) -> LexiconError:
 
 
 def _check_attrs(rule: Rule, token: Any, where: str) -> None:
-    if not isinstance(token, dict):
-        raise _fail(rule, f"{where}: expected a mapping of token attributes, got {token!r}")
-    for key, value in token.items():
-        if isinstance(value, dict) and "OP" in value:
-            raise _fail(rule, f"{where}: 'OP' belongs beside '{key}', not inside it")
-        if key in STRING_ATTRS:
-            values = (
-                value.get("IN", []) + value.get("NOT_IN", [])
-                if isinstance(value, dict)
-                else [value]
-            )
-            odd = next((v for v in values if not isinstance(v, str)), None)
-            if odd is not None:
-                raise _fail(rule, f"{where}: {key} value {odd!r} must be a string; quote it")
-        if key not in TOKEN_ATTRS:
-            close = difflib.get_close_matches(str(key), TOKEN_ATTRS, n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            raise _fail(rule, f"{where}: unknown token attribute '{key}'{hint}")
+    problem = token_problem(token)
+    if problem:
+        raise _fail(rule, f"{where}: {problem}")
 
 
 def _spacy_reason(exc: Exception) -> str:
@@ -88,6 +66,8 @@ def _params(rule: Rule, model: type[BaseModel]) -> Any:
 
 #: Token operators under which a pattern token must be present.
 REQUIRED_OPS = frozenset({None, "+", "1"})
+#: "{2}", "{1,3}", "{2,}": at least one.
+MIN_ONE_OP = re.compile(r"\{[1-9]\d*,?\d*\}")
 #: Attributes whose literal values, lower-cased, must appear among a doc's words.
 ANCHOR_ATTRS = ("LOWER", "ORTH", "TEXT")
 
@@ -95,7 +75,11 @@ ANCHOR_ATTRS = ("LOWER", "ORTH", "TEXT")
 def _literal_words(token: dict[str, Any]) -> frozenset[str] | None:
     """Return the lower-cased words one of which a token must be, or None if unknown."""
     op = token.get("OP")
-    if not (op in REQUIRED_OPS or (isinstance(op, str) and re.fullmatch(r"\{[1-9]\d*,?\d*\}", op))):
+    if (
+        op is not None
+        and op not in REQUIRED_OPS
+        and not (isinstance(op, str) and MIN_ONE_OP.fullmatch(op))
+    ):
         return None
     best: frozenset[str] | None = None
     for attr in ANCHOR_ATTRS:
@@ -215,10 +199,10 @@ class TokenKind(Kind):
             group = [p for p in patterns if self._pattern_needs_parse(p) == parsed]
             if not group:
                 continue
-            matcher = Matcher(self.vocab, validate=True)
+            matcher = Matcher(self.vocab)  # validated by rules.load when the file changed
             try:
                 matcher.add(rule.id, group, greedy="LONGEST")
-            except ValueError as exc:
+            except (ValueError, TypeError, KeyError) as exc:
                 raise _fail(rule, f"patterns: {_spacy_reason(exc)}") from None
             anchors = tuple(anchor_sets(p) for p in group)
             self.groups.append(_Group(rule, matcher, anchors, parsed))
@@ -263,10 +247,10 @@ class DependencyKind(Kind):
                         raise _fail(rule, f"pattern {i}, node {j}: unknown key '{key}'{hint}")
                 _check_attrs(rule, node.get("RIGHT_ATTRS", {}), f"pattern {i}, node {j}")
         super().add(rule)
-        matcher = DependencyMatcher(self.vocab, validate=True)
+        matcher = DependencyMatcher(self.vocab)  # validated by rules.load
         try:
             matcher.add(rule.id, patterns)
-        except ValueError as exc:
+        except (ValueError, TypeError, KeyError) as exc:
             raise _fail(rule, f"patterns: {_spacy_reason(exc)}") from None
         anchors = tuple(anchor_sets([n.get("RIGHT_ATTRS", {}) for n in p]) for p in patterns)
         self.groups.append(_Group(rule, matcher, anchors, parsed=True))

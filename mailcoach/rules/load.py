@@ -17,7 +17,7 @@ from pydantic_core import ErrorDetails
 from mailcoach.errors import LexiconError
 from mailcoach.model import Category, Severity
 from mailcoach.resources import lexicon_dir
-from mailcoach.rules.schema import RuleSpec
+from mailcoach.rules.schema import RuleSpec, token_problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,29 +104,26 @@ def cache_dir() -> Path:
     return Path(base) / "mailcoach"
 
 
-def _read_yaml_cached(path: Path) -> Any:
-    """Return the parsed YAML of ``path``, from a JSON cache when the file is unchanged.
-
-    YAML parsing is most of mailcoach's start-up cost; JSON reads fifty times faster.
-    The cache is keyed by the file's path, modification time and size, and any
-    problem with it (unwritable, corrupt) falls back to parsing the file.
-    """
+def _cache_entry(path: Path) -> tuple[Path, list[int | str]]:
     stat = path.stat()
     where = str(path.resolve())
     key: list[int | str] = [CACHE_FORMAT, where, stat.st_mtime_ns, stat.st_size]
-    slot = cache_dir() / (hashlib.sha1(where.encode()).hexdigest()[:16] + ".json")
+    return cache_dir() / (hashlib.sha1(where.encode()).hexdigest()[:16] + ".json"), key
+
+
+def _from_cache(path: Path) -> Any:
+    """Return the cached parse of an unchanged, already validated file, or None."""
+    slot, key = _cache_entry(path)
     try:
         cached = srsly.read_json(slot)
-        if isinstance(cached, dict) and cached.get("key") == key:
-            return cached["data"]
     except (OSError, ValueError):
-        pass
-    try:
-        data = srsly.read_yaml(path)
-    except OSError as exc:
-        raise LexiconError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
-    except Exception as exc:  # srsly raises the YAML library's own errors
-        raise LexiconError(f"{path}: not valid YAML ({exc}).") from None
+        return None
+    return cached["data"] if isinstance(cached, dict) and cached.get("key") == key else None
+
+
+def _to_cache(path: Path, data: Any) -> None:
+    """Remember a file's parse once it has passed every check; failures only cost speed."""
+    slot, key = _cache_entry(path)
     try:
         slot.parent.mkdir(parents=True, exist_ok=True)
         partial = slot.with_suffix(f".{os.getpid()}.tmp")
@@ -134,7 +131,45 @@ def _read_yaml_cached(path: Path) -> Any:
         os.replace(partial, slot)
     except (OSError, TypeError, ValueError):
         pass  # a read-only home only costs speed
-    return data
+
+
+def _parse_yaml(path: Path) -> Any:
+    try:
+        return srsly.read_yaml(path)
+    except OSError as exc:
+        raise LexiconError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
+    except Exception as exc:  # srsly raises the YAML library's own errors
+        raise LexiconError(f"{path}: not valid YAML ({exc}).") from None
+
+
+def _check_patterns_with_spacy(path: Path, specs: list[RuleSpec]) -> None:
+    """Validate token patterns with spaCy's own schema (value types, operators).
+
+    Runs when a file is new or changed; the matchers are then built without
+    re-validating every pattern at each start.
+    """
+    from spacy.schemas import validate_token_pattern
+
+    for spec in specs:
+        if spec.kind == "token":
+            tokens_lists = spec.patterns
+        elif spec.kind == "dependency":
+            tokens_lists = [
+                [node.get("RIGHT_ATTRS", {}) for node in p if isinstance(node, dict)]
+                for p in spec.patterns
+                if isinstance(p, list)
+            ]
+        else:
+            continue
+        for n, tokens in enumerate(tokens_lists, start=1):
+            if not isinstance(tokens, list):
+                raise LexiconError(f"{path}, rule '{spec.id}': pattern {n}: expected a list.")
+            friendly = next((p for p in map(token_problem, tokens) if p), None)
+            if friendly:
+                raise LexiconError(f"{path}, rule '{spec.id}': pattern {n}: {friendly}.")
+            problems = validate_token_pattern(tokens)
+            if problems:
+                raise LexiconError(f"{path}, rule '{spec.id}': pattern {n}: {problems[0]}.")
 
 
 def read_lexicon_file(path: Path) -> list[RuleSpec]:
@@ -143,7 +178,10 @@ def read_lexicon_file(path: Path) -> list[RuleSpec]:
     Raises:
         LexiconError: naming the file, the rule and the field at fault.
     """
-    data = _read_yaml_cached(path)
+    data = _from_cache(path)
+    fresh = data is None
+    if fresh:
+        data = _parse_yaml(path)
     if data is None:
         return []
     if not isinstance(data, list):
@@ -163,6 +201,9 @@ def read_lexicon_file(path: Path) -> list[RuleSpec]:
                 f"{spec.category.value}.yml."
             )
         specs.append(spec)
+    if fresh:
+        _check_patterns_with_spacy(path, specs)
+        _to_cache(path, data)
     return specs
 
 

@@ -7,6 +7,7 @@ A rule is complete or it does not load: every field below is checked by pydantic
 
 from __future__ import annotations
 
+import difflib
 import re
 from typing import Any, Literal
 
@@ -26,6 +27,39 @@ GUARD_NAMES = (
     "quoted",
 )
 RULE_ID = re.compile(r"^(?P<category>[a-z_]+)\.[a-z0-9]+(?:-[a-z0-9]+)*$")
+#: Token attributes a token or dependency pattern may use (spaCy's Matcher schema).
+TOKEN_ATTRS = frozenset(
+    """ORTH TEXT LOWER NORM LENGTH LEMMA POS TAG MORPH DEP ENT_TYPE SHAPE SPACY OP
+    IS_ALPHA IS_ASCII IS_DIGIT IS_LOWER IS_UPPER IS_TITLE IS_PUNCT IS_SPACE IS_STOP
+    IS_SENT_START LIKE_NUM LIKE_URL LIKE_EMAIL _""".split()
+)
+#: Attributes whose values are strings (YAML turns a bare 100 into a number).
+STRING_ATTRS = frozenset({"ORTH", "TEXT", "LOWER", "NORM", "LEMMA", "POS", "TAG", "DEP", "SHAPE"})
+
+
+def token_problem(token: Any) -> str | None:
+    """Return what is wrong with one token pattern, in words a rule author can act on."""
+    if not isinstance(token, dict):
+        return f"expected a mapping of token attributes, got {token!r}"
+    for key, value in token.items():
+        if isinstance(value, dict) and "OP" in value:
+            return f"'OP' belongs beside '{key}', not inside it"
+        if key in STRING_ATTRS:
+            values = (
+                value.get("IN", []) + value.get("NOT_IN", [])
+                if isinstance(value, dict)
+                else [value]
+            )
+            odd = next((v for v in values if not isinstance(v, str)), None)
+            if odd is not None:
+                return f"{key} value {odd!r} must be a string; quote it"
+        if key not in TOKEN_ATTRS:
+            close = difflib.get_close_matches(str(key), TOKEN_ATTRS, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            return f"unknown token attribute '{key}'{hint}"
+    return None
+
+
 LevelName = Literal["info", "warning", "error"]
 KindName = Literal["phrase", "token", "dependency", "shouting", "sentiment"]
 GuardName = Literal[
