@@ -107,12 +107,28 @@ def anchor_sets(tokens: list[dict[str, Any]]) -> tuple[frozenset[str], ...]:
 
 @dataclass(slots=True)
 class _Group:
-    """One rule's patterns in one matcher, with the words each pattern needs."""
+    """One rule's patterns in one matcher, with the words each pattern needs.
+
+    The spaCy matcher is built the first time a doc holds the anchor words: a
+    draft pays only for the rules it could trigger. Patterns were validated when
+    their file was read (rules.load), so building cannot fail on bad input.
+    """
 
     rule: Rule
-    matcher: Any
+    build: Callable[[], Any]
     anchors: tuple[tuple[frozenset[str], ...], ...]  # per pattern; () = always run
     parsed: bool
+    built: Any = None
+
+    @property
+    def matcher(self) -> Any:
+        """Return the spaCy matcher, building it on first use."""
+        if self.built is None:
+            try:
+                self.built = self.build()
+            except (ValueError, TypeError, KeyError) as exc:
+                raise _fail(self.rule, f"patterns: {_spacy_reason(exc)}") from None
+        return self.built
 
     def could_match(self, words: frozenset[str]) -> bool:
         """Tell whether a doc with these lower-cased words could match a pattern."""
@@ -186,8 +202,6 @@ class TokenKind(Kind):
         self.groups: list[_Group] = []
 
     def add(self, rule: Rule) -> None:
-        from spacy.matcher import Matcher
-
         patterns = rule.spec.patterns
         if not patterns or not all(isinstance(p, list) and p for p in patterns):
             raise _fail(rule, "patterns: a token rule needs a list of token-pattern lists")
@@ -197,15 +211,19 @@ class TokenKind(Kind):
         super().add(rule)
         for parsed in (False, True):
             group = [p for p in patterns if self._pattern_needs_parse(p) == parsed]
-            if not group:
-                continue
+            if group:
+                anchors = tuple(anchor_sets(p) for p in group)
+                self.groups.append(_Group(rule, self._builder(rule.id, group), anchors, parsed))
+
+    def _builder(self, rule_id: str, patterns: list[Any]) -> Callable[[], Any]:
+        def build() -> Any:
+            from spacy.matcher import Matcher
+
             matcher = Matcher(self.vocab)  # validated by rules.load when the file changed
-            try:
-                matcher.add(rule.id, group, greedy="LONGEST")
-            except (ValueError, TypeError, KeyError) as exc:
-                raise _fail(rule, f"patterns: {_spacy_reason(exc)}") from None
-            anchors = tuple(anchor_sets(p) for p in group)
-            self.groups.append(_Group(rule, matcher, anchors, parsed))
+            matcher.add(rule_id, patterns, greedy="LONGEST")
+            return matcher
+
+        return build
 
     @staticmethod
     def _pattern_needs_parse(pattern: list[dict[str, Any]]) -> bool:
@@ -247,13 +265,14 @@ class DependencyKind(Kind):
                         raise _fail(rule, f"pattern {i}, node {j}: unknown key '{key}'{hint}")
                 _check_attrs(rule, node.get("RIGHT_ATTRS", {}), f"pattern {i}, node {j}")
         super().add(rule)
-        matcher = DependencyMatcher(self.vocab)  # validated by rules.load
-        try:
+
+        def build() -> Any:
+            matcher = DependencyMatcher(self.vocab)  # validated by rules.load
             matcher.add(rule.id, patterns)
-        except (ValueError, TypeError, KeyError) as exc:
-            raise _fail(rule, f"patterns: {_spacy_reason(exc)}") from None
+            return matcher
+
         anchors = tuple(anchor_sets([n.get("RIGHT_ATTRS", {}) for n in p]) for p in patterns)
-        self.groups.append(_Group(rule, matcher, anchors, parsed=True))
+        self.groups.append(_Group(rule, build, anchors, parsed=True))
 
     def needs_parse(self, rule: Rule) -> bool:
         return True

@@ -77,6 +77,7 @@ def rules_from_rows(rows: Iterator[dict[str, Any]] | list[dict[str, Any]], where
             rules.append(Rule(spec, str(row["file"]), Severity.parse(str(row["level"]))))
         except (KeyError, TypeError, ValueError) as exc:
             raise LexiconError(f"{where}, line {n}: not a valid rule ({exc}).") from None
+    _check_patterns_with_spacy(Path(where), [r.spec for r in rules])
     return RuleSet(tuple(rules))
 
 
