@@ -342,7 +342,10 @@ def rules_test(
     type=click.Path(file_okay=False, path_type=Path),
 )
 @click.option(
-    "--split", type=click.Choice(["dev", "test", "all"]), default="test", show_default=True
+    "--split",
+    type=click.Choice(["dev", "dev2", "test", "test2", "all"]),
+    default="test",
+    show_default=True,
 )
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
