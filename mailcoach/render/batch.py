@@ -259,7 +259,11 @@ class _Lines:
 
     def __init__(self, body: str) -> None:
         self.body = body
-        self.starts = [0] + [i + 1 for i, c in enumerate(body) if c == "\n"]
+        self.starts = [0]
+        at = body.find("\n")
+        while at != -1:
+            self.starts.append(at + 1)
+            at = body.find("\n", at + 1)
 
     def of(self, offset: int) -> int:
         """Return the 0-based line of a body offset."""

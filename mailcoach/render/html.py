@@ -34,6 +34,8 @@ CHART_LABEL_WIDTH = 140
 CHART_VALUE_WIDTH = 44
 CHART_BAR_HEIGHT = 16
 CHART_GAP = 10
+#: How the totals strip names the verdicts.
+VERDICT_LABELS = {Verdict.HOLD: "Hold", Verdict.REVISE: "Revise", Verdict.OK: "OK"}
 
 
 def category_label(category: Category) -> str:
@@ -79,6 +81,8 @@ class MessageView:
     row: Row
     anchor: str
     recipient: str
+    categories: tuple[tuple[str, str, int], ...]
+    """Non-zero finding counts: (category value, label, count)."""
     excerpts: tuple[ExcerptView, ...]
     hidden: int
 
@@ -147,7 +151,8 @@ def excerpt_lines(excerpt: Excerpt) -> tuple[LineView, ...]:
     """Split an excerpt into lines of plain and flagged pieces.
 
     Overlapping findings are flattened: each run of text is one piece, coloured by
-    the most severe finding that covers it, with every covering finding in its title.
+    the most severe finding that covers it (the innermost on a tie, so a span nested
+    in another keeps its own colour), with every covering finding in its title.
     """
     text, flags = excerpt.text, excerpt.flags
     cuts = sorted({0, len(text)} | {f.start for f in flags} | {f.end for f in flags})
@@ -156,7 +161,7 @@ def excerpt_lines(excerpt: Excerpt) -> tuple[LineView, ...]:
     for a, b in pairwise(cuts):
         cover = [f for f in flags if f.start <= a and b <= f.end]
         ends = tuple(f.number for f in cover if f.end == b)
-        top = max(cover, key=lambda f: (f.severity, -f.number), default=None)
+        top = max(cover, key=lambda f: (f.severity, f.start - f.end, -f.number), default=None)
         title = " · ".join(f"{category_label(f.category)}: {f.message}" for f in cover)
         parts = text[a:b].split("\n")
         for k, part in enumerate(parts):
@@ -183,9 +188,30 @@ def _message(index: int, row: Row, excerpts: tuple[Excerpt, ...], hidden: int) -
         row=row,
         anchor=f"m{index}",
         recipient=recipient(row.to),
+        categories=tuple(
+            (c.value, category_label(c), n)
+            for c, n in zip(CATEGORIES, row.by_category, strict=True)
+            if n
+        ),
         excerpts=tuple(ExcerptView(excerpt_lines(e), e.flags) for e in excerpts),
         hidden=hidden,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Unreadable:
+    """An input that could not be read: its source and why."""
+
+    source: str
+    reason: str
+
+
+def _unreadable(row: Row) -> Unreadable:
+    """Return the source and the error, without the source repeated at its start."""
+    error = row.error or ""
+    if error.startswith(row.source + " ") and len(error) > len(row.source) + 1:
+        error = error[len(row.source) + 1 :]
+    return Unreadable(row.source, error)
 
 
 def _environment() -> Environment:
@@ -233,10 +259,10 @@ def render_html(
     categories = summary.by_category()
     severities = summary.by_severity()
     totals = [
-        Total("messages", summary.messages, "all"),
-        Total("flagged", summary.flagged, "flagged"),
-        *(Total(v.value, verdicts[v], f"v-{v.value}") for v in VERDICTS),
-        Total("unreadable", summary.unreadable, "v-unreadable"),
+        Total("Messages", summary.messages, "all"),
+        Total("Flagged", summary.flagged, "flagged"),
+        *(Total(VERDICT_LABELS[v], verdicts[v], f"v-{v.value}") for v in VERDICTS),
+        Total("Unreadable", summary.unreadable, "v-unreadable"),
     ]
     charts = [
         bar_chart(
@@ -261,13 +287,14 @@ def render_html(
         generated_iso=when.isoformat(timespec="seconds"),
         totals=totals,
         findings=summary.findings,
-        severities=[(s.label, n) for s, n in severities.items()],
+        severities=[
+            (s.label if n == 1 or s is Severity.INFO else f"{s.label}s", n)
+            for s, n in severities.items()
+        ],
         charts=charts,
         messages=messages,
         omitted=summary.omitted_details,
         flagged=summary.flagged,
-        unreadable=summary.unreadable_rows(),
+        unreadable=[_unreadable(row) for row in summary.unreadable_rows()],
         legend=[(c.value, category_label(c)) for c in CATEGORIES],
-        Verdict=Verdict,
-        Severity=Severity,
     )
