@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-    from mailcoach.nlp.components import RuleMatcher
+    from mailcoach.nlp.components import GuardFilter, RuleMatcher
     from mailcoach.rules.load import RuleSet
 
 #: Own text longer than this is not a draft; refuse it rather than parse for minutes.
@@ -174,19 +174,23 @@ def _two_stage(
     """Run the cheap stage on every text and the parse only where it could matter.
 
     Stage one tokenizes, splits sentences, scores sentiment and runs the rules that
-    need no parse. A text with no candidate at all, and none of the words that a
-    parse-needing rule requires, is finished: parsing it could not add a finding.
-    The rest go through the whole pipeline, guards included. The model's tagger and
-    parser are most of the cost, and most outgoing mail is calm.
+    need no parse. A text is finished there when no sentence holds the words a
+    parse-needing rule requires (parsing could not add a finding) and none of its
+    candidates needs a guard that reads the parse; its guards then run as usual.
+    The rest go through the whole pipeline. The model's tagger and parser are most
+    of the cost, and most outgoing mail is calm.
     """
     matcher = cast("RuleMatcher", nlp.get_pipe("mailcoach_rules"))
+    guards = cast("GuardFilter", nlp.get_pipe("mailcoach_guards"))
     deeper: list[tuple[str, tuple[int, Segment]]] = []
     with nlp.select_pipes(disable=[*parse_pipes(nlp), "mailcoach_guards"]):
         for doc, context in nlp.pipe(jobs, as_tuples=True, batch_size=BATCH_SIZE):
-            if len(doc.spans[SPANS_KEY]) or matcher.compiled.parse_could_help(doc):
+            if matcher.compiled.parse_could_help(doc) or any(
+                guards.needs_parse(span.id_) for span in doc.spans[SPANS_KEY]
+            ):
                 deeper.append((doc.text, context))
             else:
-                yield doc, context
+                yield guards(doc), context
     yield from nlp.pipe(deeper, as_tuples=True, batch_size=BATCH_SIZE)
 
 
@@ -249,8 +253,47 @@ def check(source: Source, *, settings: Settings | None = None) -> Report:
     return report
 
 
+#: Drafts sent to a worker process at a time, and chunks in flight per worker.
+CHUNK_DRAFTS = 32
+CHUNKS_IN_FLIGHT = 2
+
+
+def _init_worker(settings: Settings) -> None:
+    """Prepare a worker process: Ctrl-C is the parent's to handle; load the pipeline once."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    get_pipeline(settings)
+
+
+def _check_chunk(drafts: list[Draft], settings: Settings) -> list[Report]:
+    """Check one chunk of drafts in a worker process."""
+    return list(analyze_drafts(drafts, settings))
+
+
+def _in_parallel(drafts: Iterator[Draft], settings: Settings, jobs: int) -> Iterator[Report]:
+    """Check drafts in ``jobs`` worker processes, in input order, with bounded memory."""
+    from collections import deque
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    pending: deque[Future[list[Report]]] = deque()
+    pool = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(settings,))
+    try:
+        while chunk := list(islice(drafts, CHUNK_DRAFTS)):
+            pending.append(pool.submit(_check_chunk, chunk, settings))
+            if len(pending) >= jobs * CHUNKS_IN_FLIGHT:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def check_many(
-    sources: Iterable[Path | str | Draft | Unreadable], *, settings: Settings | None = None
+    sources: Iterable[Path | str | Draft | Unreadable],
+    *,
+    settings: Settings | None = None,
+    jobs: int = 1,
 ) -> Iterator[Report]:
     """Check many drafts lazily, in input order; an unreadable one yields an error Report.
 
@@ -259,6 +302,7 @@ def check_many(
             :func:`mailcoach.iter_messages` yields (Drafts and Unreadable entries
             from files, folders, mbox and Maildir); read one at a time.
         settings: what to flag and how.
+        jobs: worker processes; each loads the pipeline once. 1 checks in this process.
 
     Yields:
         One Report per source; ``error`` is set (and findings empty) when a source
@@ -285,5 +329,6 @@ def check_many(
             failed[index] = Report(source=source, verdict=Verdict.OK, tone_score=0, error=error)
             yield Draft(body="", segments=(), source=source)
 
-    for index, report in enumerate(analyze_drafts(drafts(), s)):
+    reports = _in_parallel(drafts(), s, jobs) if jobs > 1 else analyze_drafts(drafts(), s)
+    for index, report in enumerate(reports):
         yield failed.pop(index, report)

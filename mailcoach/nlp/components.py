@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span
 
 from mailcoach.model import Severity
 from mailcoach.nlp import CANDIDATES_KEY, SPANS_KEY
-from mailcoach.nlp.guards import GUARDS
+from mailcoach.nlp.guards import GUARDS, PARSE_GUARDS
 from mailcoach.rules.compile import CompiledRules
 from mailcoach.rules.load import Rule, RuleSet, load_rules, rules_from_rows, rules_to_rows
 
@@ -89,6 +89,11 @@ class GuardFilter(_SerializedRules):
     def _set_rules(self, rules: RuleSet) -> None:
         self.rules = rules
         self.by_id = {r.id: r for r in rules}
+
+    def needs_parse(self, rule_id: str) -> bool:
+        """Tell whether judging a match of this rule takes a guard that reads the parse."""
+        rule = self.by_id.get(rule_id)
+        return rule is not None and not PARSE_GUARDS.isdisjoint(rule.spec.unless)
 
     def _excused(self, span: Span, rule: Rule) -> bool:
         return any(GUARDS[name](span) for name in rule.spec.unless)

@@ -273,6 +273,9 @@ def quoted(span: Span) -> bool:
     return before.count('"') % 2 == 1 and '"' in after
 
 
+#: Guards that read the dependency parse; the others need only tokens, sentences, VADER.
+PARSE_GUARDS = frozenset({"conditional", "negated", "first-person", "reported"})
+
 #: The guards a rule may name in ``unless:``; keys match rules.schema.GUARD_NAMES.
 GUARDS: dict[str, Callable[[Span], bool]] = {
     "conditional": conditional,

@@ -21,11 +21,12 @@ from mailcoach.rules.schema import token_problem
 from mailcoach.text import normalize
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc, Span, Token
     from spacy.vocab import Vocab
 
 #: Attributes whose values come from the tagger or parser, not the tokenizer.
-PARSE_ATTRS = frozenset({"LEMMA", "POS", "TAG", "MORPH", "DEP", "IS_SENT_START"})
+#: (Sentence starts are not among them: mailcoach_sentences sets them before the parser.)
+PARSE_ATTRS = frozenset({"LEMMA", "POS", "TAG", "MORPH", "DEP"})
 DEPENDENCY_KEYS = frozenset({"RIGHT_ID", "RIGHT_ATTRS", "LEFT_ID", "REL_OP"})
 
 
@@ -105,6 +106,34 @@ def anchor_sets(tokens: list[dict[str, Any]]) -> tuple[frozenset[str], ...]:
     return tuple(w for w in (_literal_words(t) for t in tokens) if w)
 
 
+@dataclass(frozen=True, slots=True)
+class Words:
+    """The lower-cased words of a doc, overall and per sentence, for anchor checks.
+
+    Token rules run sentence by sentence, only where all their anchors occur, so
+    a match never spans two sentences and calm text is scanned once.
+    """
+
+    doc: frozenset[str]
+    sentences: tuple[tuple[Span, frozenset[str]], ...]
+
+    @classmethod
+    def of(cls, doc: Doc) -> Words:
+        """Collect the words of ``doc`` (one sentence if it has no boundaries)."""
+        sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
+        per_sentence = tuple((s, frozenset(t.lower_ for t in s)) for s in sents)
+        return cls(frozenset().union(*(w for _, w in per_sentence)), per_sentence)
+
+
+def is_parsed(doc: Doc) -> bool:
+    """Tell whether the tagger and parser have run on ``doc``.
+
+    Checks one token's annotations (``has_annotation`` scans the whole doc when the
+    answer is no, and this is asked for every rule on every doc).
+    """
+    return len(doc) > 0 and doc[0].dep != 0 and doc[0].tag != 0
+
+
 @dataclass(slots=True)
 class _Group:
     """One rule's patterns in one matcher, with the words each pattern needs.
@@ -136,7 +165,7 @@ class _Group:
 
     def wanted(self, doc: Doc, words: frozenset[str]) -> bool:
         """Tell whether to run the group on ``doc``: annotations present, anchors found."""
-        if self.parsed and not (doc.has_annotation("DEP") and doc.has_annotation("TAG")):
+        if self.parsed and not is_parsed(doc):
             return False
         return self.could_match(words)
 
@@ -159,7 +188,7 @@ class Kind:
         """Tell whether ``rule`` needs the tagger or parser to match."""
         return False
 
-    def find(self, doc: Doc, words: frozenset[str]) -> Iterator[Candidate]:
+    def find(self, doc: Doc, words: Words) -> Iterator[Candidate]:
         """Yield this kind's candidates on ``doc`` (``words``: its lower-cased words)."""
         raise NotImplementedError
 
@@ -182,7 +211,7 @@ class PhraseKind(Kind):
         super().add(rule)
         self.matcher.add(rule.id, [self.make_doc(normalize(p.lower())) for p in patterns])
 
-    def find(self, doc: Doc, words: frozenset[str]) -> Iterator[Candidate]:
+    def find(self, doc: Doc, words: Words) -> Iterator[Candidate]:
         for match_id, start, end in self.matcher(doc):
             yield Candidate(self.rules[self.vocab.strings[match_id]], start, end)
 
@@ -232,11 +261,14 @@ class TokenKind(Kind):
     def needs_parse(self, rule: Rule) -> bool:
         return any(self._pattern_needs_parse(p) for p in rule.spec.patterns)
 
-    def find(self, doc: Doc, words: frozenset[str]) -> Iterator[Candidate]:
+    def find(self, doc: Doc, words: Words) -> Iterator[Candidate]:
         for group in self.groups:
-            if group.wanted(doc, words):
-                for _, start, end in group.matcher(doc):
-                    yield Candidate(group.rule, start, end)
+            if not group.wanted(doc, words.doc):
+                continue
+            for sent, sent_words in words.sentences:
+                if group.could_match(sent_words):
+                    for _, start, end in group.matcher(sent):
+                        yield Candidate(group.rule, sent.start + start, sent.start + end)
 
 
 class DependencyKind(Kind):
@@ -277,11 +309,11 @@ class DependencyKind(Kind):
     def needs_parse(self, rule: Rule) -> bool:
         return True
 
-    def find(self, doc: Doc, words: frozenset[str]) -> Iterator[Candidate]:
-        if not doc.has_annotation("DEP"):
+    def find(self, doc: Doc, words: Words) -> Iterator[Candidate]:
+        if not is_parsed(doc):
             return
         for group in self.groups:
-            if group.wanted(doc, words):
+            if group.wanted(doc, words.doc):
                 for _, token_ids in group.matcher(doc):
                     yield Candidate(group.rule, min(token_ids), max(token_ids) + 1)
 
@@ -313,7 +345,7 @@ class ShoutingKind(Kind):
         super().add(rule)
         self.params[rule.id] = params
 
-    def find(self, doc: Doc, words: frozenset[str]) -> Iterator[Candidate]:
+    def find(self, doc: Doc, words: Words) -> Iterator[Candidate]:
         for rule_id, p in self.params.items():
             rule = self.rules[rule_id]
             if p.exclamations:
@@ -399,7 +431,7 @@ class SentimentKind(Kind):
             return False
         return self.valence.get(token.lower_, 0.0) <= p.strongest_word
 
-    def find(self, doc: Doc, words: frozenset[str]) -> Iterator[Candidate]:
+    def find(self, doc: Doc, words: Words) -> Iterator[Candidate]:
         from mailcoach.nlp.sentiment import sentence_scores
 
         for rule_id, p in self.params.items():
@@ -453,14 +485,14 @@ class CompiledRules:
             for group in getattr(kind, "groups", ())
             if group.parsed
         ]
-        for sent in doc.sents:
-            words = frozenset(t.lower_ for t in sent)
-            if any(group.could_match(words) for group in groups):
-                return True
-        return False
+        return any(
+            group.could_match(sent_words)
+            for _, sent_words in Words.of(doc).sentences
+            for group in groups
+        )
 
     def find(self, doc: Doc) -> list[Candidate]:
         """Return every candidate of every rule on ``doc``, in document order."""
-        words = frozenset(t.lower_ for t in doc)
+        words = Words.of(doc)
         found = [c for kind in self.kinds.values() for c in kind.find(doc, words)]
         return sorted(found, key=lambda c: (c.start, -c.end, c.rule.id))
