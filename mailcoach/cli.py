@@ -6,13 +6,16 @@ stderr and exit code 2; findings decide between 0 and 1 through ``--fail-on``.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import IntEnum
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn, TextIO, TypeVar
 
 import click
 
@@ -42,10 +45,11 @@ class Exit(IntEnum):
 
 EXIT_HELP = """\b
 Exit codes:
-  0  nothing at or above --fail-on
-  1  findings at or above --fail-on (default: warning)
-  2  usage error, or a fatal error: unreadable input, bad lexicon, missing model
-  3  a batch finished but some inputs could not be read"""
+  0    nothing at or above --fail-on
+  1    findings at or above --fail-on (default: warning)
+  2    usage error, or a fatal error: unreadable input, bad lexicon, missing model
+  3    a batch finished but some inputs could not be read (this wins over 1)
+  130  interrupted (Ctrl-C); review writes out what was done first"""
 
 
 class FatalError(click.ClickException):
@@ -201,6 +205,183 @@ def check_cmd(
 
 
 cli.add_command(check_cmd, name="check")
+
+
+class Progress:
+    """A one-line progress display on stderr: count, rate, flagged, ETA when known."""
+
+    #: Seconds between redraws.
+    INTERVAL = 0.2
+
+    def __init__(self, total: int | None, enabled: bool) -> None:
+        self.total = total
+        self.enabled = enabled
+        self.count = self.flagged = self.unreadable = 0
+        self.started = self.drawn = time.monotonic()
+
+    def update(self, report: Report) -> None:
+        """Count one report and redraw now and then."""
+        self.count += 1
+        self.unreadable += report.error is not None
+        self.flagged += report.error is None and bool(report.findings)
+        now = time.monotonic()
+        if self.enabled and now - self.drawn >= self.INTERVAL:
+            self.drawn = now
+            self._draw(now)
+
+    def _draw(self, now: float) -> None:
+        elapsed = max(now - self.started, 1e-6)
+        rate = self.count / elapsed
+        if self.total and self.total >= self.count:
+            left = (self.total - self.count) / rate if rate else 0.0
+            where = f"{self.count}/{self.total} ({100 * self.count // self.total}%)"
+            eta = f" · ETA {int(left // 60)}:{int(left % 60):02d}"
+        else:
+            where, eta = f"{self.count}", ""
+        line = (
+            f"{where} messages · {rate:.0f}/s · {self.flagged} flagged · "
+            f"{self.unreadable} unreadable{eta}"
+        )
+        click.echo(f"\r\x1b[2K{line}", err=True, nl=False)
+
+    def close(self) -> None:
+        """Clear the progress line."""
+        if self.enabled:
+            click.echo("\r\x1b[2K", err=True, nl=False)
+
+
+@cli.command("review", epilog=EXIT_HELP)
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "jsonl", "csv", "html"]),
+    default="text",
+    show_default=True,
+    help="text: a table, worst first, with totals; jsonl: one schema-1 report per line; "
+    "csv: one row per message; html: a self-contained report.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to this file (atomically) instead of stdout.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON_CHOICES),
+    default=None,
+    help="Lowest level that makes the exit code 1.  [default: warning]",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes.  [default: the number of cores]",
+)
+@click.option("--encoding", metavar="CODEC", help="Codec for plain-text files that are not UTF-8.")
+@click.option("--show-clean", is_flag=True, help="List clean messages in the text table too.")
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Progress on stderr.  [default: when stderr is a terminal]",
+)
+@settings_options
+def review_cmd(
+    paths: tuple[str, ...],
+    fmt: str,
+    output: Path | None,
+    fail_on: str | None,
+    jobs: int | None,
+    encoding: str | None,
+    show_clean: bool,
+    progress: bool | None,
+    config: Path | None,
+    model: str | None,
+    lexicons: tuple[Path, ...],
+    disable: tuple[str, ...],
+) -> None:
+    """Review many outgoing messages: files, folders, mbox files, Maildirs or -.
+
+    Every message gets a row: which need a second look and why. Folders are read
+    recursively; an unreadable or broken message becomes a row with its error
+    and the batch goes on. Ctrl-C stops and writes out what was done.
+
+    \b
+    Example:
+      mailcoach review outbox.mbox
+      mailcoach review ~/Maildir/.Sent --format html -o review.html
+      mailcoach review drafts/ --format jsonl --fail-on error > review.jsonl
+    """
+    from mailcoach import check_many, iter_messages
+    from mailcoach.inputs.sources import count_messages
+    from mailcoach.render.batch import ReviewSummary, csv_header, csv_row, render_summary_text
+    from mailcoach.render.html import render_html
+    from mailcoach.render.json_format import render_jsonl
+
+    settings = make_settings(config, model, lexicons, disable)
+    threshold = fail_on or settings.fail_on
+    show = sys.stderr.isatty() if progress is None else progress
+    try:
+        messages = iter_messages(paths, max_bytes=settings.max_bytes, encoding=encoding)
+        bar = Progress(count_messages(paths) if show else None, show)
+        with _output(output) as out:
+            writer = csv.writer(out, lineterminator="\n") if fmt == "csv" else None
+            if writer:
+                writer.writerow(csv_header())
+            summary = ReviewSummary()
+            hit = False
+            interrupted = False
+            reports = check_many(messages, settings=settings, jobs=jobs or os.cpu_count() or 1)
+            try:
+                for report in reports:
+                    bar.update(report)
+                    hit = hit or exit_for([report], threshold) is Exit.FINDINGS
+                    if fmt == "jsonl":
+                        out.write(render_jsonl(report) + "\n")
+                    elif writer:
+                        writer.writerow(csv_row(report))
+                    else:
+                        summary.add(report)
+            except KeyboardInterrupt:
+                interrupted = True
+            finally:
+                bar.close()
+            if fmt == "text":
+                colour = output is None and use_colour()
+                out.write(render_summary_text(summary, colour=colour, show_clean=show_clean) + "\n")
+            elif fmt == "html":
+                out.write(render_html(summary))
+    except MailcoachError as exc:
+        fail(exc)
+    if interrupted:
+        click.echo(
+            f"mailcoach: interrupted after {bar.count} messages; the report covers those.",
+            err=True,
+        )
+        sys.exit(130)
+    if bar.unreadable:
+        click.echo(f"mailcoach: {bar.unreadable} input(s) could not be read.", err=True)
+        sys.exit(Exit.UNREADABLE)
+    sys.exit(Exit.FINDINGS if hit else Exit.OK)
+
+
+@contextmanager
+def _output(path: Path | None) -> Iterator[TextIO]:
+    """Yield stdout, or a temporary file renamed to ``path`` once complete."""
+    if path is None:
+        yield sys.stdout
+        return
+    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with partial.open("w", encoding="utf-8", newline="") as handle:
+            yield handle
+        os.replace(partial, path)
+    except OSError as exc:
+        raise FatalError(f"cannot write {path}: {exc.strerror or exc}.") from None
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 @cli.group()

@@ -1,0 +1,148 @@
+"""mailcoach review and check_many over real mailboxes: rows, formats, exit codes, Ctrl-C."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from mailcoach import check_many, iter_messages
+from mailcoach.cli import cli
+
+from .conftest import FIXTURES, SAMPLES
+
+BATCH = FIXTURES / "batch"
+MBOX = BATCH / "outbox.mbox"
+MAILDIR = BATCH / "Maildir"
+
+
+def run(*args: str):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(cli, ["review", *args], catch_exceptions=False)
+
+
+def _jsonl(text: str) -> list[dict[str, object]]:
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def test_mbox_and_maildir_give_one_row_per_message() -> None:
+    r = run(str(MBOX), str(MAILDIR), "--format", "jsonl", "--jobs", "1")
+    rows = _jsonl(r.stdout)
+    expected = [d.source for d in iter_messages([MBOX, MAILDIR])]
+    assert [row["source"] for row in rows] == expected
+    assert all(row["schema_version"] == 1 for row in rows)
+    by_source = {row["source"]: row for row in rows}
+    hostile = by_source[f"{MBOX}#1"]
+    assert hostile["verdict"] == "hold" and hostile["findings"]
+    broken = [row for row in rows if row["error"]]
+    assert len(broken) == 2 and all(not row["findings"] for row in broken)
+    assert r.exit_code == 3  # the batch finished but two messages were unreadable
+    assert "could not be read" in r.stderr
+
+
+def test_quoted_hostile_reply_is_not_flagged_in_a_batch() -> None:
+    rows = {row["source"]: row for row in _jsonl(run(str(MBOX), "--format", "jsonl").stdout)}
+    calm_reply = rows[f"{MBOX}#4"]  # a calm answer above a rude quoted message
+    assert calm_reply["verdict"] == "ok", calm_reply["findings"]
+
+
+def test_exit_codes_for_clean_and_hostile_folders(tmp_path: Path) -> None:
+    calm = tmp_path / "calm"
+    calm.mkdir()
+    (calm / "a.txt").write_text("Hi Sam, could you confirm the payment date for invoice 10442?\n")
+    assert run(str(calm)).exit_code == 0
+    (calm / "b.txt").write_text("Pay now or our lawyers will be in touch.\n")
+    assert run(str(calm)).exit_code == 1
+    assert run(str(calm), "--fail-on", "never").exit_code == 0
+
+
+def test_text_report_lists_worst_first_with_totals() -> None:
+    r = run(str(SAMPLES / "drafts"))
+    lines = r.stdout.splitlines()
+    verdicts = [line.split()[0] for line in lines if line.startswith(("hold", "revise"))]
+    assert verdicts == sorted(verdicts, key=lambda v: v != "hold")
+    assert "Findings by category" in r.stdout and "Messages by verdict" in r.stdout
+
+
+def test_csv_is_one_row_per_message(tmp_path: Path) -> None:
+    out = tmp_path / "review.csv"
+    r = run(str(MBOX), "--format", "csv", "-o", str(out))
+    assert r.stdout == ""
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert len(rows) == 8 and rows[0]["source"].endswith("outbox.mbox#1")
+    assert not list(tmp_path.glob(".*.tmp"))  # written atomically, nothing left behind
+
+
+def test_html_report_is_self_contained(tmp_path: Path) -> None:
+    out = tmp_path / "review.html"
+    run(str(MBOX), str(SAMPLES / "drafts"), "--format", "html", "-o", str(out))
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "<svg" in page and "<mark" in page
+    assert "http://" not in page and "https://" not in page and "<script" not in page
+
+
+def test_progress_only_when_asked_or_on_a_terminal() -> None:
+    quiet = run(str(MBOX), "--format", "jsonl")
+    assert "messages" not in quiet.stderr  # CliRunner's stderr is not a terminal
+    shown = run(str(MBOX), "--format", "jsonl", "--progress")
+    assert "8/8" in shown.stderr or "messages" in shown.stderr or shown.stderr.count("\r") >= 1
+
+
+def test_bad_encoding_is_a_usage_error() -> None:
+    r = run(str(MBOX), "--encoding", "no-such-codec")
+    assert r.exit_code == 2 and "no-such-codec" in r.stderr
+
+
+def test_parallel_matches_serial() -> None:
+    serial = [
+        (r.source, r.verdict, [f.rule_id for f in r.findings], r.error)
+        for r in check_many(iter_messages([MBOX, MAILDIR, SAMPLES / "drafts"]), jobs=1)
+    ]
+    parallel = [
+        (r.source, r.verdict, [f.rule_id for f in r.findings], r.error)
+        for r in check_many(iter_messages([MBOX, MAILDIR, SAMPLES / "drafts"]), jobs=2)
+    ]
+    assert parallel == serial and len(serial) > 10
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT delivery differs on Windows")
+def test_ctrl_c_writes_out_what_was_done(tmp_path: Path) -> None:
+    folder = tmp_path / "outbox"
+    folder.mkdir()
+    body = "Hi Sam,\n\nThe statement for invoice 10442 is attached. " * 12
+    for i in range(3000):
+        (folder / f"{i:05d}.txt").write_text(body + f"\n\nRef {i}\n", encoding="utf-8")
+    out = tmp_path / "partial.jsonl"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "mailcoach",
+            "review",
+            str(folder),
+            "--format",
+            "jsonl",
+            "-o",
+            str(out),
+            "--jobs",
+            "1",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(6)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert "interrupted after" in stderr and "Traceback" not in stderr
+    rows = _jsonl(out.read_text(encoding="utf-8"))
+    assert len(rows) < 3000
+    assert all(row["source"].startswith(str(folder)) for row in rows)
