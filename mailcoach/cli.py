@@ -373,6 +373,13 @@ def _output(path: Path | None) -> Iterator[TextIO]:
     if path is None:
         yield sys.stdout
         return
+    if path.exists() and not path.is_file():  # /dev/null, a FIFO: nothing to swap
+        try:
+            with path.open("w", encoding="utf-8", newline="") as handle:
+                yield handle
+        except OSError as exc:
+            raise FatalError(f"cannot write {path}: {exc.strerror or exc}.") from None
+        return
     partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with partial.open("w", encoding="utf-8", newline="") as handle:

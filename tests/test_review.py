@@ -146,3 +146,21 @@ def test_ctrl_c_writes_out_what_was_done(tmp_path: Path) -> None:
     rows = _jsonl(out.read_text(encoding="utf-8"))
     assert len(rows) < 3000
     assert all(row["source"].startswith(str(folder)) for row in rows)
+
+
+def test_output_to_a_fifo_writes_through_and_never_replaces_it(tmp_path: Path) -> None:
+    """-o to something that is not a regular file (a FIFO, /dev/null) writes into it:
+    swapping in a temporary file would replace the device or pipe itself."""
+    import os
+    import stat
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text(encoding="utf-8")))
+    reader.start()
+    r = run(str(MAILDIR), "--format", "jsonl", "-o", str(fifo))
+    reader.join(timeout=30)
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert len(_jsonl(received[0])) == 4 and r.exit_code == 1
