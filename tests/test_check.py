@@ -176,22 +176,22 @@ def test_pyproject_tool_table_is_found_from_a_subfolder(tmp_path: Path) -> None:
 def test_user_lexicon_folder_adds_a_rule(tmp_path: Path) -> None:
     (tmp_path / "blaming.yml").write_text(
         """
-- id: blaming.dragging-feet
+- id: blaming.molasses
   kind: phrase
   level: warning
-  patterns: ["dragging your feet"]
-  message: "'{match}' accuses the reader of stalling."
+  patterns: ["slow as molasses"]
+  message: "'{match}' mocks the reader's speed."
   why: "Accusing someone of stalling invites a defence rather than a date."
   suggestion: "Ask for a date instead."
   examples:
-    flag: ["You are dragging your feet."]
-    pass: ["We are dragging the old files to the archive."]
+    flag: ["Your refunds are slow as molasses."]
+    pass: ["The syrup we ordered is slow to pour, like molasses."]
 """,
         encoding="utf-8",
     )
     settings = Settings(lexicons=(str(tmp_path),))
-    report = check("You are dragging your feet on this refund.", settings=settings)
-    assert "blaming.dragging-feet" in [f.rule_id for f in report.findings]
+    report = check("Your refund team is slow as molasses.", settings=settings)
+    assert "blaming.molasses" in [f.rule_id for f in report.findings]
 
 
 def test_bad_user_lexicon_names_file_rule_and_field(tmp_path: Path) -> None:
