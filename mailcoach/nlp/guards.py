@@ -15,7 +15,7 @@ from spacy.tokens import Span, Token
 from mailcoach.nlp.sentiment import compound_of
 
 CONDITIONAL_MARKERS = frozenset({"if", "unless", "whether", "provided", "providing", "assuming"})
-CONDITIONAL_PHRASES = (("in", "case"), ("as", "long", "as"), ("as", "soon", "as"), ("once",))
+CONDITIONAL_PHRASES = (("in", "case"), ("as", "long", "as"), ("as", "soon", "as"))
 NEGATIONS = frozenset(
     {
         "not",
@@ -177,15 +177,30 @@ def conditional(span: Span) -> bool:
     return first == "should" and any(t.lower_ in SECOND_PERSON for t in span.sent[:4])
 
 
+def _in_other_condition(token: Token, span: Span) -> bool:
+    """Tell whether ``token`` sits in an if/unless clause that does not contain ``span``."""
+    if not span.doc.has_annotation("DEP"):
+        return False
+    for head in (token, *token.ancestors):
+        if any(c.dep_ == "mark" and c.lower_ in CONDITIONAL_MARKERS for c in head.children):
+            return not (head.left_edge.i <= span.start and span.end - 1 <= head.right_edge.i)
+    return False
+
+
 def negated(span: Span) -> bool:
     """Tell whether the span's verb is negated from outside ("we will not sue").
 
     Negation inside the span is the rule's own business ("you never pay").
     """
     doc = span.doc
-    window = [t.lower_ for t in _clause_tokens_before(span)][-NEGATION_WINDOW:]
-    if "," in window:
-        window = window[len(window) - window[::-1].index(",") :]
+    tokens = _clause_tokens_before(span)[-NEGATION_WINDOW:]
+    if any(t.text == "," for t in tokens):
+        last = max(i for i, t in enumerate(tokens) if t.text == ",")
+        tokens = tokens[last + 1 :]
+    # a negation inside an if-clause that does not hold the span negates the
+    # condition, not the span: "if you don't pay I'll take you to court"
+    tokens = [t for t in tokens if not _in_other_condition(t, span)]
+    window = [t.lower_ for t in tokens]
     count = sum(w in NEGATIONS for w in window)
     if count:
         return count % 2 == 1  # "don't think we won't ..." is no negation at all

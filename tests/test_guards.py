@@ -1,0 +1,48 @@
+"""The shared context guards, through check() on the real pipeline."""
+
+from __future__ import annotations
+
+import pytest
+
+from mailcoach import Category, check
+
+
+def categories(text: str) -> set[Category]:
+    return {f.category for f in check(text).findings}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If you don't pay by Friday, we will sue.",  # the negation belongs to the condition
+        "If you do not settle this, our lawyers will be in touch.",
+    ],
+)
+def test_a_negated_condition_does_not_excuse_the_threat(text: str) -> None:
+    assert Category.THREATENING in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We will not take legal action over this.",
+        "We have no intention of suing anyone.",
+        "Nobody here wants to take legal action over a $300 invoice.",
+    ],
+)
+def test_a_negated_threat_is_clean(text: str) -> None:
+    assert Category.THREATENING not in categories(text)
+
+
+def test_conditional_blame_is_clean_but_the_same_words_are_not() -> None:
+    assert Category.BLAMING not in categories("If you fail to pay by Friday, please call me.")
+    assert Category.BLAMING in categories("You failed to pay by Friday.")
+
+
+def test_first_person_admission_is_not_blame() -> None:
+    assert Category.BLAMING not in categories("We failed to send the invoice to the right address.")
+
+
+def test_a_second_clause_with_its_own_subject_is_not_negated_by_the_first() -> None:
+    text = "We never meant to cause this, and we will compensate you for all damages."
+    assert Category.LIABILITY in categories(text)
