@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import IntEnum
 from pathlib import Path
-from typing import Any, NoReturn, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar
 
 import click
 
@@ -30,6 +30,9 @@ from mailcoach import (
     read_draft,
 )
 from mailcoach.settings import FAIL_ON_CHOICES
+
+if TYPE_CHECKING:
+    from mailcoach.rules.load import RuleSet
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -396,6 +399,16 @@ def rules() -> None:
     """List, explain and test the detection rules."""
 
 
+def _active_rules(settings: Settings) -> RuleSet:
+    """Load the active rules, or stop with the lexicon error."""
+    from mailcoach.nlp.pipeline import rules_for
+
+    try:
+        return rules_for(settings)
+    except MailcoachError as exc:
+        fail(exc)
+
+
 @rules.command("list")
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
@@ -415,13 +428,7 @@ def rules_list(
       mailcoach rules list
       mailcoach rules list --disable sarcastic --format json
     """
-    from mailcoach.nlp.pipeline import rules_for
-
-    settings = make_settings(config, model, lexicons, disable)
-    try:
-        active = rules_for(settings)
-    except MailcoachError as exc:
-        fail(exc)
+    active = _active_rules(make_settings(config, model, lexicons, disable))
     if fmt == "json":
         rows = [
             {
@@ -458,13 +465,7 @@ def rules_explain(
     Example:
       mailcoach rules explain threatening.legal-action
     """
-    from mailcoach.nlp.pipeline import rules_for
-
-    settings = make_settings(config, model, lexicons, disable)
-    try:
-        rule = rules_for(settings).get(rule_id)
-    except MailcoachError as exc:
-        fail(exc)
+    rule = _active_rules(make_settings(config, model, lexicons, disable)).get(rule_id)
     if rule is None:
         raise FatalError(f"no active rule '{rule_id}'; see 'mailcoach rules list'.")
     spec = rule.spec

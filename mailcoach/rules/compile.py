@@ -43,6 +43,14 @@ def _fail(rule: Rule, what: str) -> LexiconError:
     return LexiconError(f"{rule.file}, rule '{rule.id}': {what}.")
 
 
+def _pattern_lists(rule: Rule, what: str) -> list[Any]:
+    """Return a rule's patterns, checked to be a non-empty list of non-empty lists."""
+    patterns = rule.spec.patterns
+    if not patterns or not all(isinstance(p, list) and p for p in patterns):
+        raise _fail(rule, f"patterns: a {rule.spec.kind} rule needs a list of {what} lists")
+    return patterns
+
+
 def _check_attrs(rule: Rule, token: Any, where: str) -> None:
     problem = token_problem(token)
     if problem:
@@ -231,9 +239,7 @@ class TokenKind(Kind):
         self.groups: list[_Group] = []
 
     def add(self, rule: Rule) -> None:
-        patterns = rule.spec.patterns
-        if not patterns or not all(isinstance(p, list) and p for p in patterns):
-            raise _fail(rule, "patterns: a token rule needs a list of token-pattern lists")
+        patterns = _pattern_lists(rule, "token-pattern")
         for i, pattern in enumerate(patterns, start=1):
             for j, token in enumerate(pattern, start=1):
                 _check_attrs(rule, token, f"pattern {i}, token {j}")
@@ -283,9 +289,7 @@ class DependencyKind(Kind):
     def add(self, rule: Rule) -> None:
         from spacy.matcher import DependencyMatcher
 
-        patterns = rule.spec.patterns
-        if not patterns or not all(isinstance(p, list) and p for p in patterns):
-            raise _fail(rule, "patterns: a dependency rule needs a list of node lists")
+        patterns = _pattern_lists(rule, "node")
         for i, pattern in enumerate(patterns, start=1):
             for j, node in enumerate(pattern, start=1):
                 if not isinstance(node, dict):
