@@ -95,8 +95,8 @@ def _literal_words(token: dict[str, Any]) -> frozenset[str] | None:
         value = token.get(attr)
         if isinstance(value, str):
             words = frozenset({value.lower()})
-        elif isinstance(value, dict) and set(value) == {"IN"}:
-            words = frozenset(str(v).lower() for v in value["IN"])
+        elif isinstance(value, dict) and len(value) == 1 and "IN" in value:
+            words = frozenset(map(str.lower, value["IN"]))  # strings: checked by rules.load
         else:
             continue
         if best is None or len(words) < len(best):
@@ -240,9 +240,7 @@ class TokenKind(Kind):
 
     def add(self, rule: Rule) -> None:
         patterns = _pattern_lists(rule, "token-pattern")
-        for i, pattern in enumerate(patterns, start=1):
-            for j, token in enumerate(pattern, start=1):
-                _check_attrs(rule, token, f"pattern {i}, token {j}")
+        # token attributes were checked when the rules were read (rules.load)
         super().add(rule)
         for parsed in (False, True):
             group = [p for p in patterns if self._pattern_needs_parse(p) == parsed]
