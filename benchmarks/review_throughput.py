@@ -1,0 +1,182 @@
+"""Time `mailcoach review` against `proselint check` on the same generated outbox.
+
+The targets (issue 4): review processes at least as many emails per second as
+proselint on 2,000 emails of ~160 words, and its peak memory (the whole process
+tree) stays under 500 MB and within 10% between 1,000 and 10,000 messages.
+
+proselint is a reference only, never a dependency: install it in a separate
+virtual environment and pass its path, e.g.
+
+    python3 -m venv /tmp/prose && /tmp/prose/bin/pip install proselint
+    .venv/bin/python benchmarks/review_throughput.py --proselint /tmp/prose/bin/proselint
+
+Run by hand, never in CI. Rounds alternate the two tools so that machine noise
+hits both; the report gives medians and their ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "corpus"
+WORDS_PER_EMAIL = 160
+#: Share of emails that carry one hostile sentence, as in a real collections outbox.
+HOSTILE_SHARE = 0.2
+MEMORY_LIMIT_MB = 500
+MEMORY_GROWTH = 0.10
+
+
+def sentences() -> tuple[list[str], list[str]]:
+    """Return calm and hostile sentences from the team's corpus."""
+    calm = [json.loads(line)["text"] for line in (CORPUS / "clean-business.jsonl").open()]
+    hostile = [
+        row["text"]
+        for line in (CORPUS / "sentences-dev.jsonl").open()
+        if (row := json.loads(line))["labels"]
+    ]
+    return calm, hostile
+
+
+def generate(folder: Path, count: int, seed: int = 7) -> None:
+    """Write ``count`` plain-text emails of about WORDS_PER_EMAIL words into ``folder``."""
+    calm, hostile = sentences()
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(count):
+        body: list[str] = []
+        words = 0
+        if rng.random() < HOSTILE_SHARE:
+            body.append(rng.choice(hostile))
+            words += len(body[-1].split())
+        while words < WORDS_PER_EMAIL:
+            body.append(rng.choice(calm))
+            words += len(body[-1].split())
+        rng.shuffle(body)
+        text = "Hi Sam,\n\n" + " ".join(body) + "\n\nBest regards,\nDana\n"
+        (folder / f"{i:05d}.txt").write_text(text, encoding="utf-8")
+
+
+def timed(command: list[str]) -> float:
+    """Return the wall time of a command; exit codes 0-3 are results, not failures."""
+    start = time.perf_counter()
+    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    elapsed = time.perf_counter() - start
+    if done.returncode not in (0, 1, 2, 3) or (done.returncode == 2 and "mailcoach" in command[0]):
+        sys.exit(f"{' '.join(command)} failed ({done.returncode}): {done.stderr.strip()[:300]}")
+    return elapsed
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Return the resident memory of a process and its descendants, in MB."""
+    total = 0
+    stack = [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+            stack.extend(int(c) for c in children)
+        except (OSError, ValueError):
+            continue
+    return total / 1024
+
+
+def peak_memory(command: list[str]) -> float:
+    """Run a command and return the peak memory of its process tree, sampled every 20 ms."""
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = 0.0
+    while proc.poll() is None:
+        peak = max(peak, tree_rss_mb(proc.pid))
+        time.sleep(0.02)
+    return peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--proselint", default=shutil.which("proselint"), help="proselint executable"
+    )
+    parser.add_argument("--emails", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--memory", nargs=2, type=int, default=[1000, 10000], metavar=("SMALL", "LARGE")
+    )
+    parser.add_argument("--jobs", type=int, default=None, help="review --jobs (default: cores)")
+    args = parser.parse_args()
+    if not args.proselint:
+        sys.exit("proselint not found: install it in a separate venv and pass --proselint PATH")
+
+    mailcoach = str(Path(sys.executable).parent / "mailcoach")
+    jobs = ["--jobs", str(args.jobs)] if args.jobs else []
+    ok = True
+    with tempfile.TemporaryDirectory() as tmp:
+        outbox = Path(tmp) / "outbox"
+        generate(outbox, args.emails)
+        review = [
+            mailcoach,
+            "review",
+            str(outbox),
+            "--format",
+            "jsonl",
+            "-o",
+            str(Path(tmp) / "r.jsonl"),
+            *jobs,
+        ]
+        prose = [args.proselint, "check", str(outbox)]
+        timed(review), timed(prose)  # warm the file cache
+        ours, theirs = [], []
+        for _ in range(args.rounds):
+            ours.append(timed(review))
+            theirs.append(timed(prose))
+        a, b = statistics.median(ours), statistics.median(theirs)
+        print(f"{args.emails} emails of ~{WORDS_PER_EMAIL} words, {args.rounds} rounds, medians:")
+        print(
+            f"  mailcoach review  {a:6.2f} s  {args.emails / a:6.0f} emails/s  (runs: {', '.join(f'{t:.1f}' for t in ours)})"
+        )
+        print(
+            f"  proselint check   {b:6.2f} s  {args.emails / b:6.0f} emails/s  (runs: {', '.join(f'{t:.1f}' for t in theirs)})"
+        )
+        print(f"  throughput ratio mailcoach/proselint: {b / a:.2f} (target >= 1.00)")
+        ok &= b / a >= 1.0
+
+        small, large = args.memory
+        peaks = {}
+        for n in (small, large):
+            folder = Path(tmp) / f"mem{n}"
+            generate(folder, n, seed=n)
+            peaks[n] = peak_memory(
+                [
+                    mailcoach,
+                    "review",
+                    str(folder),
+                    "--format",
+                    "text",
+                    "-o",
+                    str(Path(tmp) / f"m{n}.txt"),
+                    *jobs,
+                ]
+            )
+            shutil.rmtree(folder)
+        growth = peaks[large] / peaks[small] - 1
+        print(
+            f"peak memory (process tree): {small} msgs {peaks[small]:.0f} MB, {large} msgs {peaks[large]:.0f} MB, "
+            f"growth {100 * growth:+.1f}% (targets: < {MEMORY_LIMIT_MB} MB, within {100 * MEMORY_GROWTH:.0f}%)"
+        )
+        ok &= max(peaks.values()) < MEMORY_LIMIT_MB and abs(growth) <= MEMORY_GROWTH
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
