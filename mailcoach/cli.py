@@ -74,6 +74,19 @@ def use_colour() -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
 
+fail_on_option = click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON_CHOICES),
+    default=None,
+    help="Lowest level that makes the exit code 1.  [default: warning]",
+)
+encoding_option = click.option(
+    "--encoding",
+    metavar="CODEC",
+    help="Decode plain-text files with this codec (e.g. cp1252) instead of UTF-8.",
+)
+
+
 def settings_options(fn: F) -> F:
     """Add the options every analysing command shares."""
     fn = click.option(
@@ -160,17 +173,8 @@ def cli() -> None:
     show_default=True,
     help="text shows each finding in place; json is schema version 1.",
 )
-@click.option(
-    "--fail-on",
-    type=click.Choice(FAIL_ON_CHOICES),
-    default=None,
-    help="Lowest level that makes the exit code 1.  [default: warning]",
-)
-@click.option(
-    "--encoding",
-    metavar="CODEC",
-    help="Decode a plain-text draft with this codec (e.g. cp1252) instead of UTF-8.",
-)
+@fail_on_option
+@encoding_option
 @settings_options
 def check_cmd(
     source: str,
@@ -270,12 +274,7 @@ class Progress:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the report to this file (atomically) instead of stdout.",
 )
-@click.option(
-    "--fail-on",
-    type=click.Choice(FAIL_ON_CHOICES),
-    default=None,
-    help="Lowest level that makes the exit code 1.  [default: warning]",
-)
+@fail_on_option
 @click.option(
     "-j",
     "--jobs",
@@ -283,7 +282,7 @@ class Progress:
     default=None,
     help="Worker processes.  [default: the number of cores]",
 )
-@click.option("--encoding", metavar="CODEC", help="Codec for plain-text files that are not UTF-8.")
+@encoding_option
 @click.option("--show-clean", is_flag=True, help="List clean messages in the text table too.")
 @click.option(
     "--progress/--no-progress",

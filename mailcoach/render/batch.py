@@ -73,6 +73,16 @@ def _clip(text: str | None, limit: int = MAX_FIELD) -> str | None:
     return text[: limit - 1] + ELLIPSIS
 
 
+def tally(findings: Sequence[Finding]) -> tuple[dict[Severity, int], dict[Category, int]]:
+    """Count findings by severity and by category (every key present)."""
+    by_severity = dict.fromkeys(Severity, 0)
+    by_category = dict.fromkeys(CATEGORIES, 0)
+    for f in findings:
+        by_severity[f.severity] += 1
+        by_category[f.category] += 1
+    return by_severity, by_category
+
+
 def top_finding(findings: Sequence[Finding]) -> Finding | None:
     """Return the finding a summary shows first: the most severe, then the earliest."""
     return min(findings, key=lambda f: (-f.severity, f.start, f.rule_id), default=None)
@@ -102,11 +112,7 @@ class Row:
     @classmethod
     def from_report(cls, report: Report, index: int) -> Row:
         """Return the compact row of ``report``, the ``index``-th message of the batch."""
-        by_severity = {s: 0 for s in Severity}
-        by_category = dict.fromkeys(CATEGORIES, 0)
-        for f in report.findings:
-            by_severity[f.severity] += 1
-            by_category[f.category] += 1
+        by_severity, by_category = tally(report.findings)
         top = top_finding(report.findings)
         return cls(
             index=index,
@@ -534,11 +540,7 @@ def csv_row(report: Report) -> list[str]:
 
     An unreadable message has an empty verdict and tone score and its ``error`` set.
     """
-    by_severity = {s: 0 for s in Severity}
-    by_category = dict.fromkeys(CATEGORIES, 0)
-    for f in report.findings:
-        by_severity[f.severity] += 1
-        by_category[f.category] += 1
+    by_severity, by_category = tally(report.findings)
     top = top_finding(report.findings)
     unreadable = report.error is not None
     cells = [
