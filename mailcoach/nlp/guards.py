@@ -193,7 +193,8 @@ def negated(span: Span) -> bool:
     Negation inside the span is the rule's own business ("you never pay").
     """
     doc = span.doc
-    tokens = _clause_tokens_before(span)[-NEGATION_WINDOW:]
+    clause = _clause_tokens_before(span)
+    tokens = clause[-NEGATION_WINDOW:]
     if any(t.text == "," for t in tokens):
         last = max(i for i, t in enumerate(tokens) if t.text == ",")
         tokens = tokens[last + 1 :]
@@ -204,8 +205,7 @@ def negated(span: Span) -> bool:
     count = sum(w in NEGATIONS for w in window)
     if count:
         return count % 2 == 1  # "don't think we won't ..." is no negation at all
-    before = [t.lower_ for t in _clause_tokens_before(span)]
-    if "than" in window and "rather" in before:
+    if "than" in window and "rather" in (t.lower_ for t in clause):
         return True
     if doc.has_annotation("DEP"):
         for tok in _subject_chain(span.root):

@@ -21,7 +21,7 @@ from mailcoach.rules.schema import token_problem
 from mailcoach.text import normalize
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span, Token
+    from spacy.tokens import Doc, Token
     from spacy.vocab import Vocab
 
 #: Attributes whose values come from the tagger or parser, not the tokenizer.
@@ -114,6 +114,10 @@ def anchor_sets(tokens: list[dict[str, Any]]) -> tuple[frozenset[str], ...]:
     return tuple(w for w in (_literal_words(t) for t in tokens) if w)
 
 
+#: Where a doc's collected words are kept between the stages that need them.
+WORDS_KEY = "mailcoach_words"
+
+
 @dataclass(frozen=True, slots=True)
 class Words:
     """The lower-cased words of a doc, overall and per sentence, for anchor checks.
@@ -123,14 +127,27 @@ class Words:
     """
 
     doc: frozenset[str]
-    sentences: tuple[tuple[Span, frozenset[str]], ...]
+    #: (start, end) token offsets of each sentence with its words; offsets, not Spans,
+    #: so that keeping this in doc.user_data makes no reference cycle through the doc
+    sentences: tuple[tuple[int, int, frozenset[str]], ...]
+
+    @classmethod
+    def cached(cls, doc: Doc) -> Words:
+        """Return the doc's words, collected once per doc (kept in ``doc.user_data``).
+
+        The rules component and the decision whether to parse both need them.
+        """
+        words = doc.user_data.get(WORDS_KEY)
+        if not isinstance(words, cls):
+            words = doc.user_data[WORDS_KEY] = cls.of(doc)
+        return words
 
     @classmethod
     def of(cls, doc: Doc) -> Words:
         """Collect the words of ``doc`` (one sentence if it has no boundaries)."""
         sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
-        per_sentence = tuple((s, frozenset(t.lower_ for t in s)) for s in sents)
-        return cls(frozenset().union(*(w for _, w in per_sentence)), per_sentence)
+        per_sentence = tuple((s.start, s.end, frozenset(t.lower_ for t in s)) for s in sents)
+        return cls(frozenset().union(*(w for _, _, w in per_sentence)), per_sentence)
 
 
 def is_parsed(doc: Doc) -> bool:
@@ -191,10 +208,6 @@ class Kind:
     def add(self, rule: Rule) -> None:
         """Validate ``rule`` and add it to this kind's matcher."""
         self.rules[rule.id] = rule
-
-    def needs_parse(self, rule: Rule) -> bool:
-        """Tell whether ``rule`` needs the tagger or parser to match."""
-        return False
 
     def find(self, doc: Doc, words: Words) -> Iterator[Candidate]:
         """Yield this kind's candidates on ``doc`` (``words``: its lower-cased words)."""
@@ -262,17 +275,14 @@ class TokenKind(Kind):
     def _pattern_needs_parse(pattern: list[dict[str, Any]]) -> bool:
         return any(key in PARSE_ATTRS for token in pattern for key in token)
 
-    def needs_parse(self, rule: Rule) -> bool:
-        return any(self._pattern_needs_parse(p) for p in rule.spec.patterns)
-
     def find(self, doc: Doc, words: Words) -> Iterator[Candidate]:
         for group in self.groups:
             if not group.wanted(doc, words.doc):
                 continue
-            for sent, sent_words in words.sentences:
+            for first, last, sent_words in words.sentences:
                 if group.could_match(sent_words):
-                    for _, start, end in group.matcher(sent):
-                        yield Candidate(group.rule, sent.start + start, sent.start + end)
+                    for _, start, end in group.matcher(doc[first:last]):
+                        yield Candidate(group.rule, first + start, first + end)
 
 
 class DependencyKind(Kind):
@@ -307,9 +317,6 @@ class DependencyKind(Kind):
 
         anchors = tuple(anchor_sets([n.get("RIGHT_ATTRS", {}) for n in p]) for p in patterns)
         self.groups.append(_Group(rule, build, anchors, parsed=True))
-
-    def needs_parse(self, rule: Rule) -> bool:
-        return True
 
     def find(self, doc: Doc, words: Words) -> Iterator[Candidate]:
         if not is_parsed(doc):
@@ -470,10 +477,6 @@ class CompiledRules:
                 kind = self.kinds[kind_cls.name] = kind_cls(vocab, make_doc)
             kind.add(rule)
 
-    def needs_parse(self, rule: Rule) -> bool:
-        """Tell whether a rule needs the tagger or parser."""
-        return self.kinds[rule.spec.kind].needs_parse(rule)
-
     def parse_could_help(self, doc: Doc) -> bool:
         """Tell whether a rule that needs the parse could match ``doc`` once parsed.
 
@@ -489,12 +492,12 @@ class CompiledRules:
         ]
         return any(
             group.could_match(sent_words)
-            for _, sent_words in Words.of(doc).sentences
+            for _, _, sent_words in Words.cached(doc).sentences
             for group in groups
         )
 
     def find(self, doc: Doc) -> list[Candidate]:
         """Return every candidate of every rule on ``doc``, in document order."""
-        words = Words.of(doc)
+        words = Words.cached(doc)
         found = [c for kind in self.kinds.values() for c in kind.find(doc, words)]
         return sorted(found, key=lambda c: (c.start, -c.end, c.rule.id))
