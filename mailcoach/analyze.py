@@ -8,6 +8,7 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
+from mailcoach.coaching import checklist
 from mailcoach.dispute import extract as extract_dispute
 from mailcoach.errors import InputError, MailcoachError
 from mailcoach.inputs import Unreadable, parse_bytes, parse_text, read_draft
@@ -144,16 +145,20 @@ class _Builder:
         notes = draft.notes
         if not draft.own_text.strip() and not any("nothing to check" in n for n in notes):
             notes = (*notes, "nothing to check: the message has no text of the sender's own")
+        dispute = extract_dispute(draft.own_text, to=draft.to)
+        sentences = [draft.body[s.start : s.end] for s in self.sentences]
         return Report(
             source=draft.source,
             verdict=verdict_for(findings),
             tone_score=tone_score(findings, compound),
             findings=findings,
             sentiment=Sentiment(compound=compound, sentences=tuple(self.sentences)),
-            dispute=extract_dispute(draft.own_text, to=draft.to),
+            dispute=dispute,
             subject=draft.subject,
             to=draft.to,
             body=draft.body,
+            segments=draft.segments,
+            checklist=checklist(sentences, dispute, findings) if sentences else (),
             notes=notes,
         )
 

@@ -52,6 +52,7 @@ import calendar
 import datetime
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from email.utils import getaddresses
 from typing import Final
 
@@ -424,6 +425,50 @@ def extract(text: str, *, to: str | None = None, today: datetime.date | None = N
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One fact as written in a text: ``text[start:end]`` and its normalised value.
+
+    ``kind`` is ``"amount"`` (value ``"$8,450.00"``), ``"reference"`` (value
+    ``"10442"``; the span includes the reference word, "invoice 10442", when one
+    stands before the id) or ``"date"`` (value ``"2026-10-15"``).
+    """
+
+    kind: str
+    start: int
+    end: int
+    text: str
+    value: str
+
+
+def find_facts(text: str, *, today: datetime.date | None = None) -> tuple[Fact, ...]:
+    """Return the amounts, references and dates of ``text`` with their spans, in order.
+
+    Args:
+        text: any text; offsets are into it as given.
+        today: the reference date for relative dates; ``date.today()`` if None.
+
+    Returns:
+        Facts ordered by start. Spans of different kinds may touch but do not overlap
+        (an amount or date inside a reference is dropped).
+    """
+    plain = normalize(text)
+    ref = today if today is not None else datetime.date.today()
+    found = [Fact("amount", a, b, text[a:b], v) for a, b, v in _amount_spans(plain)]
+    found += [Fact("date", a, b, text[a:b], v) for a, b, v in _date_spans(plain, ref)]
+    found += [
+        Fact("reference", a, id_end, text[a:id_end], plain[id_start:id_end])
+        for a, id_start, id_end in _reference_spans(plain)
+    ]
+    found.sort(key=lambda f: (f.start, f.start - f.end))
+    kept: list[Fact] = []
+    for fact in found:
+        if kept and fact.start < kept[-1].end:
+            continue
+        kept.append(fact)
+    return tuple(kept)
+
+
 # --------------------------------------------------------------------------- amounts
 
 
@@ -436,6 +481,11 @@ def find_amounts(text: str) -> tuple[str, ...]:
     Returns:
         Amounts such as ``"$8,450.00"``, ``"€1,200.50"`` or ``"USD 8,450"``.
     """
+    return _unique(value for _, _, value in _amount_spans(text))
+
+
+def _amount_spans(text: str) -> list[tuple[int, int, str]]:
+    """Return (start, end, normalised amount) for each amount, in order, no overlaps."""
     found: list[tuple[int, int, str]] = []
     for match in AMOUNT_SYMBOL_FIRST.finditer(text):
         found.append((match.start(), match.end(), _format_amount(match, match["sym"])))
@@ -444,7 +494,7 @@ def find_amounts(text: str) -> tuple[str, ...]:
     for match in AMOUNT_UNIT_AFTER.finditer(text):
         unit = match["sym"] or match["code"] or _word_symbol(match["name"])
         found.append((match.start(), match.end(), _format_amount(match, unit)))
-    return _unique(value for _, _, value in _without_overlaps(found))
+    return _without_overlaps(found)
 
 
 def _word_symbol(word: str) -> str:
@@ -510,21 +560,31 @@ def find_invoices(text: str) -> tuple[str, ...]:
         The identifiers only ("10442", "INV-2026-0042"), deduplicated, in order of
         first appearance.
     """
-    found: list[tuple[int, str]] = []
+    return _unique(text[start:end] for _, start, end in _reference_spans(text))
+
+
+def _reference_spans(text: str) -> list[tuple[int, int, int]]:
+    """Return (start, id start, id end) for each reference, in order of the id.
+
+    ``start`` is where the reference word begins ("invoice 10442" starts at "i");
+    for the later items of a list ("10442, 10447") and for self-describing tokens
+    ("INV-2026-0042") it is the id's own start.
+    """
+    found: list[tuple[int, int, int]] = []
     for match in INVOICE_KEYWORD.finditer(text):
         if not _is_identifier(text, match["id"], match.end("id"), marked=bool(match["mark"])):
             continue
-        found.append((match.start("id"), match["id"]))
+        found.append((match.start(), match.start("id"), match.end("id")))
         position = match.end()
         while (item := INVOICE_LIST_ITEM.match(text, position)) is not None:
             if not _is_identifier(text, item["id"], item.end("id"), marked=bool(item["mark"])):
                 break
-            found.append((item.start("id"), item["id"]))
+            found.append((item.start("id"), item.start("id"), item.end("id")))
             position = item.end()
     for match in INVOICE_TOKEN.finditer(text):
-        found.append((match.start("id"), match["id"]))
-    found.sort(key=lambda pair: pair[0])
-    return _unique(identifier for _, identifier in found)
+        found.append((match.start("id"), match.start("id"), match.end("id")))
+    found.sort(key=lambda triple: triple[1])
+    return found
 
 
 def _is_identifier(text: str, candidate: str, end: int, *, marked: bool) -> bool:
@@ -590,11 +650,17 @@ def find_dates(text: str, *, today: datetime.date) -> tuple[str, ...]:
     Returns:
         "YYYY-MM-DD" strings, deduplicated, in order of appearance.
     """
-    found: list[tuple[int, int, str]] = []
-    for start, end, value in _date_matches(text, today):
-        if value is not None:
-            found.append((start, end, value.isoformat()))
-    return _unique(value for _, _, value in _without_overlaps(found))
+    return _unique(value for _, _, value in _date_spans(text, today))
+
+
+def _date_spans(text: str, today: datetime.date) -> list[tuple[int, int, str]]:
+    """Return (start, end, ISO date) for each valid date, in order, no overlaps."""
+    found = [
+        (start, end, value.isoformat())
+        for start, end, value in _date_matches(text, today)
+        if value is not None
+    ]
+    return _without_overlaps(found)
 
 
 def _date_matches(

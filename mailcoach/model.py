@@ -143,6 +143,16 @@ class Dispute:
 
 
 @dataclass(frozen=True, slots=True)
+class ChecklistItem:
+    """One point of the coaching checklist: does the draft do this, and if not, how to."""
+
+    id: str
+    label: str
+    ok: bool
+    advice: str
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     """The result of checking one draft."""
 
@@ -155,6 +165,8 @@ class Report:
     subject: str | None = None
     to: str | None = None
     body: str = ""
+    segments: tuple[Segment, ...] = ()
+    checklist: tuple[ChecklistItem, ...] = ()
     notes: tuple[str, ...] = ()
     error: str | None = None
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import pairwise
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment
 
 from mailcoach.model import Category, Severity, Verdict
 from mailcoach.render.batch import (
@@ -24,7 +24,7 @@ from mailcoach.render.batch import (
     Row,
     recipient,
 )
-from mailcoach.resources import template_dir
+from mailcoach.templating import environment
 
 #: The page template, in ``templates/report/``.
 PAGE = "review.html.j2"
@@ -215,18 +215,7 @@ def _unreadable(row: Row) -> Unreadable:
 
 
 def _environment() -> Environment:
-    return Environment(
-        loader=FileSystemLoader(template_dir() / "report"),
-        autoescape=select_autoescape(
-            enabled_extensions=("html", "svg", "html.j2", "svg.j2", "css.j2"),
-            default_for_string=True,
-            default=True,
-        ),
-        undefined=StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    return environment("report", html=True)
 
 
 def _when(generated_at: datetime) -> str:

@@ -50,6 +50,9 @@ def report_to_dict(report: Report) -> dict[str, Any]:
             "days_overdue": report.dispute.days_overdue,
             "counterpart": report.dispute.counterpart,
         },
+        "checklist": [
+            {"id": c.id, "label": c.label, "ok": c.ok, "advice": c.advice} for c in report.checklist
+        ],
         "notes": list(report.notes),
         "error": report.error,
     }

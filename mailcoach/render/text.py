@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
 import click
 
-from mailcoach.model import Finding, Report, Severity
+from mailcoach.model import ChecklistItem, Finding, Report, Severity
 
 SEVERITY_COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 VERDICT_COLOURS = {"ok": "green", "revise": "yellow", "hold": "red"}
@@ -62,6 +63,19 @@ def _finding(report: Report, f: Finding, colour: bool) -> list[str]:
     return out
 
 
+def render_checklist(items: Sequence[ChecklistItem], *, colour: bool = False) -> list[str]:
+    """Return the checklist lines: what the draft does, and advice for what it misses."""
+    if not items:
+        return []
+    out = ["", "checklist:"]
+    for item in items:
+        if item.ok:
+            out.append(f"  {_style('yes', colour, fg='green')}  {item.label}")
+        else:
+            out.append(f"  {_style('no ', colour, fg='yellow')}  {item.label}: {item.advice}")
+    return out
+
+
 def render_text(report: Report, *, colour: bool = False) -> str:
     """Render one report for a terminal: findings in place, then a summary line."""
     head = report.source + (f"  (subject: {report.subject})" if report.subject else "")
@@ -73,6 +87,7 @@ def render_text(report: Report, *, colour: bool = False) -> str:
     for finding in report.findings:
         out.append("")
         out.extend(_finding(report, finding, colour))
+    out.extend(render_checklist(report.checklist, colour=colour))
     verdict = _style(
         report.verdict.value, colour, fg=VERDICT_COLOURS[report.verdict.value], bold=True
     )

@@ -1,0 +1,132 @@
+"""The coaching checklist: does a draft do what a good dispute email does?
+
+The checks and their advice are data (``lexicons/coaching.yml``); this module knows
+the few kinds of test, never the items. The same file holds the patterns that
+recognise a benchmark clause already in a draft, used by the rewriter too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import srsly
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from mailcoach.dispute import find_facts
+from mailcoach.errors import LexiconError
+from mailcoach.model import Category, ChecklistItem, Dispute, Finding, Severity
+from mailcoach.resources import lexicon_dir
+from mailcoach.text import normalize
+
+COACHING_FILE = "coaching.yml"
+FactName = Literal["amount", "reference", "date"]
+
+
+class _Item(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    label: str
+    test: Literal["facts", "pattern", "pattern-with-date", "benchmark", "future"]
+    advice: str = Field(min_length=1)
+    needs: list[FactName] = []
+    patterns: list[str] = []
+    categories: list[Category] = []
+
+
+class _Coaching(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    benchmark: list[str] = Field(min_length=1)
+    checklist: list[_Item]
+
+
+class Coaching:
+    """The compiled coaching file."""
+
+    def __init__(self, spec: _Coaching, where: Path) -> None:
+        self.items = spec.checklist
+        self.benchmark = _compile(spec.benchmark, where, "benchmark")
+        self.patterns = {
+            item.id: _compile(item.patterns, where, f"checklist {item.id}") for item in self.items
+        }
+
+
+def _compile(patterns: Sequence[str], where: Path, field: str) -> tuple[re.Pattern[str], ...]:
+    compiled = []
+    for pattern in patterns:
+        try:
+            compiled.append(re.compile(pattern, re.IGNORECASE))
+        except re.error as exc:
+            raise LexiconError(f"{where}: {field}: bad pattern {pattern!r}: {exc}.") from None
+    return tuple(compiled)
+
+
+@lru_cache(maxsize=4)
+def load_coaching(path: Path | None = None) -> Coaching:
+    """Read and check the coaching file (the bundled one unless ``path`` is given).
+
+    Raises:
+        LexiconError: if the file is missing or invalid; the message names the field.
+    """
+    where = path or lexicon_dir() / COACHING_FILE
+    try:
+        data = srsly.read_yaml(where)
+        spec = _Coaching.model_validate(data)
+    except (OSError, ValueError) as exc:
+        if isinstance(exc, ValidationError):
+            first = exc.errors()[0]
+            field = ".".join(str(part) for part in first["loc"])
+            raise LexiconError(f"{where}: {field}: {first['msg']}.") from None
+        raise LexiconError(f"cannot read {where}: {exc}.") from None
+    return Coaching(spec, where)
+
+
+def is_benchmark(sentence: str) -> bool:
+    """Tell whether ``sentence`` already sets a benchmark (a condition and what follows)."""
+    plain = normalize(sentence)
+    return any(p.search(plain) for p in load_coaching().benchmark)
+
+
+def checklist(
+    sentences: Sequence[str], dispute: Dispute, findings: Sequence[Finding]
+) -> tuple[ChecklistItem, ...]:
+    """Return the checklist for a draft.
+
+    Args:
+        sentences: the sentences of the sender's own text.
+        dispute: the facts found in it.
+        findings: its findings (a future-facing draft has no blame at warning level).
+    """
+    coaching = load_coaching()
+    plain = [normalize(s) for s in sentences]
+    items = []
+    for item in coaching.items:
+        patterns = coaching.patterns[item.id]
+        if item.test == "facts":
+            present = {
+                "amount": bool(dispute.amounts),
+                "reference": bool(dispute.invoices),
+                "date": bool(dispute.dates),
+            }
+            ok = all(present[name] for name in item.needs)
+        elif item.test == "pattern":
+            ok = any(p.search(s) for s in plain for p in patterns)
+        elif item.test == "pattern-with-date":
+            ok = any(
+                any(p.search(s) for p in patterns) and any(f.kind == "date" for f in find_facts(s))
+                for s in plain
+            )
+        elif item.test == "benchmark":
+            ok = any(p.search(s) for s in plain for p in coaching.benchmark)
+        else:  # future
+            blamed = any(
+                f.category in item.categories and f.severity >= Severity.WARNING for f in findings
+            )
+            ok = not blamed and any(p.search(s) for s in plain for p in patterns)
+        items.append(ChecklistItem(item.id, item.label, ok, item.advice))
+    return tuple(items)

@@ -1,0 +1,97 @@
+"""The benchmark clause: a measurable condition on the other side and what follows.
+
+"If the next three invoices are paid on delivery, we will restore your 30-day
+terms." The wording is one template per dispute type in ``templates/benchmark/``;
+this module picks the template, fills in the parameters and finds where in a draft
+the clause goes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from mailcoach.dispute import DISPUTE_TYPES
+from mailcoach.model import Dispute
+from mailcoach.templating import render
+
+FOLDER = "benchmark"
+
+
+class BenchmarkForm(StrEnum):
+    """Which benchmark to write: what the reader gains, what they lose, or none."""
+
+    POSITIVE = "positive"
+    PUNITIVE = "punitive"
+    NONE = "none"
+
+
+@dataclass(frozen=True, slots=True)
+class BenchmarkParams:
+    """What the clause measures and promises; None means the dispute type's default.
+
+    ``count`` is how many invoices, deliveries, reports or milestones; ``terms`` the
+    terms restored or kept ("30-day"); ``period`` how often progress is reported
+    ("weekly").
+    """
+
+    form: BenchmarkForm = BenchmarkForm.POSITIVE
+    count: int | None = None
+    terms: str | None = None
+    period: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Benchmark:
+    """A benchmark clause and where it came from.
+
+    ``existing`` is True when the draft already had one (``text`` is then the
+    draft's own sentence and nothing is inserted); ``warning`` is set for the
+    punitive form.
+    """
+
+    text: str
+    form: BenchmarkForm
+    dispute_type: str
+    existing: bool = False
+    warning: str | None = None
+    facts: Dispute = field(default_factory=Dispute, compare=False, repr=False)
+
+
+def benchmark_clause(
+    dispute_type: str, params: BenchmarkParams | None = None, facts: Dispute | None = None
+) -> Benchmark | None:
+    """Write the benchmark clause for a dispute.
+
+    Args:
+        dispute_type: one of ``payment``, ``delivery``, ``service``, ``billing``,
+            ``contract`` or ``other`` (anything else is treated as ``other``).
+        params: the form and the figures; the positive form with defaults if None.
+        facts: the draft's or the case's facts, available to the template.
+
+    Returns:
+        The clause, or None when ``params.form`` is ``none``.
+
+    Raises:
+        TemplateError: if the template is missing or broken.
+    """
+    p = params or BenchmarkParams()
+    if p.form is BenchmarkForm.NONE:
+        return None
+    kind = dispute_type if dispute_type in DISPUTE_TYPES else "other"
+    facts = facts or Dispute(type=kind)
+    text = " ".join(
+        render(
+            FOLDER,
+            f"{kind}.j2",
+            form=p.form.value,
+            count=p.count,
+            terms=p.terms,
+            period=p.period,
+            facts=facts,
+        ).split()
+    )
+    warning = None
+    if p.form is BenchmarkForm.PUNITIVE:
+        warning = " ".join(render(FOLDER, "punitive-note.j2", clause=text).split())
+    return Benchmark(text=text, form=p.form, dispute_type=kind, warning=warning, facts=facts)
