@@ -12,7 +12,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -43,6 +43,10 @@ class Settings:
     lexicons: tuple[str, ...] = ()
     allow: tuple[str, ...] = ()
     max_bytes: int = DEFAULT_MAX_BYTES
+    benchmark: str = "positive"
+    benchmark_count: int | None = None
+    benchmark_terms: str | None = None
+    benchmark_period: str | None = None
     source: str | None = field(default=None, compare=False)
 
     def with_overrides(self, **changes: Any) -> Settings:
@@ -62,6 +66,17 @@ class Settings:
         return False
 
 
+class _BenchmarkTable(BaseModel):
+    """``[benchmark]`` (or ``[tool.mailcoach.benchmark]``): the clause rewrite adds."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    form: Literal["positive", "punitive", "none"] = "positive"
+    count: int | None = Field(default=None, gt=0, le=52)
+    terms: str | None = Field(default=None, min_length=1)
+    period: str | None = Field(default=None, min_length=1)
+
+
 class _FileSettings(BaseModel):
     """The keys a config file may hold; anything else is an error."""
 
@@ -74,6 +89,7 @@ class _FileSettings(BaseModel):
     lexicons: list[str] = []
     allow: list[str] = []
     max_bytes: int | None = Field(default=None, alias="max-bytes", gt=0)
+    benchmark: _BenchmarkTable = _BenchmarkTable()
 
     @field_validator("fail_on")
     @classmethod
@@ -156,6 +172,10 @@ def _from_table(table: Mapping[str, Any], path: Path) -> Settings:
         lexicons=tuple(str((base / p).resolve()) for p in parsed.lexicons),
         allow=tuple(parsed.allow),
         max_bytes=parsed.max_bytes or DEFAULT_MAX_BYTES,
+        benchmark=parsed.benchmark.form,
+        benchmark_count=parsed.benchmark.count,
+        benchmark_terms=parsed.benchmark.terms,
+        benchmark_period=parsed.benchmark.period,
         source=str(path),
     )
 

@@ -6,6 +6,7 @@ given is an error that names the template, never an empty string in a letter.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
@@ -19,6 +20,7 @@ from jinja2 import (
     select_autoescape,
 )
 
+from mailcoach.dispute import CURRENCY_CODES
 from mailcoach.errors import TemplateError
 from mailcoach.resources import template_dir
 
@@ -36,6 +38,33 @@ def sentence_case(text: str) -> str:
         if char.isalpha():
             return text[:i] + char.upper() + text[i + 1 :]
     return text
+
+
+_WORD = re.compile(r"\S+")
+_SHOUTED = re.compile(r"[A-Z][A-Z']*[A-Z]")
+
+
+def quiet(text: str) -> str:
+    """Return ``text`` with words in capitals lowered.
+
+    "I", currency codes ("USD") and anything with a digit ("INV-2026-0042") stay.
+    """
+
+    def lower(match: re.Match[str]) -> str:
+        word = match[0]
+        if any(c.isdigit() for c in word):
+            return word
+        return _SHOUTED.sub(lambda m: m[0] if m[0] in CURRENCY_CODES else m[0].lower(), word)
+
+    return _WORD.sub(lower, text)
+
+
+def and_join(items: list[str] | tuple[str, ...]) -> str:
+    """Return "a", "a and b" or "a, b and c"."""
+    items = [str(i) for i in items]
+    if len(items) < 3:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 @cache
@@ -56,6 +85,8 @@ def environment(folder: str, *, html: bool = False) -> Environment:
     )
     env.filters["number_words"] = number_words
     env.filters["sentence_case"] = sentence_case
+    env.filters["quiet"] = quiet
+    env.filters["and_join"] = and_join
     return env
 
 

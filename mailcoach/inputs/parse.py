@@ -94,11 +94,24 @@ def read_draft(
         InputError: if the file is missing, a folder, unreadable, binary, larger
             than ``max_bytes``, not decodable, or a malformed email.
     """
+    data = read_bytes(path, max_bytes=max_bytes)
+    return parse_bytes(data, str(path), encoding=encoding, max_bytes=max_bytes)
+
+
+def read_bytes(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """Return the raw bytes of the draft at ``path`` ("-" reads standard input).
+
+    Raises:
+        InputError: if the file is missing, a folder, unreadable or too large.
+    """
     if str(path) == "-":
-        return parse_bytes(_read_stdin(max_bytes), "-", encoding=encoding, max_bytes=max_bytes)
-    source = str(path)
-    data = _read_file(Path(path), source, max_bytes)
-    return parse_bytes(data, source, encoding=encoding, max_bytes=max_bytes)
+        return _read_stdin(max_bytes)
+    return _read_file(Path(path), str(path), max_bytes)
+
+
+def is_email(data: bytes, source: str = "-") -> bool:
+    """Return whether ``data`` (read from ``source``) is parsed as an email message."""
+    return _is_email(data, source)
 
 
 def parse_bytes(

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mailcoach.model import Report
+from mailcoach.model import Finding, Report
+
+if TYPE_CHECKING:
+    from mailcoach.rewrite import RewriteResult
 
 SCHEMA_VERSION = 1
 
@@ -26,22 +29,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
                 for s in report.sentiment.sentences
             ],
         },
-        "findings": [
-            {
-                "rule_id": f.rule_id,
-                "category": f.category.value,
-                "severity": f.severity.label,
-                "start": f.start,
-                "end": f.end,
-                "line": f.line,
-                "column": f.column,
-                "text": f.text,
-                "message": f.message,
-                "why": f.why,
-                "suggestion": f.suggestion,
-            }
-            for f in report.findings
-        ],
+        "findings": [_finding(f) for f in report.findings],
         "dispute": {
             "type": report.dispute.type,
             "amounts": list(report.dispute.amounts),
@@ -56,6 +44,57 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "notes": list(report.notes),
         "error": report.error,
     }
+
+
+def _finding(f: Finding) -> dict[str, Any]:
+    return {
+        "rule_id": f.rule_id,
+        "category": f.category.value,
+        "severity": f.severity.label,
+        "start": f.start,
+        "end": f.end,
+        "line": f.line,
+        "column": f.column,
+        "text": f.text,
+        "message": f.message,
+        "why": f.why,
+        "suggestion": f.suggestion,
+    }
+
+
+def rewrite_to_dict(
+    result: RewriteResult, *, text: str | None = None, after: Report | None = None
+) -> dict[str, Any]:
+    """Return the report of the original draft plus its ``rewrite`` object.
+
+    ``text`` and ``after`` override the result's (when only some edits were taken).
+    Edit offsets are into the original body, like the findings'.
+    """
+    final = after or result.after
+    clause = result.benchmark
+    data = report_to_dict(result.before)
+    data["rewrite"] = {
+        "text": result.text if text is None else text,
+        "edits": [
+            {"start": e.start, "end": e.end, "replacement": e.replacement, "rule_id": e.rule_id}
+            for e in result.edits
+        ],
+        "benchmark": None
+        if clause is None
+        else {
+            "text": clause.text,
+            "form": clause.form.value,
+            "type": clause.dispute_type,
+            "existing": clause.existing,
+        },
+        "verdict": final.verdict.value,
+        "findings": [_finding(f) for f in final.findings],
+        "checklist": [
+            {"id": c.id, "label": c.label, "ok": c.ok, "advice": c.advice} for c in final.checklist
+        ],
+        "notes": list(result.notes),
+    }
+    return data
 
 
 def render_json(report: Report) -> str:

@@ -11,7 +11,7 @@ import difflib
 import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from mailcoach.model import Category, Severity
 
@@ -76,6 +76,28 @@ class Examples(BaseModel):
     pass_: list[str] = Field(alias="pass", min_length=1)
 
 
+class PhraseRewrite(BaseModel):
+    """How to rewrite just the matched words, when that is enough.
+
+    ``replace`` is literal text (empty to drop the words); ``template`` names
+    ``templates/rewrites/phrase/<name>.j2``, rendered with ``match``. With
+    ``at-start``, the rewrite applies only when the match opens its sentence;
+    elsewhere the whole sentence is rewritten from its category's template.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    replace: str | None = None
+    template: str | None = Field(default=None, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+    at_start: bool = Field(default=False, alias="at-start")
+
+    @model_validator(mode="after")
+    def _one_of(self) -> PhraseRewrite:
+        if (self.replace is None) == (self.template is None):
+            raise ValueError("give exactly one of 'replace' or 'template'")
+        return self
+
+
 class RuleSpec(BaseModel):
     """One rule as written in a lexicon file."""
 
@@ -90,6 +112,7 @@ class RuleSpec(BaseModel):
     message: str = Field(min_length=1)
     why: str = Field(min_length=1)
     suggestion: str = Field(min_length=1)
+    rewrite: PhraseRewrite | None = None
     examples: Examples
 
     @field_validator("id")

@@ -1,0 +1,620 @@
+"""Turn a checked draft into a calmer one: edits by offset, checked again until clean.
+
+Every flagged sentence of the sender's own text gets a plan, from light to heavy:
+
+1. **phrase** — only the flagged words change, by the rule's own ``rewrite``
+   (a literal replacement or a phrase template), when every finding in the
+   sentence has one;
+2. **clause** — for tone that colours a statement (inflammatory, sarcastic,
+   passive-aggressive), the comma-delimited clause holding it is dropped and the
+   rest of the sentence kept ("As I said, the deposit is registered" → "The
+   deposit is registered");
+3. **sentence** — the sentence is rewritten from its worst category's template in
+   ``templates/rewrites/``, keeping the sentence's amounts, references and dates;
+4. **facts** — the sentence becomes a plain statement of its facts
+   (``templates/rewrites/facts.j2``), or goes if it has none.
+
+The rewritten text is checked again with the same settings; a sentence that still
+carries a finding moves to the next plan, until nothing at or above the level is
+left or every plan is spent. Quoted replies and the signature are never edited;
+the benchmark clause is inserted once, after the sender's last paragraph.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+from mailcoach.analyze import analyze_drafts, check
+from mailcoach.coaching import is_benchmark
+from mailcoach.dispute import Fact, find_facts
+from mailcoach.model import Category, Draft, Finding, Report, Segment, SegmentKind, Severity
+from mailcoach.rewrite.benchmark import Benchmark, BenchmarkParams, benchmark_clause
+from mailcoach.rules.load import RuleSet, load_rules
+from mailcoach.settings import Settings
+from mailcoach.templating import render, sentence_case
+
+FOLDER = "rewrites"
+
+#: When a sentence carries several categories, the first one here picks the template.
+CATEGORY_ORDER: tuple[Category, ...] = (
+    Category.THREATENING,
+    Category.LIABILITY,
+    Category.BLAMING,
+    Category.SARCASTIC,
+    Category.INFLAMMATORY,
+    Category.PASSIVE_AGGRESSIVE,
+)
+#: How many times a rewrite is checked again and strengthened at most.
+MAX_ROUNDS = 3
+
+_AGAIN = re.compile(
+    r"\b(?:again|always|every\s+(?:single\s+)?time|yet\s+another|another|keeps?|kept|"
+    r"once\s+more|(?:second|third|fourth|fifth|nth)\s+time|repeatedly)\b",
+    re.IGNORECASE,
+)
+#: Categories whose words colour a statement rather than make it: dropping the
+#: clause that holds them leaves the statement.
+COLOUR: frozenset[Category] = frozenset(
+    {Category.INFLAMMATORY, Category.SARCASTIC, Category.PASSIVE_AGGRESSIVE}
+)
+_CLAUSE_BREAK = re.compile(r"\s*(?:[,;:]|\s[-\u2013\u2014])\s+")
+_SUBORDINATE = frozenset(
+    "if unless when whenever although though because as since while until and but so or".split()
+)
+_AS_IS_WHEN = re.compile(
+    r"(?i)^(?:by|on|before|until|in|within|last|next|this|yesterday|tomorrow|today|\d+\s)"
+)
+_AS_IS_BY = re.compile(r"(?i)^(?:by|before|until|within|in)\b")
+
+
+class Plan(IntEnum):
+    """How heavily a sentence is rewritten."""
+
+    KEEP = 0
+    PHRASE = 1
+    CLAUSE = 2
+    SENTENCE = 3
+    FACTS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace ``body[start:end]`` of the original draft with ``replacement``.
+
+    ``rule_id`` is the finding that called for it (None for the benchmark clause);
+    ``why`` is that finding's reason, shown when edits are walked one by one.
+    """
+
+    start: int
+    end: int
+    replacement: str
+    rule_id: str | None
+    why: str = ""
+    original: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RewriteResult:
+    """A rewritten draft: the text, the edits that made it, and its new check."""
+
+    text: str
+    edits: tuple[Edit, ...]
+    benchmark: Benchmark | None
+    before: Report
+    after: Report
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DateFact:
+    """A date as written, with the forms templates need."""
+
+    text: str
+    value: str
+    past: bool
+    when: str  # "on October 15", "by Friday", "last week"
+    by: str  # "by October 15", "by Friday"
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(slots=True)
+class _Sentence:
+    start: int
+    end: int
+    findings: list[Finding] = field(default_factory=list)
+    plan: Plan = Plan.KEEP
+
+
+def _lead(sentence: _Sentence) -> Finding:
+    """Return the finding that speaks for a sentence: the worst category first."""
+    return min(sentence.findings, key=lambda f: CATEGORY_ORDER.index(f.category))
+
+
+def _trimmed(body: str, start: int, end: int) -> _Sentence:
+    """Return the sentence ``body[start:end]`` without its surrounding whitespace."""
+    text = body[start:end]
+    lead = len(text) - len(text.lstrip())
+    trail = len(text) - len(text.rstrip())
+    return _Sentence(start + lead, max(start + lead, end - trail))
+
+
+def _date_fact(fact: Fact, today: datetime.date) -> DateFact:
+    text = fact.text.strip()
+    bare = re.sub(r"(?i)^(?:by|on)\s+", "", text)
+    when = text if _AS_IS_WHEN.match(text) else f"on {text}"
+    by = text if _AS_IS_BY.match(text) else f"by {bare}"
+    return DateFact(text, fact.value, fact.value < today.isoformat(), when, by)
+
+
+def sentence_context(
+    sentence: str, dispute_type: str, *, counterpart: str | None, today: datetime.date
+) -> dict[str, object]:
+    """Return what a sentence template may use: the sentence's facts and shape.
+
+    Keys: ``sentence``, ``type``, ``amounts``, ``references``, ``dates``
+    (:class:`DateFact`), ``facts`` (every fact as written, in order), ``again``
+    (the sentence says it happened before), ``question``, ``counterpart``.
+    """
+    facts = find_facts(sentence, today=today)
+    return {
+        "sentence": sentence,
+        "type": dispute_type,
+        "amounts": [f.text for f in facts if f.kind == "amount"],
+        "references": [f.text for f in facts if f.kind == "reference"],
+        "dates": [_date_fact(f, today) for f in facts if f.kind == "date"],
+        "facts": [f.text for f in facts],
+        "again": bool(_AGAIN.search(sentence)),
+        "question": sentence.rstrip().endswith("?"),
+        "counterpart": counterpart,
+    }
+
+
+def _squash(text: str) -> str:
+    """Return rendered template output as one line of single-spaced text."""
+    return " ".join(text.split())
+
+
+_TIDY = (
+    (re.compile(r"[ \t]{2,}"), " "),
+    (re.compile(r"[ \t]+([,.;:!?])"), r"\1"),
+    (re.compile(r",\s*([,.;:!?])"), r"\1"),
+    (re.compile(r"^[\s,;:]+"), ""),
+    (re.compile(r"(?<=[a-z,]) i(?=[ ',.;:!?])"), " I"),
+)
+
+
+def tidy(sentence: str) -> str:
+    """Return a sentence after words were dropped or replaced: spacing, commas, capital."""
+    out = sentence
+    for pattern, repl in _TIDY:
+        out = pattern.sub(repl, out)
+    return sentence_case(out)
+
+
+class _Rewriter:
+    def __init__(
+        self,
+        report: Report,
+        settings: Settings,
+        params: BenchmarkParams,
+        level: Severity,
+        today: datetime.date,
+    ) -> None:
+        self.report = report
+        self.body = report.body
+        self.settings = settings
+        self.params = params
+        self.level = level
+        self.today = today
+        self.rules: RuleSet = load_rules(settings.lexicons, settings.disable, settings.levels)
+        self.sentences = [_trimmed(self.body, s.start, s.end) for s in report.sentiment.sentences]
+        self.notes: list[str] = []
+
+    # ------------------------------------------------------------------ planning
+
+    def _sentence_at(self, start: int, end: int) -> _Sentence:
+        best, overlap = None, 0
+        for sentence in self.sentences:
+            shared = min(end, sentence.end) - max(start, sentence.start)
+            if shared > overlap:
+                best, overlap = sentence, shared
+        if best is None:  # a finding outside every sentence: treat its span as one
+            best = _Sentence(start, end)
+            self.sentences.append(best)
+            self.sentences.sort(key=lambda s: s.start)
+        return best
+
+    def _phrase_ok(self, sentence: _Sentence) -> bool:
+        for finding in sentence.findings:
+            rule = self.rules.get(finding.rule_id)
+            spec = rule.spec.rewrite if rule is not None else None
+            if spec is None:
+                return False
+            if spec.at_start and (
+                self.body[sentence.start : finding.start].strip()
+                or not self.body[finding.end : sentence.end].lstrip().startswith(",")
+            ):
+                return False
+        return True
+
+    def plan(self, findings: Iterable[Finding]) -> None:
+        for finding in findings:
+            if finding.severity >= self.level:
+                self._sentence_at(finding.start, finding.end).findings.append(finding)
+        for sentence in self.sentences:
+            if sentence.findings:
+                sentence.plan = Plan.PHRASE if self._phrase_ok(sentence) else Plan.CLAUSE
+
+    # ------------------------------------------------------------------ writing
+
+    def _phrase(self, sentence: _Sentence) -> str:
+        text = self.body[sentence.start : sentence.end]
+        spans = sorted({(f.start, f.end, f.rule_id) for f in sentence.findings}, reverse=True)
+        last_start = sentence.end + 1
+        for start, end, rule_id in spans:
+            if end > last_start:
+                continue  # overlapping matches: the later one already covers this
+            rule = self.rules.get(rule_id)
+            assert rule is not None and rule.spec.rewrite is not None
+            spec = rule.spec.rewrite
+            match = self.body[start:end]
+            new = (
+                spec.replace
+                if spec.replace is not None
+                else _squash(render(FOLDER, f"phrase/{spec.template}.j2", match=match))
+            )
+            a, b = start - sentence.start, end - sentence.start
+            text = text[:a] + new + text[b:]
+            last_start = start
+        return tidy(text)
+
+    def _clause(self, sentence: _Sentence) -> str | None:
+        """Return the sentence without the clauses that hold its tone findings.
+
+        None when that is not a fit: a finding of another category (blame, threat,
+        admission: the whole sentence needs rewriting), a finding that is not inside
+        one clause, or too little left to stand as a sentence.
+        """
+        text = self.body[sentence.start : sentence.end]
+        if any(f.category not in COLOUR for f in sentence.findings):
+            return None
+        end = len(text.rstrip(".!?"))
+        breaks = [(m.start(), m.end()) for m in _CLAUSE_BREAK.finditer(text, 0, end)]
+        cuts: set[tuple[int, int]] = set()
+        for finding in sentence.findings:
+            a, b = finding.start - sentence.start, finding.end - sentence.start
+            before = [br for br in breaks if br[1] <= a]
+            after = [br for br in breaks if br[0] >= b]
+            if any(br[0] < b and br[1] > a for br in breaks):
+                return None  # the match spans a clause break
+            if before:
+                cuts.add((before[-1][0], after[0][0] if after else end))
+            elif after:
+                cuts.add((0, after[0][1]))
+            else:
+                return None  # the sentence is one clause
+        kept = text
+        for a, b in sorted(cuts, reverse=True):
+            kept = kept[:a] + kept[b:]
+        words = kept.split()
+        if len(words) < 4 or words[0].lower().strip(",") in _SUBORDINATE:
+            return None
+        kept = tidy(kept)
+        return kept if self._has_verb(kept) else None
+
+    def _has_verb(self, text: str) -> bool:
+        """Tell whether ``text`` still has a main verb (is a sentence, not a fragment)."""
+        from mailcoach.nlp.pipeline import get_pipeline
+
+        doc = get_pipeline(self.settings)(text)
+        return any(t.dep_ == "ROOT" and t.pos_ in {"VERB", "AUX"} for t in doc)
+
+    def _context(self, sentence: _Sentence) -> dict[str, object]:
+        return sentence_context(
+            self.body[sentence.start : sentence.end],
+            self.report.dispute.type,
+            counterpart=self.report.dispute.counterpart,
+            today=self.today,
+        )
+
+    def _template(self, sentence: _Sentence) -> str:
+        present = {f.category for f in sentence.findings}
+        category = next((c for c in CATEGORY_ORDER if c in present), Category.INFLAMMATORY)
+        context = self._context(sentence)
+        new = _squash(render(FOLDER, f"{category.value}.j2", **context))
+        return self._keep_facts(sentence, new, context)
+
+    def _facts_only(self, sentence: _Sentence) -> str:
+        context = self._context(sentence)
+        return _squash(render(FOLDER, "facts.j2", **context))
+
+    def _keep_facts(self, sentence: _Sentence, new: str, context: dict[str, object]) -> str:
+        """Return ``new``, with a facts sentence added if it lost any of the original's."""
+        old = {(f.kind, f.value) for f in find_facts(self.body[sentence.start : sentence.end])}
+        kept = {(f.kind, f.value) for f in find_facts(new)}
+        if old <= kept:
+            return new
+        missing = old - kept
+        lost = [
+            f
+            for f in find_facts(self.body[sentence.start : sentence.end], today=self.today)
+            if (f.kind, f.value) in missing
+        ]
+        extra = _squash(render(FOLDER, "facts.j2", **{**context, "facts": [f.text for f in lost]}))
+        return f"{new} {extra}".strip()
+
+    def replacement(self, sentence: _Sentence) -> str:
+        if sentence.plan is Plan.PHRASE:
+            return self._phrase(sentence)
+        if sentence.plan is Plan.CLAUSE:
+            kept = self._clause(sentence)
+            if kept is not None:
+                return self._keep_facts(sentence, kept, self._context(sentence))
+            return self._template(sentence)
+        if sentence.plan is Plan.SENTENCE:
+            return self._template(sentence)
+        return self._facts_only(sentence)
+
+    def _deletion(self, sentence: _Sentence) -> tuple[int, int]:
+        """Return the span to cut so that removing the sentence leaves tidy text."""
+        body = self.body
+        start, end = sentence.start, sentence.end
+        while end < len(body) and body[end] in " \t":
+            end += 1
+        line_start = start == 0 or body[start - 1] == "\n"
+        if line_start and end < len(body) and body[end] == "\n":
+            end += 1  # the sentence was its own line(s)
+            blank_before = start >= 2 and body[start - 2 : start] == "\n\n"
+            if blank_before and end < len(body) and body[end] == "\n":
+                end += 1  # and its own paragraph
+        elif not line_start:
+            while start > 0 and body[start - 1] in " \t":
+                start -= 1
+        return start, end
+
+    def edits(self) -> list[Edit]:
+        """Return the edits for the current plans, by offset into the original body.
+
+        Neighbouring sentences that both go are cut as one span, so that a
+        paragraph that loses every sentence leaves no empty lines behind.
+        """
+        out: list[Edit] = []
+        gone: list[_Sentence] = []  # a run of deleted neighbours, not yet cut
+
+        def cut() -> None:
+            if gone:
+                start, end = self._deletion(_Sentence(gone[0].start, gone[-1].end))
+                lead = _lead(gone[0])
+                out.append(Edit(start, end, "", lead.rule_id, lead.why, self.body[start:end]))
+                gone.clear()
+
+        for sentence in self.sentences:
+            if sentence.plan is Plan.KEEP:
+                cut()
+                continue
+            new = self.replacement(sentence)
+            if not new:
+                if gone and self.body[gone[-1].end : sentence.start].strip():
+                    cut()
+                gone.append(sentence)
+                continue
+            cut()
+            old = self.body[sentence.start : sentence.end]
+            head = _common_prefix(old, new)
+            tail = _common_suffix(old[head:], new[head:])
+            start, end = sentence.start + head, sentence.end - tail
+            lead = _lead(sentence)
+            out.append(
+                Edit(
+                    start,
+                    end,
+                    new[head : len(new) - tail],
+                    lead.rule_id,
+                    lead.why,
+                    old[head : len(old) - tail],
+                )
+            )
+        cut()
+        return out
+
+    def strengthen(self, left: Iterable[Finding], edits: Sequence[Edit]) -> bool:
+        """Move each sentence that still carries a finding to a heavier plan.
+
+        ``left`` are findings of the rewritten text; ``edits`` made it. Returns
+        False when no sentence could move (every plan is spent).
+        """
+        moved: list[_Sentence] = []
+        for finding in left:
+            origin = _original_position(finding.start, edits)
+            sentence = self._sentence_at(origin, origin + 1)
+            if sentence.plan is Plan.FACTS or any(sentence is m for m in moved):
+                continue
+            if not sentence.findings:
+                sentence.findings.append(finding)
+            sentence.plan = Plan.SENTENCE if sentence.plan is Plan.KEEP else Plan(sentence.plan + 1)
+            moved.append(sentence)
+        return bool(moved)
+
+    # ------------------------------------------------------------------ benchmark
+
+    def benchmark(self) -> tuple[Benchmark | None, Edit | None]:
+        kept = [s for s in self.sentences if s.plan is Plan.KEEP]
+        for sentence in kept:
+            text = self.body[sentence.start : sentence.end]
+            if is_benchmark(text):
+                return (
+                    Benchmark(
+                        text=text,
+                        form=self.params.form,
+                        dispute_type=self.report.dispute.type,
+                        existing=True,
+                    ),
+                    None,
+                )
+        own = [s for s in self.report.segments if s.kind is SegmentKind.OWN]
+        own_text = [s for s in own if self.body[s.start : s.end].strip()]
+        clause = benchmark_clause(self.report.dispute.type, self.params, self.report.dispute)
+        if clause is None or not own_text:
+            return clause, None
+        at = _insertion_point(self.body, own_text[-1])
+        return clause, Edit(at, at, "\n\n" + clause.text, None)
+
+
+_CLOSING = re.compile(r"(?:[A-Za-z']+[ \t]+){0,3}[A-Za-z']+,?")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+
+
+def _looks_like_name_block(paragraph: str) -> bool:
+    """Tell whether a paragraph is a name, title and company rather than prose."""
+    lines = [line.strip() for line in paragraph.strip().splitlines()]
+    if 0 < len(lines) <= 7 and _CLOSING.fullmatch(lines[0]):
+        return True  # "Best regards," and whatever follows it
+    return 0 < len(lines) <= 4 and all(
+        len(line) <= 50 and len(line.split()) <= 6 and not line.endswith((".", "?", "!"))
+        for line in lines
+    )
+
+
+def _insertion_point(body: str, last: Segment) -> int:
+    """Return where the benchmark goes: after the sender's last paragraph of prose.
+
+    A closing name block the splitter did not take for a signature ("Gordon Reid /
+    Reid Haulage" with no sign-off above it) stays below the clause.
+    """
+    text = body[last.start : last.end].rstrip()
+    breaks = list(_PARAGRAPH_BREAK.finditer(text))
+    if breaks and _looks_like_name_block(text[breaks[-1].end() :]):
+        return last.start + breaks[-1].start()
+    return last.start + len(text)
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    # never cut a word in two: back up to a word boundary
+    while 0 < n < len(a) and n < len(b) and a[n - 1].isalnum() and a[n].isalnum():
+        n -= 1
+    return n
+
+
+def _common_suffix(a: str, b: str) -> int:
+    n = _common_prefix(a[::-1], b[::-1])
+    return n
+
+
+def apply_edits(text: str, edits: Sequence[Edit]) -> str:
+    """Return ``text`` with non-overlapping ``edits`` applied by offset."""
+    out = []
+    position = 0
+    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+        out.append(text[position : edit.start])
+        out.append(edit.replacement)
+        position = edit.end
+    out.append(text[position:])
+    return "".join(out)
+
+
+def _shift(position: int, edits: Sequence[Edit]) -> int:
+    """Return where ``position`` of the original lands after ``edits``."""
+    delta = 0
+    for edit in edits:
+        if edit.end <= position:
+            delta += len(edit.replacement) - (edit.end - edit.start)
+    return position + delta
+
+
+def _shifted_segments(segments: Sequence[Segment], edits: Sequence[Edit]) -> tuple[Segment, ...]:
+    out = []
+    for seg in segments:
+        start = 0 if seg.start == 0 else _shift(seg.start, edits)
+        out.append(Segment(start, _shift(seg.end, edits), seg.kind))
+    return tuple(out)
+
+
+def _original_position(position: int, edits: Sequence[Edit]) -> int:
+    """Return the original offset a position of the rewritten text came from."""
+    delta = 0
+    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+        new_start = edit.start + delta
+        new_end = new_start + len(edit.replacement)
+        if position < new_start:
+            break
+        if position < new_end:
+            return edit.start
+        delta += len(edit.replacement) - (edit.end - edit.start)
+    return position - delta
+
+
+def check_edited(report: Report, edits: Sequence[Edit], *, settings: Settings) -> Report:
+    """Check ``report``'s draft again after ``edits``, with the same segments.
+
+    Quoted replies and the signature stay what they were (only their offsets move),
+    so the new check sees exactly the sender's own, edited text.
+    """
+    segments = report.segments or (Segment(0, len(report.body), SegmentKind.OWN),)
+    draft = Draft(
+        body=apply_edits(report.body, edits),
+        segments=_shifted_segments(segments, edits),
+        source=report.source,
+        subject=report.subject,
+        to=report.to,
+    )
+    return next(analyze_drafts([draft], settings))
+
+
+def rewrite(
+    source: Report | str | Draft,
+    *,
+    settings: Settings | None = None,
+    benchmark: BenchmarkParams | None = None,
+    level: Severity = Severity.WARNING,
+    today: datetime.date | None = None,
+) -> RewriteResult:
+    """Rewrite a draft's flagged sentences calmly and add a benchmark clause.
+
+    Args:
+        source: a :class:`Report` from :func:`mailcoach.check`, or anything
+            ``check`` accepts (text, bytes, a path, a Draft).
+        settings: the settings to check with (and to re-check the rewrite with).
+        benchmark: the benchmark form and figures; positive with defaults if None.
+        level: findings at or above this level are rewritten.
+        today: the reference date for relative dates; ``date.today()`` if None.
+
+    Returns:
+        The rewritten text, its edits (offsets into the original body), the
+        benchmark clause, and the reports before and after.
+    """
+    s = settings or Settings()
+    report = source if isinstance(source, Report) else check(source, settings=s)
+    ref = today or datetime.date.today()
+    params = benchmark or BenchmarkParams()
+    writer = _Rewriter(report, s, params, level, ref)
+    writer.plan(report.findings)
+    for round_ in range(MAX_ROUNDS + 1):
+        edits = writer.edits()
+        clause, insertion = writer.benchmark()
+        all_edits = sorted([*edits, *([insertion] if insertion else [])], key=lambda e: e.start)
+        text = apply_edits(report.body, all_edits)
+        after = check_edited(report, all_edits, settings=s)
+        left = [f for f in after.findings if f.severity >= level]
+        if not left or round_ == MAX_ROUNDS or not writer.strengthen(left, all_edits):
+            break
+    notes = list(writer.notes)
+    if clause is not None and clause.warning:
+        notes.append(clause.warning)
+    left = [f for f in after.findings if f.severity >= level]
+    if left:
+        notes.append(
+            f"{len(left)} finding(s) could not be rewritten away; "
+            "look at them before sending: " + ", ".join(f.rule_id for f in left)
+        )
+    return RewriteResult(text, tuple(all_edits), clause, report, after, tuple(notes))

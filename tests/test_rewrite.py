@@ -1,0 +1,345 @@
+"""mailcoach rewrite: calmer text that keeps its facts, quotes and one benchmark clause."""
+
+from __future__ import annotations
+
+import datetime
+import email
+import email.policy
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from mailcoach import check, read_draft
+from mailcoach.cli import cli
+from mailcoach.coaching import is_benchmark
+from mailcoach.dispute import DISPUTE_TYPES, find_facts
+from mailcoach.model import Report, SegmentKind, Severity
+from mailcoach.rewrite import (
+    BenchmarkForm,
+    BenchmarkParams,
+    apply_edits,
+    benchmark_clause,
+    rewrite,
+)
+from mailcoach.rewrite.engine import sentence_context
+from mailcoach.templating import render
+
+from .conftest import CORPUS, SAMPLES
+
+TODAY = datetime.date(2026, 11, 23)
+ANGRY = SAMPLES / "drafts" / "overdue-angry.txt"
+CALM = SAMPLES / "drafts" / "calm-reminder.txt"
+
+
+def hostile_emails() -> list[str]:
+    rows = [json.loads(line) for line in (CORPUS / "emails.jsonl").read_text().splitlines()]
+    return [row["file"] for row in rows if row["labels"]]
+
+
+def own_text(report: Report) -> str:
+    return "\n\n".join(
+        report.body[s.start : s.end] for s in report.segments if s.kind is SegmentKind.OWN
+    )
+
+
+def facts_of(text: str) -> set[tuple[str, str]]:
+    return {(f.kind, f.value) for f in find_facts(text, today=TODAY)}
+
+
+def benchmark_sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.!?])\s+", text) if is_benchmark(s)]
+
+
+# --------------------------------------------------------------------------- the property
+
+
+@pytest.mark.parametrize("name", hostile_emails())
+def test_every_hostile_corpus_email_rewrites_clean_and_keeps_what_matters(name: str) -> None:
+    before = check(read_draft(CORPUS / name))
+    assert before.count(Severity.WARNING), f"{name} is labelled hostile but nothing is flagged"
+    result = rewrite(before, today=TODAY)
+
+    left = [f.rule_id for f in result.after.findings if f.severity >= Severity.WARNING]
+    assert left == [], f"still flagged after rewrite: {left}\n{result.text}"
+    assert facts_of(own_text(before)) <= facts_of(own_text(result.after)), result.text
+    for segment in before.segments:
+        if segment.kind is not SegmentKind.OWN:
+            assert before.body[segment.start : segment.end] in result.text
+    clauses = benchmark_sentences(own_text(result.after))
+    assert len(clauses) == 1, clauses
+    assert result.benchmark is not None
+    if not result.benchmark.existing:
+        expected = benchmark_clause(before.dispute.type)
+        assert expected is not None and clauses[0] == expected.text
+    assert apply_edits(before.body, result.edits) == result.text
+
+
+def test_the_issue_example_keeps_the_facts_of_a_blaming_sentence() -> None:
+    result = rewrite(
+        "Hi Marcus,\n\nYou failed to pay the $8,450.00 for invoice 10442 on October 15.\n\nDana\n",
+        today=TODAY,
+    )
+    assert "I was expecting the payment of $8,450.00 for invoice 10442 on October 15" in (
+        result.text
+    )
+    assert result.text.startswith("Hi Marcus,\n\n")
+    assert result.after.count(Severity.WARNING) == 0
+
+
+# --------------------------------------------------------------------------- plans
+
+
+def test_phrase_rewrite_replaces_only_the_opener() -> None:
+    result = rewrite(
+        "Per my last email, invoice 10442 is 30 days past due.", benchmark=NO_CLAUSE, today=TODAY
+    )
+    assert result.text == "To recap, invoice 10442 is 30 days past due."
+    [edit] = result.edits
+    assert (edit.start, edit.end, edit.replacement) == (0, 17, "To recap")
+    assert edit.rule_id == "passive_aggressive.per-my-last"
+
+
+def test_opener_without_a_comma_drops_the_clause_instead_of_a_bad_phrase() -> None:
+    text = (
+        "As I already explained in my email of 3 May, I left the flat on 30 April "
+        "and returned the keys the same day."
+    )
+    result = rewrite(text, benchmark=NO_CLAUSE, today=TODAY)
+    assert "To recap in" not in result.text
+    assert result.text.startswith("I left the flat on 30 April and returned the keys")
+    assert facts_of(text) <= facts_of(result.text)
+
+
+def test_shouting_is_lowered_but_references_and_currency_codes_stay() -> None:
+    result = rewrite(
+        "Please settle INV-2026-0042 for USD 900 by Friday. WE NEED THIS PAID TODAY.",
+        benchmark=NO_CLAUSE,
+        today=TODAY,
+    )
+    assert "INV-2026-0042" in result.text and "USD 900" in result.text
+    assert "We need this paid today." in result.text
+    assert result.after.count(Severity.WARNING) == 0
+
+
+def test_a_short_sarcastic_jab_is_removed_without_leaving_gaps() -> None:
+    text = "Hi Sam,\n\nThanks for nothing.\n\nCould you confirm a date for invoice 10442?\n"
+    result = rewrite(text, benchmark=NO_CLAUSE, today=TODAY)
+    assert result.text == "Hi Sam,\n\nCould you confirm a date for invoice 10442?\n"
+
+
+def test_a_threat_becomes_a_next_step_with_the_same_deadline() -> None:
+    result = rewrite(
+        "If invoice 10442 is not paid by Friday, we will take legal action.",
+        benchmark=NO_CLAUSE,
+        today=TODAY,
+    )
+    assert "by Friday" in result.text and "invoice 10442" in result.text
+    assert "legal" not in result.text
+    assert result.after.count(Severity.WARNING) == 0
+
+
+def test_an_open_admission_becomes_a_bounded_commitment() -> None:
+    result = rewrite(
+        "It was entirely our fault and we will cover any loss you suffered.",
+        benchmark=NO_CLAUSE,
+        today=TODAY,
+    )
+    assert result.text.startswith("We will look into what went wrong")
+    assert "within five working days" in result.text
+    assert result.after.count(Severity.WARNING) == 0
+
+
+def test_calm_sentences_and_quoted_replies_are_left_alone() -> None:
+    result = rewrite(read_draft(SAMPLES / "drafts" / "reply-with-quote.eml"), today=TODAY)
+    before = result.before
+    quoted = [s for s in before.segments if s.kind is not SegmentKind.OWN]
+    assert quoted and all(before.body[s.start : s.end] in result.text for s in quoted)
+    assert "Could you confirm a payment date by Friday?" in result.text
+    assert all(e.end <= quoted[0].start for e in result.edits)
+
+
+# --------------------------------------------------------------------------- benchmark
+
+NO_CLAUSE = BenchmarkParams(form=BenchmarkForm.NONE)
+
+
+def test_an_existing_benchmark_is_recognised_and_not_repeated() -> None:
+    result = rewrite(read_draft(CALM), today=TODAY)
+    assert result.edits == ()
+    assert result.text == result.before.body
+    assert result.benchmark is not None and result.benchmark.existing
+
+
+def test_the_clause_goes_after_the_last_paragraph_and_above_the_signature() -> None:
+    result = rewrite(read_draft(ANGRY), today=TODAY)
+    clause = "If the next three invoices are paid on delivery, we will restore your 30-day terms."
+    assert f"\n\n{clause}\n\nRegards,\nDana Whitfield" in result.text
+    assert result.text.count(clause) == 1
+
+
+def test_a_bare_name_block_stays_below_the_clause() -> None:
+    text = "Mr Dunn,\n\nThe invoice for $300 is 20 days past due.\n\nGordon Reid\nReid Haulage\n"
+    result = rewrite(text, today=TODAY)
+    assert result.text.endswith("terms.\n\nGordon Reid\nReid Haulage\n")
+
+
+def test_benchmark_options_change_the_clause() -> None:
+    text = "The invoice for $300 is 20 days past due."
+    custom = rewrite(text, benchmark=BenchmarkParams(count=2, terms="45-day"), today=TODAY)
+    assert "If the next two invoices are paid on delivery, we will restore your 45-day terms." in (
+        custom.text
+    )
+    none = rewrite(text, benchmark=NO_CLAUSE, today=TODAY)
+    assert none.benchmark is None and none.text == text
+    punitive = rewrite(text, benchmark=BenchmarkParams(form=BenchmarkForm.PUNITIVE), today=TODAY)
+    assert punitive.benchmark is not None and punitive.benchmark.warning
+    assert any("weaker" in note and "legal risk" in note for note in punitive.notes)
+
+
+@pytest.mark.parametrize("kind", [*DISPUTE_TYPES, "other"])
+@pytest.mark.parametrize("form", [BenchmarkForm.POSITIVE, BenchmarkForm.PUNITIVE])
+def test_every_benchmark_clause_is_calm_and_recognised(kind: str, form: BenchmarkForm) -> None:
+    clause = benchmark_clause(kind, BenchmarkParams(form=form))
+    assert clause is not None and clause.dispute_type == kind
+    assert check(clause.text).count(Severity.WARNING) == 0
+    assert is_benchmark(clause.text)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "If we can't agree a plan within the next two weeks, I will call you.",
+        "If you have any questions, I will be happy to help.",
+        "The next three invoices are attached.",
+    ],
+)
+def test_sentences_that_are_not_benchmarks(sentence: str) -> None:
+    assert not is_benchmark(sentence)
+
+
+# --------------------------------------------------------------------------- templates
+
+CONTEXTS = {
+    "bare": "It is what it is.",
+    "facts": "Invoice 10442 for $8,450.00 was due on October 15.",
+    "future": "Invoice 10442 must be settled by Friday.",
+    "again": "This happened again.",
+    "question": "Why was order 55102 never sent?",
+}
+
+
+@pytest.mark.parametrize(
+    "category",
+    ["blaming", "inflammatory", "sarcastic", "passive_aggressive", "threatening", "liability"],
+)
+@pytest.mark.parametrize("kind", [*DISPUTE_TYPES, "other"])
+def test_sentence_templates_write_calm_sentences_that_keep_their_facts(
+    category: str, kind: str
+) -> None:
+    for sentence in CONTEXTS.values():
+        context = sentence_context(sentence, kind, counterpart=None, today=TODAY)
+        out = " ".join(render("rewrites", f"{category}.j2", **context).split())
+        if out:
+            report = check(out)
+            assert report.count(Severity.WARNING) == 0, (category, kind, out, report.findings)
+            assert "  " not in out and not out.startswith(" ")
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def run(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+
+
+def test_cli_prints_the_rewrite_and_the_checklist_on_stderr() -> None:
+    r = run("rewrite", str(ANGRY))
+    assert r.exit_code == 0
+    assert r.stdout.startswith("Hi Marcus,\n\nTo recap, invoice 10442")
+    assert "legal action" not in r.stdout
+    assert "checklist:" in r.stderr and "checklist:" not in r.stdout
+
+
+def test_cli_diff_and_json(tmp_path: Path) -> None:
+    diff = run("rewrite", str(ANGRY), "--diff")
+    assert diff.stdout.startswith(f"--- {ANGRY}\n+++ {ANGRY} (rewritten)\n")
+    assert "-Thanks for nothing." in diff.stdout
+    data = json.loads(run("rewrite", str(ANGRY), "--format", "json").stdout)
+    assert data["schema_version"] == 1 and data["verdict"] == "hold"
+    rw = data["rewrite"]
+    body = ANGRY.read_text()
+    rebuilt = body
+    for edit in sorted(rw["edits"], key=lambda e: e["start"], reverse=True):
+        rebuilt = rebuilt[: edit["start"]] + edit["replacement"] + rebuilt[edit["end"] :]
+    assert rebuilt == rw["text"]
+    assert rw["verdict"] == "ok" and rw["findings"] == []
+    assert rw["benchmark"]["type"] == "payment" and rw["benchmark"]["form"] == "positive"
+
+
+def test_cli_in_place_keeps_the_original_once(tmp_path: Path) -> None:
+    draft = tmp_path / "draft.txt"
+    draft.write_text(ANGRY.read_text())
+    r = run("rewrite", str(draft), "--in-place")
+    assert r.exit_code == 0 and r.stdout == ""
+    assert (tmp_path / "draft.txt.orig").read_text() == ANGRY.read_text()
+    assert "legal action" not in draft.read_text()
+    again = run("rewrite", str(draft), "--in-place")
+    assert again.exit_code == 0
+    assert (tmp_path / "draft.txt.orig").read_text() == ANGRY.read_text()
+    assert "already exists" in again.stderr
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == [
+        "draft.txt",
+        "draft.txt.orig",
+    ]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["-", "--in-place"], ["DRAFT", "--in-place", "--diff"], ["-", "--interactive"]],
+)
+def test_cli_refuses_option_mixes_that_cannot_work(args: list[str], tmp_path: Path) -> None:
+    draft = tmp_path / "d.txt"
+    draft.write_text("Thanks for nothing.\n")
+    r = run("rewrite", *[str(draft) if a == "DRAFT" else a for a in args], input="x\n")
+    assert r.exit_code == 2
+    assert draft.read_text() == "Thanks for nothing.\n"
+
+
+def test_cli_eml_in_eml_out_with_headers_kept(tmp_path: Path) -> None:
+    source = SAMPLES / "drafts" / "reply-with-quote.eml"
+    out = tmp_path / "out.eml"
+    r = run("rewrite", str(source), "-o", str(out))
+    assert r.exit_code == 0
+    old = email.message_from_bytes(source.read_bytes(), policy=email.policy.default)
+    new = email.message_from_bytes(out.read_bytes(), policy=email.policy.default)
+    for header in ("From", "To", "Subject", "Date", "Message-ID"):
+        assert new[header] == old[header]
+    body = new.get_body(("plain",))
+    assert body is not None
+    text = body.get_content()
+    assert "frankly" not in text and "If the next three invoices" in text
+    assert "wrote:" in text  # the quoted reply is still there
+
+
+def test_cli_interactive_takes_answers_one_by_one(tmp_path: Path) -> None:
+    draft = tmp_path / "d.txt"
+    draft.write_text("Hi Sam,\n\nThanks for nothing.\n\nPer my last email, the invoice is late.\n")
+    r = run("rewrite", str(draft), "--interactive", input="s\na\nq\n")
+    assert "Thanks for nothing." in r.stdout  # skipped
+    assert "To recap, the invoice is late." in r.stdout  # accepted
+    assert "If the next" not in r.stdout  # quit before the benchmark clause
+    assert r.exit_code == 1  # the skipped sarcasm is still there
+
+
+def test_cli_reads_benchmark_settings_from_the_config(tmp_path: Path) -> None:
+    (tmp_path / "mailcoach.toml").write_text('[benchmark]\ncount = 2\nterms = "60-day"\n')
+    r = run("rewrite", "-", input="The invoice for $300 is 20 days past due.\n")
+    assert "If the next two invoices are paid on delivery, we will restore your 60-day terms." in (
+        r.stdout
+    )
+    (tmp_path / "mailcoach.toml").write_text('[benchmark]\nform = "harsh"\n')
+    bad = run("rewrite", "-", input="x\n")
+    assert bad.exit_code == 2 and "benchmark.form" in bad.stderr
