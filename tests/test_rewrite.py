@@ -343,3 +343,16 @@ def test_cli_reads_benchmark_settings_from_the_config(tmp_path: Path) -> None:
     (tmp_path / "mailcoach.toml").write_text('[benchmark]\nform = "harsh"\n')
     bad = run("rewrite", "-", input="x\n")
     assert bad.exit_code == 2 and "benchmark.form" in bad.stderr
+
+
+@pytest.mark.parametrize("category", ["blaming", "inflammatory", "sarcastic"])
+@pytest.mark.parametrize("kind", [*DISPUTE_TYPES, "other"])
+def test_a_sentence_without_facts_is_not_given_facts_it_never_stated(
+    category: str, kind: str
+) -> None:
+    sentence = "Your people have no idea what they are doing here at all."
+    context = sentence_context(sentence, kind, counterpart=None, today=TODAY)
+    out = " ".join(render("rewrites", f"{category}.j2", **context).split())
+    assert out == "" or "I'd like us to" in out, out
+    for claim in ("hasn't reached", "late", "delay", "cash flow", "at risk"):
+        assert claim not in out

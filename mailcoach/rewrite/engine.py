@@ -53,7 +53,7 @@ MAX_ROUNDS = 3
 
 _AGAIN = re.compile(
     r"\b(?:again|always|every\s+(?:single\s+)?time|yet\s+another|another|keeps?|kept|"
-    r"once\s+more|(?:second|third|fourth|fifth|nth)\s+time|repeatedly)\b",
+    r"once\s+more|(?:second|third|fourth|fifth|nth)\s+time)\b",
     re.IGNORECASE,
 )
 #: Categories whose words colour a statement rather than make it: dropping the
