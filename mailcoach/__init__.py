@@ -2,9 +2,10 @@
 
 The public API; the CLI uses nothing else::
 
-    from mailcoach import check
+    from mailcoach import check, rewrite
     report = check("You never pay on time.")
     report.verdict, report.findings[0].category
+    rewrite(report).text
 """
 
 from mailcoach.analyze import check, check_many
@@ -28,15 +29,28 @@ from mailcoach.model import (
     Severity,
     Verdict,
 )
+from mailcoach.rewrite import (
+    Benchmark,
+    BenchmarkForm,
+    BenchmarkParams,
+    Edit,
+    RewriteResult,
+    benchmark_clause,
+    rewrite,
+)
 from mailcoach.settings import Settings, load_settings
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Benchmark",
+    "BenchmarkForm",
+    "BenchmarkParams",
     "Category",
     "ConfigError",
     "Dispute",
     "Draft",
+    "Edit",
     "FactsError",
     "Finding",
     "InputError",
@@ -44,15 +58,18 @@ __all__ = [
     "MailcoachError",
     "ModelMissingError",
     "Report",
+    "RewriteResult",
     "Sentiment",
     "Settings",
     "Severity",
     "TemplateError",
     "Unreadable",
     "Verdict",
+    "benchmark_clause",
     "check",
     "check_many",
     "iter_messages",
     "load_settings",
     "read_draft",
+    "rewrite",
 ]
