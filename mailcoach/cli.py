@@ -365,6 +365,8 @@ def rewrite_cmd(
             fail(exc)
         notes.extend(more)
     else:
+        if b"\r\n" in data:  # keep the draft's own line ends
+            text = text.replace("\n", "\r\n")
         out_bytes = text.encode("utf-8")
     target = Path(source) if in_place else output
     if in_place:

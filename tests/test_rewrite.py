@@ -356,3 +356,10 @@ def test_a_sentence_without_facts_is_not_given_facts_it_never_stated(
     assert out == "" or "I'd like us to" in out, out
     for claim in ("hasn't reached", "late", "delay", "cash flow", "at risk"):
         assert claim not in out
+
+
+def test_cli_in_place_keeps_windows_line_ends(tmp_path: Path) -> None:
+    draft = tmp_path / "draft.txt"
+    draft.write_bytes(b"Hi Sam,\r\n\r\nThanks for nothing.\r\n\r\nCould you confirm a date?\r\n")
+    assert run("rewrite", str(draft), "--in-place", "--benchmark", "none").exit_code == 0
+    assert draft.read_bytes() == b"Hi Sam,\r\n\r\nCould you confirm a date?\r\n"
