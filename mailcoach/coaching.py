@@ -13,7 +13,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import srsly
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from mailcoach.dispute import find_facts
@@ -73,16 +72,17 @@ def load_coaching(path: Path | None = None) -> Coaching:
     Raises:
         LexiconError: if the file is missing or invalid; the message names the field.
     """
+    from mailcoach.rules.load import read_cached_yaml
+
     where = path or lexicon_dir() / COACHING_FILE
+    if not where.is_file():
+        raise LexiconError(f"{where} is missing; reinstall mailcoach or restore the file.")
     try:
-        data = srsly.read_yaml(where)
-        spec = _Coaching.model_validate(data)
-    except (OSError, ValueError) as exc:
-        if isinstance(exc, ValidationError):
-            first = exc.errors()[0]
-            field = ".".join(str(part) for part in first["loc"])
-            raise LexiconError(f"{where}: {field}: {first['msg']}.") from None
-        raise LexiconError(f"cannot read {where}: {exc}.") from None
+        spec = _Coaching.model_validate(read_cached_yaml(where, _Coaching.model_validate))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        raise LexiconError(f"{where}: {field}: {first['msg']}.") from None
     return Coaching(spec, where)
 
 

@@ -27,14 +27,17 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
 from mailcoach.analyze import analyze_drafts, check
 from mailcoach.coaching import is_benchmark
 from mailcoach.dispute import Fact, find_facts
 from mailcoach.model import Category, Draft, Finding, Report, Segment, SegmentKind, Severity
 from mailcoach.rewrite.benchmark import Benchmark, BenchmarkParams, benchmark_clause
-from mailcoach.rules.load import RuleSet, load_rules
 from mailcoach.settings import Settings
+
+if TYPE_CHECKING:
+    from mailcoach.rules.load import RuleSet
 from mailcoach.templating import render, sentence_case
 
 FOLDER = "rewrites"
@@ -212,6 +215,8 @@ class _Rewriter:
         self.params = params
         self.level = level
         self.today = today
+        from mailcoach.rules.load import load_rules
+
         self.rules: RuleSet = load_rules(settings.lexicons, settings.disable, settings.levels)
         self.sentences = [_trimmed(self.body, s.start, s.end) for s in report.sentiment.sentences]
         self.notes: list[str] = []

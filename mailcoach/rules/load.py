@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -132,6 +132,25 @@ def _to_cache(path: Path, data: Any) -> None:
         os.replace(partial, slot)
     except (OSError, TypeError, ValueError):
         pass  # a read-only home only costs speed
+
+
+def read_cached_yaml(path: Path, validate: Callable[[Any], object]) -> Any:
+    """Return the parsed YAML of ``path``, from the cache when the file is unchanged.
+
+    ``validate`` runs on a fresh parse and may raise; only data that passed it is
+    cached, so a cached parse never needs checking again. Parsing YAML costs far
+    more than reading the cached JSON.
+
+    Raises:
+        LexiconError: if the file cannot be read or is not valid YAML.
+    """
+    cached = _from_cache(path)
+    if cached is not None:
+        return cached
+    data = _parse_yaml(path)
+    validate(data)
+    _to_cache(path, data)
+    return data
 
 
 def _parse_yaml(path: Path) -> Any:
