@@ -219,7 +219,6 @@ class _Rewriter:
 
         self.rules: RuleSet = load_rules(settings.lexicons, settings.disable, settings.levels)
         self.sentences = [_trimmed(self.body, s.start, s.end) for s in report.sentiment.sentences]
-        self.notes: list[str] = []
 
     # ------------------------------------------------------------------ planning
 
@@ -613,7 +612,7 @@ def rewrite(
         left = [f for f in after.findings if f.severity >= level]
         if not left or round_ == MAX_ROUNDS or not writer.strengthen(left, all_edits):
             break
-    notes = list(writer.notes)
+    notes: list[str] = []
     if clause is not None and clause.warning:
         notes.append(clause.warning)
     left = [f for f in after.findings if f.severity >= level]
