@@ -46,3 +46,13 @@ def test_first_person_admission_is_not_blame() -> None:
 def test_a_second_clause_with_its_own_subject_is_not_negated_by_the_first() -> None:
     text = "We never meant to cause this, and we will compensate you for all damages."
     assert Category.LIABILITY in categories(text)
+
+
+def test_a_cap_on_the_amount_makes_a_promise_to_pay_bounded() -> None:
+    assert Category.LIABILITY in categories("We'll cover whatever costs you had on the day.")
+    for text in (
+        "We'll cover whatever costs you had on the day, up to $40.",
+        "We'll reimburse any losses, capped at the fees you paid this year.",
+        "We'll pay for all the damage, no more than £500 in total.",
+    ):
+        assert Category.LIABILITY not in categories(text), text

@@ -96,6 +96,20 @@ POSITIVE_THRESHOLD = 0.3
 #: How many tokens before a span a lone negation still governs it ("not going to sue").
 NEGATION_WINDOW = 5
 CLAUSE_BREAKS = frozenset({";", ":", "—", "–"})
+#: Phrases that put a ceiling on an amount ("up to $40", "capped at", "no more than").
+CAP_PHRASES = (
+    ("capped", "at"),
+    ("cap", "of"),
+    ("limited", "to"),
+    ("maximum", "of"),
+    ("no", "more", "than"),
+    ("not", "exceeding"),
+    ("not", "to", "exceed"),
+    ("at", "most"),
+    ("up", "to", "a", "maximum"),
+    ("up", "to", "a", "limit"),
+)
+CURRENCY_SIGNS = frozenset({"$", "£", "€", "₹", "¥"})
 
 
 def _has_subject(token: Token) -> bool:
@@ -280,6 +294,21 @@ def reported(span: Span) -> bool:
     return False
 
 
+def capped(span: Span) -> bool:
+    """Tell whether the span's sentence puts a ceiling on the amount ("up to $40")."""
+    words = [t for t in span.sent if not t.is_space]
+    lower = [t.lower_ for t in words]
+    for i in range(len(lower)):
+        if any(tuple(lower[i : i + len(p)]) == p for p in CAP_PHRASES):
+            return True
+        if lower[i : i + 2] == ["up", "to"] and any(
+            t.like_num or t.text in CURRENCY_SIGNS or t.text[:1] in CURRENCY_SIGNS
+            for t in words[i + 2 : i + 4]
+        ):
+            return True
+    return False
+
+
 def quoted(span: Span) -> bool:
     """Tell whether the span stands inside double quotation marks in its sentence."""
     sent = span.sent
@@ -301,4 +330,5 @@ GUARDS: dict[str, Callable[[Span], bool]] = {
     "positive": positive,
     "reported": reported,
     "quoted": quoted,
+    "capped": capped,
 }
