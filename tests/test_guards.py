@@ -56,3 +56,12 @@ def test_a_cap_on_the_amount_makes_a_promise_to_pay_bounded() -> None:
         "We'll pay for all the damage, no more than £500 in total.",
     ):
         assert Category.LIABILITY not in categories(text), text
+
+
+def test_words_our_own_colleague_reported_are_not_the_senders() -> None:
+    assert Category.SARCASTIC not in categories(
+        'Our recruiter said the candidate "ghosted" the final interview, so no fee is due.'
+    )
+    assert Category.SARCASTIC not in categories(
+        'Our designer called the first draft "rough as guts", so she is redoing it.'
+    )

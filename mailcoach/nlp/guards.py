@@ -84,6 +84,12 @@ SPEECH_VERBS = frozenset(
         "feel",
         "think",
         "ask",
+        "call",
+        "describe",
+        "dub",
+        "label",
+        "term",
+        "brand",
     }
 )
 DEMANDING_OPENERS = frozenset({"why", "how"})
@@ -288,7 +294,9 @@ def reported(span: Span) -> bool:
         if tok.lemma_.lower() in SPEECH_VERBS and child.dep_ in REPORTED_CLAUSES:
             subject = next((c for c in tok.children if c.dep_.startswith("nsubj")), None)
             words = {t.lower_ for t in subject.subtree} if subject is not None else set()
-            if words and not words & (FIRST_PERSON | SECOND_PERSON | NOBODY):
+            # "our recruiter said ..." reports someone else; "we said ..." does not
+            speaker = subject.lower_ if subject is not None else ""
+            if words and speaker not in FIRST_PERSON | SECOND_PERSON and not words & NOBODY:
                 return True
         child = tok
     return False
