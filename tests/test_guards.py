@@ -46,3 +46,22 @@ def test_first_person_admission_is_not_blame() -> None:
 def test_a_second_clause_with_its_own_subject_is_not_negated_by_the_first() -> None:
     text = "We never meant to cause this, and we will compensate you for all damages."
     assert Category.LIABILITY in categories(text)
+
+
+def test_a_cap_on_the_amount_makes_a_promise_to_pay_bounded() -> None:
+    assert Category.LIABILITY in categories("We'll cover whatever costs you had on the day.")
+    for text in (
+        "We'll cover whatever costs you had on the day, up to $40.",
+        "We'll reimburse any losses, capped at the fees you paid this year.",
+        "We'll pay for all the damage, no more than £500 in total.",
+    ):
+        assert Category.LIABILITY not in categories(text), text
+
+
+def test_words_our_own_colleague_reported_are_not_the_senders() -> None:
+    assert Category.SARCASTIC not in categories(
+        'Our recruiter said the candidate "ghosted" the final interview, so no fee is due.'
+    )
+    assert Category.SARCASTIC not in categories(
+        'Our designer called the first draft "rough as guts", so she is redoing it.'
+    )

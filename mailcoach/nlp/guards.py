@@ -84,6 +84,12 @@ SPEECH_VERBS = frozenset(
         "feel",
         "think",
         "ask",
+        "call",
+        "describe",
+        "dub",
+        "label",
+        "term",
+        "brand",
     }
 )
 DEMANDING_OPENERS = frozenset({"why", "how"})
@@ -96,6 +102,20 @@ POSITIVE_THRESHOLD = 0.3
 #: How many tokens before a span a lone negation still governs it ("not going to sue").
 NEGATION_WINDOW = 5
 CLAUSE_BREAKS = frozenset({";", ":", "—", "–"})
+#: Phrases that put a ceiling on an amount ("up to $40", "capped at", "no more than").
+CAP_PHRASES = (
+    ("capped", "at"),
+    ("cap", "of"),
+    ("limited", "to"),
+    ("maximum", "of"),
+    ("no", "more", "than"),
+    ("not", "exceeding"),
+    ("not", "to", "exceed"),
+    ("at", "most"),
+    ("up", "to", "a", "maximum"),
+    ("up", "to", "a", "limit"),
+)
+CURRENCY_SIGNS = frozenset({"$", "£", "€", "₹", "¥"})
 
 
 def _has_subject(token: Token) -> bool:
@@ -274,9 +294,26 @@ def reported(span: Span) -> bool:
         if tok.lemma_.lower() in SPEECH_VERBS and child.dep_ in REPORTED_CLAUSES:
             subject = next((c for c in tok.children if c.dep_.startswith("nsubj")), None)
             words = {t.lower_ for t in subject.subtree} if subject is not None else set()
-            if words and not words & (FIRST_PERSON | SECOND_PERSON | NOBODY):
+            # "our recruiter said ..." reports someone else; "we said ..." does not
+            speaker = subject.lower_ if subject is not None else ""
+            if words and speaker not in FIRST_PERSON | SECOND_PERSON and not words & NOBODY:
                 return True
         child = tok
+    return False
+
+
+def capped(span: Span) -> bool:
+    """Tell whether the span's sentence puts a ceiling on the amount ("up to $40")."""
+    words = [t for t in span.sent if not t.is_space]
+    lower = [t.lower_ for t in words]
+    for i in range(len(lower)):
+        if any(tuple(lower[i : i + len(p)]) == p for p in CAP_PHRASES):
+            return True
+        if lower[i : i + 2] == ["up", "to"] and any(
+            t.like_num or t.text in CURRENCY_SIGNS or t.text[:1] in CURRENCY_SIGNS
+            for t in words[i + 2 : i + 4]
+        ):
+            return True
     return False
 
 
@@ -301,4 +338,5 @@ GUARDS: dict[str, Callable[[Span], bool]] = {
     "positive": positive,
     "reported": reported,
     "quoted": quoted,
+    "capped": capped,
 }

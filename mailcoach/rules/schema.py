@@ -25,6 +25,7 @@ GUARD_NAMES = (
     "positive",
     "reported",
     "quoted",
+    "capped",
 )
 RULE_ID = re.compile(r"^(?P<category>[a-z_]+)\.[a-z0-9]+(?:-[a-z0-9]+)*$")
 #: Token attributes a token or dependency pattern may use (spaCy's Matcher schema).
@@ -63,7 +64,15 @@ def token_problem(token: Any) -> str | None:
 LevelName = Literal["info", "warning", "error"]
 KindName = Literal["phrase", "token", "dependency", "shouting", "sentiment"]
 GuardName = Literal[
-    "conditional", "negated", "first-person", "question", "hedged", "positive", "reported", "quoted"
+    "conditional",
+    "negated",
+    "first-person",
+    "question",
+    "hedged",
+    "positive",
+    "reported",
+    "quoted",
+    "capped",
 ]
 
 
