@@ -6,6 +6,8 @@ given is an error that names the template, never an empty string in a letter.
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
@@ -38,6 +40,27 @@ def sentence_case(text: str) -> str:
     return text
 
 
+def long_date(value: datetime.date, weekday: bool = False) -> str:
+    """Return a date as "4 December 2026", or "Friday 4 December 2026" with ``weekday``."""
+    text = f"{value.day} {value:%B %Y}"
+    return f"{value:%A} {text}" if weekday else text
+
+
+def and_list(items: Iterable[Any]) -> str:
+    """Join items as "a", "a and b" or "a, b and c"."""
+    words = [str(item) for item in items]
+    if len(words) < 3:
+        return " and ".join(words)
+    return f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def lower_first(text: str) -> str:
+    """Return ``text`` with its first letter in lower case unless it opens an acronym ("IT")."""
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
 @cache
 def environment(folder: str, *, html: bool = False) -> Environment:
     """Return the environment for ``templates/<folder>/``.
@@ -56,6 +79,9 @@ def environment(folder: str, *, html: bool = False) -> Environment:
     )
     env.filters["number_words"] = number_words
     env.filters["sentence_case"] = sentence_case
+    env.filters["long_date"] = long_date
+    env.filters["and_list"] = and_list
+    env.filters["lower_first"] = lower_first
     return env
 
 
