@@ -12,12 +12,21 @@ from mailcoach.errors import (
     ConfigError,
     FactsError,
     InputError,
+    LetterError,
     LexiconError,
     MailcoachError,
     ModelMissingError,
     TemplateError,
 )
 from mailcoach.inputs import Unreadable, iter_messages, read_draft
+from mailcoach.letters import (
+    CaseFacts,
+    EscalationRefused,
+    Letter,
+    SelfCheckFailed,
+    compose_letter,
+    read_facts,
+)
 from mailcoach.model import (
     Category,
     Dispute,
@@ -33,17 +42,22 @@ from mailcoach.settings import Settings, load_settings
 __version__ = "0.1.0"
 
 __all__ = [
+    "CaseFacts",
     "Category",
     "ConfigError",
     "Dispute",
     "Draft",
+    "EscalationRefused",
     "FactsError",
     "Finding",
     "InputError",
+    "Letter",
+    "LetterError",
     "LexiconError",
     "MailcoachError",
     "ModelMissingError",
     "Report",
+    "SelfCheckFailed",
     "Sentiment",
     "Settings",
     "Severity",
@@ -52,7 +66,9 @@ __all__ = [
     "Verdict",
     "check",
     "check_many",
+    "compose_letter",
     "iter_messages",
     "load_settings",
     "read_draft",
+    "read_facts",
 ]

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mailcoach.analyze import check
 from mailcoach.errors import FactsError, LetterError
@@ -26,6 +26,9 @@ from mailcoach.resources import template_dir
 from mailcoach.rewrite.benchmark import Benchmark, BenchmarkForm, BenchmarkParams, benchmark_clause
 from mailcoach.settings import Settings
 from mailcoach.templating import render
+
+if TYPE_CHECKING:
+    from email.message import EmailMessage
 
 FOLDER = "letters"
 
@@ -95,6 +98,7 @@ class Letter:
     benchmark: Benchmark | None = None
     follow_ups: tuple[FollowUp, ...] = ()
     notes: tuple[str, ...] = ()
+    source: str = "facts"
 
     @property
     def to(self) -> str:
@@ -103,8 +107,12 @@ class Letter:
             return self.facts.escalation.to.name
         return self.facts.recipient.name
 
-    def as_message(self, *, now: datetime.datetime | None = None) -> Any:
-        """Return the letter as an :class:`email.message.EmailMessage` (see letters.mail)."""
+    def as_message(self, *, now: datetime.datetime | None = None) -> EmailMessage:
+        """Return the letter as an :class:`email.message.EmailMessage`.
+
+        Raises:
+            FactsError: if the sender's or recipient's email address is missing.
+        """
         from mailcoach.letters.mail import build_message
 
         return build_message(self, now=now)
@@ -121,7 +129,7 @@ class Letter:
 
     def as_ics(self, *, now: datetime.datetime | None = None) -> bytes:
         """Return an iCalendar file with one follow-up reminder per dated step."""
-        from mailcoach.letters.calendar import build_calendar
+        from mailcoach.letters.reminders import build_calendar
 
         return build_calendar(self, now=now)
 
@@ -207,6 +215,7 @@ def compose_letter(
         benchmark=benchmark,
         follow_ups=follow_ups(kind, case),
         notes=notes,
+        source=where,
     )
 
 
