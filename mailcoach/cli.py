@@ -26,8 +26,8 @@ from mailcoach import (
     Letter,
     MailcoachError,
     Report,
-    Settings,
     SelfCheckFailed,
+    Settings,
     Severity,
     check,
     compose_letter,
@@ -615,6 +615,7 @@ def eval_cmd(
         f"({result.clean_items} clean)"
     )
 
+
 # --------------------------------------------------------------------------- letter
 
 LETTER_EXIT_HELP = """\b
@@ -793,9 +794,9 @@ def letter_cmd(
     if ics_path is not None and ics is not None:
         _write_bytes(ics_path, ics)
     if output is None:
-        stdout = click.get_binary_stream("stdout")
-        stdout.write(data)
-        stdout.flush()
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
     else:
         _write_bytes(output, data)
 

@@ -232,7 +232,7 @@ def _require(kind: str, case: CaseFacts, where: str) -> None:
     if kind == "reminder" and not case.broken_promises:
         raise missing(
             "promises",
-            "a reminder needs a missed promise (by = \"them\", kept = false, "
+            'a reminder needs a missed promise (by = "them", kept = false, '
             "due before the letter's date)",
         )
     if kind == "dispute-response" and not case.disputed:

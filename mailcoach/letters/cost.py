@@ -8,7 +8,6 @@ from decimal import Decimal
 from mailcoach.letters.facts import CaseFacts
 from mailcoach.templating import render
 
-
 #: At or above this share of the balance (in %), pursuing it is a close call.
 CLOSE_SHARE = 50
 

@@ -112,7 +112,8 @@ class Person(_Strict):
     role: Text | None = None
     email: Text | None = None
     salutation: Text | None = Field(
-        default=None, description='How the letter greets them ("Ms Whitfield"); first name if unset.'
+        default=None,
+        description='How the letter greets them ("Ms Whitfield"); first name if unset.',
     )
 
     @property
@@ -377,7 +378,6 @@ class CaseFacts(_Strict):
         return [p for p in self.promises if p.by == "them" and not p.kept and p.due < self.today]
 
 
-
 # --------------------------------------------------------------------------- reading
 
 
@@ -420,7 +420,9 @@ def validate(data: Any, where: str) -> CaseFacts:
         FactsError: naming ``where`` and the first field at fault.
     """
     if not isinstance(data, Mapping):
-        raise FactsError(f"{where}: the facts must be a table of fields, not {type(data).__name__}.")
+        raise FactsError(
+            f"{where}: the facts must be a table of fields, not {type(data).__name__}."
+        )
     try:
         return CaseFacts.model_validate(data)
     except ValidationError as exc:
@@ -543,8 +545,10 @@ def check_columns(columns: list[str], where: str) -> None:
             info = model.model_fields.get(part)
             if info is None:
                 raise FactsError(f"{where}: column {column!r}: unknown field {part!r}.")
-            if model is not CaseFacts and model not in lists.values() and (
-                get_origin(info.annotation) is list
+            if (
+                model is not CaseFacts
+                and model not in lists.values()
+                and (get_origin(info.annotation) is list)
             ):
                 raise FactsError(
                     f"{where}: column {column!r}: a list inside a section cannot come from "

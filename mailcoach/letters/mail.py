@@ -47,7 +47,7 @@ def build_message(letter: Letter, *, now: datetime.datetime | None = None) -> Em
     else:
         msg["To"] = _address(facts.recipient, "recipient", where)
     msg["Subject"] = letter.subject
-    moment = now or datetime.datetime.now(datetime.timezone.utc).astimezone()
+    moment = now or datetime.datetime.now(datetime.UTC).astimezone()
     msg["Date"] = format_datetime(moment)
     msg["Message-ID"] = make_msgid(domain=sender.domain)
     msg.set_content(letter.text, charset="utf-8", cte="quoted-printable")

@@ -54,7 +54,7 @@ def build_calendar(
     from mailcoach.letters.compose import Letter
 
     letters = [letter] if isinstance(letter, Letter) else list(letter)
-    stamp = now or datetime.datetime.now(datetime.timezone.utc)
+    stamp = now or datetime.datetime.now(datetime.UTC)
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -63,7 +63,7 @@ def build_calendar(
         for item in one.follow_ups:
             event = Event()
             event.add("uid", _uid(one, item))
-            event.add("dtstamp", stamp.astimezone(datetime.timezone.utc))
+            event.add("dtstamp", stamp.astimezone(datetime.UTC))
             event.add("dtstart", item.date)
             event.add("dtend", item.date + datetime.timedelta(days=1))
             event.add("summary", _text(one, item, "summary"))
@@ -75,4 +75,5 @@ def build_calendar(
             alarm.add("trigger", ALARM_AFTER_MIDNIGHT)
             event.add_component(alarm)
             cal.add_component(event)
-    return cal.to_ical()
+    ical: bytes = cal.to_ical()
+    return ical
