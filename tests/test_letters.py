@@ -550,3 +550,19 @@ def test_mail_merge_unknown_column_stops_before_writing(tmp_path: Path) -> None:
     (line,) = r.stderr.strip().splitlines()
     assert str(csv_path) in line and "recipient.phone" in line
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("kind", "path"),
+    [
+        ("first-contact", "samples/cases/first-contact-joinery.toml"),
+        ("trust-repair", "samples/cases/trust-repair-florist.toml"),
+    ],
+)
+def test_readme_example_letters_are_real_output(kind: str, path: str) -> None:
+    readme = (SAMPLES.parent / "README.md").read_text(encoding="utf-8")
+    command = f"$ mailcoach letter {kind} --facts {path}\n"
+    shown = readme.split(command, 1)[1].split("\n```", 1)[0]
+    r = run("letter", kind, "--facts", str(SAMPLES.parent / path))
+    assert r.exit_code == 0
+    assert shown.rstrip() == (r.stdout + r.stderr).rstrip()

@@ -265,15 +265,10 @@ def _require_escalation(case: CaseFacts, where: str) -> None:
             "(e.g. the dates of the calls that ended without a plan), so the manager can act."
         )
     if esc.to.name == name:
-        raise missing_manager(where, name)
-
-
-def missing_manager(where: str, name: str) -> EscalationRefused:
-    """Return the refusal for an escalation addressed to the counterpart themself."""
-    return EscalationRefused(
-        f"{where}: escalation.to: the escalation is addressed to {name}, the counterpart; "
-        "name their manager."
-    )
+        raise EscalationRefused(
+            f"{where}: escalation.to: the escalation is addressed to {name}, the "
+            "counterpart; name their manager."
+        )
 
 
 def _benchmark(kind: str, case: CaseFacts, where: str) -> Benchmark | None:
