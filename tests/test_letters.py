@@ -566,3 +566,33 @@ def test_readme_example_letters_are_real_output(kind: str, path: str) -> None:
     r = run("letter", kind, "--facts", str(SAMPLES.parent / path))
     assert r.exit_code == 0
     assert shown.rstrip() == (r.stdout + r.stderr).rstrip()
+
+
+def test_reader_without_company_is_you_not_their_own_name() -> None:
+    facts = base_facts(
+        promises=[{"what": "settle the invoice", "due": "2026-11-16"}],
+        options=[{"what": "pay the full balance", "by": "2026-12-01"}],
+    )
+    letter = compose_letter("reminder", facts)
+    assert "agreed that you would settle the invoice" in letter.text
+    assert "1. You could pay the full balance by Tuesday 1 December 2026." in letter.text
+    assert "that Kim would" not in letter.text
+    assert_good_letter("reminder", letter)
+
+
+def test_reminder_sets_a_positive_benchmark_only() -> None:
+    facts = base_facts(
+        promises=[{"what": "settle the invoice", "due": "2026-11-16"}],
+        benchmark={"form": "punitive"},
+    )
+    with pytest.raises(FactsError, match=r"benchmark\.form"):
+        compose_letter("reminder", facts)
+
+
+def test_punitive_benchmark_is_written_with_a_note_on_stderr(tmp_path: Path) -> None:
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(base_facts(benchmark={"form": "punitive"})), encoding="utf-8")
+    r = run("letter", "first-contact", "--facts", str(path))
+    assert r.exit_code == 0
+    assert "note: The punitive benchmark" in r.stderr
+    assert "payment in advance" in r.stdout

@@ -276,12 +276,12 @@ def _benchmark(kind: str, case: CaseFacts, where: str) -> Benchmark | None:
     if kind not in BENCHMARK_KINDS:
         return None
     params = case.benchmark
+    if kind in BENCHMARK_REQUIRED and params.form != "positive":
+        raise FactsError(
+            f"{where}: benchmark.form: a {kind} letter sets a positive benchmark (what the "
+            'reader gains); use "positive" or leave the field out.'
+        )
     if params.form == "none":
-        if kind in BENCHMARK_REQUIRED:
-            raise FactsError(
-                f"{where}: benchmark.form: a {kind} letter needs a benchmark; "
-                'use "positive" (or leave it out).'
-            )
         return None
     return benchmark_clause(
         case.type,
