@@ -34,3 +34,7 @@ class ConfigError(MailcoachError):
 
 class ModelMissingError(MailcoachError):
     """The spaCy model named in the settings is not installed."""
+
+
+class LetterError(MailcoachError):
+    """A letter cannot be written: refused for these facts, or it failed its own check."""

@@ -6,7 +6,9 @@ given is an error that names the template, never an empty string in a letter.
 
 from __future__ import annotations
 
+import datetime
 import re
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
@@ -59,12 +61,25 @@ def quiet(text: str) -> str:
     return _WORD.sub(lower, text)
 
 
-def and_join(items: list[str] | tuple[str, ...]) -> str:
-    """Return "a", "a and b" or "a, b and c"."""
-    items = [str(i) for i in items]
-    if len(items) < 3:
-        return " and ".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+def long_date(value: datetime.date, weekday: bool = False) -> str:
+    """Return a date as "4 December 2026", or "Friday 4 December 2026" with ``weekday``."""
+    text = f"{value.day} {value:%B %Y}"
+    return f"{value:%A} {text}" if weekday else text
+
+
+def and_list(items: Iterable[Any]) -> str:
+    """Join items as "a", "a and b" or "a, b and c"."""
+    words = [str(item) for item in items]
+    if len(words) < 3:
+        return " and ".join(words)
+    return f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def lower_first(text: str) -> str:
+    """Return ``text`` with its first letter in lower case unless it opens an acronym ("IT")."""
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
 
 
 @cache
@@ -86,7 +101,9 @@ def environment(folder: str, *, html: bool = False) -> Environment:
     env.filters["number_words"] = number_words
     env.filters["sentence_case"] = sentence_case
     env.filters["quiet"] = quiet
-    env.filters["and_join"] = and_join
+    env.filters["long_date"] = long_date
+    env.filters["and_list"] = and_list
+    env.filters["lower_first"] = lower_first
     return env
 
 

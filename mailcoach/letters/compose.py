@@ -1,0 +1,409 @@
+"""Compose a letter from a case's facts, and prove it calm by checking it.
+
+Each kind of letter is one template, ``templates/letters/<kind>.j2``: its first line
+is ``Subject: …``, the rest is the letter. This module checks that the facts hold
+what the kind needs, works out the numbers and dates the template uses, adds the
+benchmark clause (from :mod:`mailcoach.rewrite.benchmark`), and runs the result
+through :func:`mailcoach.check`: a letter with a warning- or error-level finding is
+refused with :class:`SelfCheckFailed`, never returned.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mailcoach.analyze import check
+from mailcoach.errors import FactsError, LetterError
+from mailcoach.letters.facts import CaseFacts, Invoice, read_facts, validate
+from mailcoach.model import Dispute, Finding, Report, Severity
+from mailcoach.resources import template_dir
+from mailcoach.rewrite.benchmark import Benchmark, BenchmarkForm, BenchmarkParams, benchmark_clause
+from mailcoach.settings import Settings
+from mailcoach.templating import render
+
+if TYPE_CHECKING:
+    from email.message import EmailMessage
+
+FOLDER = "letters"
+
+#: The kinds of letter, in the order ``mailcoach letter --list`` shows them.
+KINDS: tuple[str, ...] = (
+    "first-contact",
+    "reminder",
+    "dispute-response",
+    "reset",
+    "trust-repair",
+    "escalation",
+    "agreement-summary",
+)
+#: Kinds whose letter carries a benchmark clause (unless the facts say ``form = "none"``).
+BENCHMARK_KINDS: frozenset[str] = frozenset({"first-contact", "reminder", "agreement-summary"})
+#: Kinds that must carry one whatever the facts say.
+BENCHMARK_REQUIRED: frozenset[str] = frozenset({"reminder"})
+
+_ABOUT = re.compile(r"\{#\s*about:\s*(?P<about>.+?)\s*#\}", re.S)
+
+
+class EscalationRefused(LetterError):
+    """The facts do not justify going over the counterpart's head."""
+
+
+class SelfCheckFailed(LetterError):
+    """The composed letter has findings at warning level or above; it is not written."""
+
+    def __init__(self, message: str, report: Report) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    """A dated follow-up: a promise, a proposed step, a check-in or a benchmark check."""
+
+    date: datetime.date
+    source: str
+    what: str
+    owner: str = "them"
+
+
+@dataclass(frozen=True, slots=True)
+class OpenInvoice:
+    """An invoice as the letter states it: its balance and days overdue on the letter date."""
+
+    invoice: Invoice
+    balance: Decimal
+    days_overdue: int
+
+
+@dataclass(frozen=True)
+class Letter:
+    """A composed letter that passed its own check.
+
+    ``findings`` holds the info-level findings that remain (usually none); the
+    letter was refused if any reached warning level.
+    """
+
+    kind: str
+    subject: str
+    text: str
+    facts: CaseFacts
+    report: Report
+    findings: list[Finding] = field(default_factory=list)
+    benchmark: Benchmark | None = None
+    follow_ups: tuple[FollowUp, ...] = ()
+    notes: tuple[str, ...] = ()
+    source: str = "facts"
+
+    @property
+    def to(self) -> str:
+        """Return the person the letter is addressed to (the manager for an escalation)."""
+        if self.kind == "escalation" and self.facts.escalation is not None:
+            return self.facts.escalation.to.name
+        return self.facts.recipient.name
+
+    def as_message(self, *, now: datetime.datetime | None = None) -> EmailMessage:
+        """Return the letter as an :class:`email.message.EmailMessage`.
+
+        Raises:
+            FactsError: if the sender's or recipient's email address is missing.
+        """
+        from mailcoach.letters.mail import build_message
+
+        return build_message(self, now=now)
+
+    def as_email(self, *, now: datetime.datetime | None = None) -> bytes:
+        """Return the letter as an RFC 5322 message: UTF-8, CRLF line ends.
+
+        Raises:
+            FactsError: if the sender's or recipient's email address is missing.
+        """
+        from mailcoach.letters.mail import message_bytes
+
+        return message_bytes(self.as_message(now=now))
+
+    def as_ics(self, *, now: datetime.datetime | None = None) -> bytes:
+        """Return an iCalendar file with one follow-up reminder per dated step."""
+        from mailcoach.letters.reminders import build_calendar
+
+        return build_calendar(self, now=now)
+
+
+def describe_kinds() -> list[tuple[str, str]]:
+    """Return each kind with its one-line description (the template's ``about`` comment)."""
+    rows = []
+    for kind in KINDS:
+        path = template_dir() / FOLDER / f"{kind}.j2"
+        try:
+            match = _ABOUT.search(path.read_text(encoding="utf-8"))
+        except OSError:
+            match = None
+        rows.append((kind, " ".join(match["about"].split()) if match else ""))
+    return rows
+
+
+def load_facts(facts: CaseFacts | Mapping[str, Any] | Path | str) -> CaseFacts:
+    """Return validated facts from a model, a mapping, or a path to a facts file.
+
+    Raises:
+        FactsError: naming the file (or "facts") and the field at fault.
+    """
+    if isinstance(facts, CaseFacts):
+        return facts
+    if isinstance(facts, Mapping):
+        return validate(facts, "facts")
+    return read_facts(Path(facts))
+
+
+def compose_letter(
+    kind: str,
+    facts: CaseFacts | Mapping[str, Any] | Path | str,
+    *,
+    settings: Settings | None = None,
+    where: str | None = None,
+) -> Letter:
+    """Write a letter of ``kind`` from a case's facts and check it.
+
+    Args:
+        kind: one of :data:`KINDS`.
+        facts: validated facts, a mapping to validate, or a facts file's path.
+        settings: the settings the self-check runs with.
+        where: how errors name the facts (a file name, "row 4"); defaults to the path
+            or "facts".
+
+    Returns:
+        The letter, with ``findings == []`` unless info-level findings remain.
+
+    Raises:
+        FactsError: the facts lack what this kind needs (the message names the field).
+        EscalationRefused: an escalation the facts do not justify.
+        SelfCheckFailed: the letter has warning- or error-level findings.
+        TemplateError: a letter template is missing or broken.
+    """
+    if kind not in KINDS:
+        raise LetterError(f"unknown letter kind {kind!r}; choose one of: {', '.join(KINDS)}.")
+    if where is None:
+        where = str(facts) if isinstance(facts, Path | str) else "facts"
+    case = load_facts(facts)
+    _require(kind, case, where)
+    benchmark = _benchmark(kind, case, where)
+    context = _context(kind, case, benchmark)
+    rendered = render(FOLDER, f"{kind}.j2", **context)
+    subject, text = _split_subject(rendered, kind)
+    report = check(text, settings=settings)
+    serious = [f for f in report.findings if f.severity >= Severity.WARNING]
+    if serious:
+        listed = "; ".join(f"{f.rule_id} at line {f.line}: {f.text!r}" for f in serious)
+        raise SelfCheckFailed(
+            f"the {kind} letter did not pass its own check ({listed}); it was not written. "
+            "Reword the facts' free text, or report the template.",
+            report,
+        )
+    notes = (benchmark.warning,) if benchmark and benchmark.warning else ()
+    return Letter(
+        kind=kind,
+        subject=subject,
+        text=text,
+        facts=case,
+        report=report,
+        findings=list(report.findings),
+        benchmark=benchmark,
+        follow_ups=follow_ups(kind, case),
+        notes=notes,
+        source=where,
+    )
+
+
+def _require(kind: str, case: CaseFacts, where: str) -> None:
+    """Refuse facts that lack what ``kind`` needs, naming the field."""
+
+    def missing(field: str, why: str) -> FactsError:
+        return FactsError(f"{where}: {field}: {why}.")
+
+    if kind in ("first-contact", "reminder", "dispute-response") and not case.invoices:
+        raise missing("invoices", f"a {kind} letter needs at least one invoice")
+    if kind in ("first-contact", "reminder") and case.total_due <= 0:
+        raise missing("payments", f"nothing is due, so there is no {kind} letter to write")
+    if kind == "reminder" and not case.broken_promises:
+        raise missing(
+            "promises",
+            'a reminder needs a missed promise (by = "them", kept = false, '
+            "due before the letter's date)",
+        )
+    if kind == "dispute-response" and not case.disputed:
+        raise missing("disputed", "a dispute-response letter needs the disputed points")
+    if kind == "reset" and case.reset is None:
+        raise missing("reset", "a reset letter needs the earlier message and the effort to thank")
+    if kind == "trust-repair" and case.repair is None:
+        raise missing("repair", "a trust-repair letter needs what happened and the repair steps")
+    if kind == "agreement-summary" and case.agreement is None:
+        raise missing("agreement", "an agreement-summary letter needs the agreed steps")
+    if kind == "escalation":
+        _require_escalation(case, where)
+
+
+def _require_escalation(case: CaseFacts, where: str) -> None:
+    """Refuse an escalation unless the facts record an impasse or a lack of authority."""
+    name = case.recipient.name
+    esc = case.escalation
+    if esc is None or esc.reason == "none":
+        field = "escalation" if esc is None else "escalation.reason"
+        raise EscalationRefused(
+            f"{where}: {field}: escalation refused: writing to {name}'s manager is a last "
+            "resort, and the facts record neither an impasse nor a lack of authority. "
+            'Set escalation.reason to "impasse" or "authority" with escalation.detail '
+            "saying what happened, or write a reminder or agreement-summary letter first."
+        )
+    if esc.detail is None:
+        raise EscalationRefused(
+            f"{where}: escalation.detail: escalation refused: say what the {esc.reason} is "
+            "(e.g. the dates of the calls that ended without a plan), so the manager can act."
+        )
+    if esc.to.name == name:
+        raise EscalationRefused(
+            f"{where}: escalation.to: the escalation is addressed to {name}, the "
+            "counterpart; name their manager."
+        )
+
+
+def _benchmark(kind: str, case: CaseFacts, where: str) -> Benchmark | None:
+    """Write the kind's benchmark clause, if it calls for one."""
+    if kind not in BENCHMARK_KINDS:
+        return None
+    params = case.benchmark
+    if kind in BENCHMARK_REQUIRED and params.form != "positive":
+        raise FactsError(
+            f"{where}: benchmark.form: a {kind} letter sets a positive benchmark (what the "
+            'reader gains); use "positive" or leave the field out.'
+        )
+    if params.form == "none":
+        return None
+    return benchmark_clause(
+        case.type,
+        BenchmarkParams(
+            form=BenchmarkForm(params.form),
+            count=params.count,
+            terms=params.terms,
+            period=params.period,
+        ),
+        dispute_facts(case),
+    )
+
+
+def dispute_facts(case: CaseFacts) -> Dispute:
+    """Return the case as the Dispute facts the benchmark templates see."""
+    dates = sorted({inv.due for inv in case.invoices})
+    return Dispute(
+        type=case.type,
+        amounts=(case.money(case.total_due),) if case.invoices else (),
+        invoices=tuple(inv.reference for inv in case.invoices),
+        dates=tuple(d.isoformat() for d in dates),
+        days_overdue=case.max_days_overdue or None,
+        counterpart=case.recipient.name,
+    )
+
+
+def open_invoices(case: CaseFacts) -> list[OpenInvoice]:
+    """Return every invoice with its balance and days overdue, oldest due date first."""
+    return [
+        OpenInvoice(inv, case.balance(inv), case.days_overdue(inv))
+        for inv in sorted(case.invoices, key=lambda i: (i.due, i.reference))
+    ]
+
+
+def _context(kind: str, case: CaseFacts, benchmark: Benchmark | None) -> dict[str, Any]:
+    """Return what the templates use: the facts and the figures worked out from them."""
+    disputed = sorted(case.disputed, key=lambda d: (not d.accepted, d.amount))
+    accepted = sum((d.amount for d in case.disputed if d.accepted), Decimal())
+    contested = sum((d.amount for d in case.disputed if not d.accepted), Decimal())
+    return {
+        "kind": kind,
+        "facts": case,
+        "today": case.today,
+        "reply_by": case.reply_date,
+        "invoices": open_invoices(case),
+        "total_due": case.money(case.total_due),
+        "total_invoiced": case.money(case.total_invoiced),
+        "overdue": [i for i in open_invoices(case) if i.days_overdue and i.balance],
+        "broken": sorted(case.broken_promises, key=lambda p: p.due),
+        "ours": [p for p in case.problems if p.side == "ours"],
+        "theirs": [p for p in case.problems if p.side == "theirs"],
+        "benchmark": benchmark.text if benchmark else None,
+        "disputed": disputed,
+        "undisputed": case.money(max(case.total_due - case.total_disputed, Decimal())),
+        "accepted": case.money(accepted),
+        "contested": case.money(contested),
+        "after_credit": case.money(max(case.total_due - accepted, Decimal())),
+        "has_accepted": any(d.accepted for d in case.disputed),
+        "has_contested": any(not d.accepted for d in case.disputed),
+    }
+
+
+#: The closing line; the signature below it keeps its line breaks.
+_CLOSING = re.compile(r"^(?:Kind regards|Best regards|Best wishes|Yours sincerely|With thanks),?$")
+#: A line that is a list item keeps its own line.
+_LIST_ITEM = re.compile(r"^(?:[-*\u2022]|\d+[.)])\s")
+
+
+def _split_subject(rendered: str, kind: str) -> tuple[str, str]:
+    """Split the template's ``Subject:`` first line from the letter and tidy the layout."""
+    first, _, rest = rendered.lstrip("\n").partition("\n")
+    if not first.startswith("Subject:"):
+        raise LetterError(f"templates/letters/{kind}.j2 must start with a 'Subject:' line.")
+    return " ".join(first.removeprefix("Subject:").split()), tidy(rest)
+
+
+def tidy(text: str) -> str:
+    """Join each paragraph's sentences into one line; keep lists, blank lines, the signature.
+
+    Templates write one sentence per line so that their conditions stay readable; a
+    line that ends a sentence runs on into the next one unless that starts a list
+    item. Runs of blank lines become one, and nothing after the closing is joined.
+    """
+    lines = [line.rstrip() for line in text.strip("\n").splitlines()]
+    out: list[str] = []
+    signed = False
+    for line in lines:
+        joinable = (
+            not signed
+            and out
+            and line
+            and out[-1]
+            and out[-1][-1] in ".?!"
+            and not _LIST_ITEM.match(line)
+            and not _LIST_ITEM.match(out[-1])
+        )
+        if joinable:
+            out[-1] = f"{out[-1]} {line.strip()}"
+        elif line or (out and out[-1]):
+            out.append(line)
+        signed = signed or bool(_CLOSING.match(line.strip()))
+    return "\n".join(out).strip("\n") + "\n"
+
+
+def follow_ups(kind: str, case: CaseFacts) -> tuple[FollowUp, ...]:
+    """Return the dated follow-ups of a letter, on or after its date, in date order.
+
+    Every letter has at least one: the date a reply is asked for.
+    """
+    today = case.today
+    found: list[FollowUp] = [FollowUp(case.reply_date, "reply", "a written reply")]
+    for promise in case.promises:
+        if not promise.kept and promise.due >= today:
+            found.append(FollowUp(promise.due, "promise", promise.what, promise.by))
+    if kind in ("first-contact", "reminder", "dispute-response", "reset"):
+        found += [FollowUp(o.by, "option", o.what, o.owner) for o in case.options]
+    if kind in BENCHMARK_KINDS and case.benchmark.form != "none" and case.benchmark.check_on:
+        found.append(FollowUp(case.benchmark.check_on, "benchmark", "the benchmark", "both"))
+    if kind == "trust-repair" and case.repair is not None:
+        found += [FollowUp(s.by, "step", s.what, s.owner) for s in case.repair.steps]
+        found += [FollowUp(d, "check-in", "a check-in call", "us") for d in case.repair.check_ins]
+    if kind == "agreement-summary" and case.agreement is not None:
+        found += [FollowUp(s.by, "step", s.what, s.owner) for s in case.agreement.steps]
+    unique = {(f.date, f.source, f.what): f for f in found if f.date >= today}
+    return tuple(sorted(unique.values(), key=lambda f: (f.date, f.source, f.what)))

@@ -1,0 +1,674 @@
+"""The facts of a case, read from TOML, YAML, JSON or a CSV row, and what follows from them.
+
+A facts file says who writes to whom, what is owed since when, what was promised
+and what went wrong; :class:`CaseFacts` validates it (unknown keys and missing
+required facts are errors that name the file and the field) and computes the rest:
+each invoice's balance and days overdue, the total due, and amounts written the way
+the letters write them.
+
+CSV (mail merge) maps one row to one case. A column is a field's dotted path
+(``recipient.name``, ``invoices.amount``); for a list of records (``invoices``,
+``payments``, ``promises``, ``options`` …) each cell holds the values of all records,
+separated by ``;`` and aligned by position, so ``invoices.reference = "1042;1047"``
+and ``invoices.amount = "1200;800"`` make two invoices. A list of words
+(``documents``) is ``;``-separated too. Empty cells are left out. See README.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import json
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Annotated, Any, Literal, get_args, get_origin
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
+
+from mailcoach.errors import FactsError
+
+# --------------------------------------------------------------------------- values
+
+#: Currencies written with a symbol before the figure; every other ISO code is
+#: written before it ("CHF 1,200.00"), the way mailcoach.dispute reads amounts back.
+SYMBOLS: dict[str, str] = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹"}
+#: Titles that can open a name.
+TITLES: frozenset[str] = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame"})
+#: Days a letter gives for a written reply when the facts set no ``respond_by``.
+REPLY_DAYS = 7
+#: Currencies without minor units.
+NO_DECIMALS: frozenset[str] = frozenset({"JPY"})
+
+
+def _as_date(value: Any) -> Any:
+    """Accept a date or an ISO date string (YYYY-MM-DD); refuse numbers and timestamps."""
+    if isinstance(value, datetime.datetime):
+        raise ValueError("expected a date (YYYY-MM-DD), not a date and time")
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"expected a date as YYYY-MM-DD, got {value!r}") from None
+    raise ValueError(f"expected a date as YYYY-MM-DD, got {type(value).__name__} {value!r}")
+
+
+def _as_money(value: Any) -> Any:
+    """Accept a number or a plain numeric string ("1200.50"); refuse booleans."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        raise ValueError(f"expected an amount such as 1200.50, got {value!r}")
+    try:
+        amount = Decimal(str(value).strip())
+    except ArithmeticError:
+        raise ValueError(f"expected an amount such as 1200.50, got {value!r}") from None
+    if not amount.is_finite() or amount < 0:
+        raise ValueError(f"expected a positive amount such as 1200.50, got {value!r}")
+    return amount
+
+
+def _as_currency(value: Any) -> Any:
+    if not isinstance(value, str) or len(value.strip()) != 3 or not value.strip().isalpha():
+        raise ValueError(f"expected a three-letter currency code such as USD, got {value!r}")
+    return value.strip().upper()
+
+
+Day = Annotated[datetime.date, BeforeValidator(_as_date)]
+Money = Annotated[Decimal, BeforeValidator(_as_money)]
+Currency = Annotated[str, BeforeValidator(_as_currency)]
+Text = Annotated[str, Field(min_length=1)]
+
+
+def format_money(amount: Decimal, currency: str) -> str:
+    """Write an amount the way the letters do: ``$8,450.00``, ``€120.00``, ``CHF 99.00``."""
+    places = Decimal(1) if currency in NO_DECIMALS else Decimal("0.01")
+    figure = f"{amount.quantize(places, rounding=ROUND_HALF_UP):,}"
+    symbol = SYMBOLS.get(currency)
+    return f"{symbol}{figure}" if symbol else f"{currency} {figure}"
+
+
+# --------------------------------------------------------------------------- the model
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Person(_Strict):
+    """Someone who writes or reads the letter."""
+
+    name: Text
+    company: Text | None = None
+    role: Text | None = None
+    email: Text | None = None
+    salutation: Text | None = Field(
+        default=None,
+        description='How the letter greets them ("Ms Whitfield"); first name if unset.',
+    )
+
+    @property
+    def greeting_name(self) -> str:
+        """Return the name used after "Dear"."""
+        return self.salutation or self.name.split()[0]
+
+    @property
+    def first_name(self) -> str:
+        """Return the first word of the name after any title ("Dr. Helen Osei" → "Helen")."""
+        words = self.name.split()
+        while len(words) > 1 and words[0].rstrip(".").lower() in TITLES:
+            words = words[1:]
+        return words[0]
+
+
+class Invoice(_Strict):
+    """One invoice that is open or disputed."""
+
+    reference: Text
+    amount: Money
+    issued: Day
+    due: Day
+    currency: Currency | None = None
+    description: Text | None = None
+
+
+class Payment(_Strict):
+    """A payment received; ``invoice`` names the invoice it went to, if any."""
+
+    amount: Money
+    date: Day
+    invoice: Text | None = None
+    reference: Text | None = None
+
+
+class Promise(_Strict):
+    """A promise made by one side: what (an action, "pay the balance"), by when, kept or not."""
+
+    what: Text
+    due: Day
+    made: Day | None = None
+    by: Literal["them", "us"] = "them"
+    kept: bool = False
+
+
+class Problem(_Strict):
+    """Something that went wrong, on our side or theirs."""
+
+    side: Literal["ours", "theirs"]
+    what: Text
+    date: Day | None = None
+
+
+class Relationship(_Strict):
+    """How long and how much the two sides have worked together."""
+
+    since: int | None = Field(default=None, ge=1900, le=2100)
+    annual_value: Money | None = None
+    note: Text | None = None
+
+
+class Option(_Strict):
+    """A proposed way forward: an action, who does it, and by when."""
+
+    what: Text
+    by: Day
+    owner: Literal["them", "us", "both"] = "them"
+    amount: Money | None = None
+
+
+class Document(_Strict):
+    """A document offered or attached; ``file`` is attached to the .eml when given."""
+
+    title: Text
+    file: Path | None = None
+
+
+def _as_document(value: Any) -> Any:
+    """Accept a plain title for a document without a file."""
+    return {"title": value} if isinstance(value, str) else value
+
+
+DocumentEntry = Annotated[Document, BeforeValidator(_as_document)]
+
+
+class BenchmarkFacts(_Strict):
+    """The benchmark clause's parameters (see templates/benchmark/) and its check date."""
+
+    form: Literal["positive", "punitive", "none"] = "positive"
+    count: int | None = Field(default=None, ge=1, le=24)
+    terms: Text | None = None
+    period: Text | None = None
+    check_on: Day | None = None
+
+
+class Cost(_Strict):
+    """What pursuing the balance costs: our hourly cost and the hours expected."""
+
+    hourly: Money
+    hours: Decimal = Field(gt=0, le=10_000)
+
+
+class Disputed(_Strict):
+    """One point the other side disputes, and where we stand on it."""
+
+    invoice: Text
+    amount: Money
+    point: Text
+    accepted: bool = False
+    response: Text | None = None
+
+
+class Reset(_Strict):
+    """The earlier message whose tone we regret, and the effort we acknowledge."""
+
+    previous: Day
+    tone: Text = "sharper than it should have been"
+    effort: Text
+    concern: Text | None = None
+
+
+class Step(_Strict):
+    """A dated action with an owner."""
+
+    what: Text
+    by: Day
+    owner: Literal["them", "us", "both"] = "us"
+
+
+class Repair(_Strict):
+    """Our side failed: what happened, its effect, its cause, what changed, what we do."""
+
+    what: Text
+    date: Day
+    impact: Text
+    cause: Literal["one-off", "systemic"]
+    cause_detail: Text | None = None
+    changed: list[Text] = Field(min_length=1)
+    steps: list[Step] = Field(min_length=1)
+    check_ins: list[Day] = Field(min_length=1)
+
+
+class Escalation(_Strict):
+    """Writing to the counterpart's manager: to whom, why, and whether they were told."""
+
+    to: Person
+    reason: Literal["impasse", "authority", "none"] = "none"
+    detail: Text | None = None
+    counterpart_told: bool = False
+
+
+class Agreement(_Strict):
+    """Agreed actions, put in writing: when they were agreed, and each step."""
+
+    agreed_on: Day
+    steps: list[Step] = Field(min_length=1)
+
+
+class CaseFacts(_Strict):
+    """Everything a letter may say, validated; see README "Case facts" for each field."""
+
+    sender: Person
+    recipient: Person
+    date: Day | None = None
+    type: Literal["payment", "delivery", "service", "billing", "contract", "other"] = "payment"
+    stage: Literal["first-contact", "reminder", "final-notice", "escalation"] = "first-contact"
+    currency: Currency = "USD"
+    respond_by: Day | None = None
+    invoices: list[Invoice] = []
+    payments: list[Payment] = []
+    promises: list[Promise] = []
+    problems: list[Problem] = []
+    relationship: Relationship | None = None
+    documents: list[DocumentEntry] = []
+    options: list[Option] = []
+    benchmark: BenchmarkFacts = BenchmarkFacts()
+    cost: Cost | None = None
+    disputed: list[Disputed] = []
+    reset: Reset | None = None
+    repair: Repair | None = None
+    escalation: Escalation | None = None
+    agreement: Agreement | None = None
+    subject: Text | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CaseFacts:
+        for i, inv in enumerate(self.invoices):
+            if inv.currency not in (None, self.currency):
+                raise ValueError(
+                    f"invoices[{i}].currency: {inv.currency} differs from the case currency "
+                    f"{self.currency}; one letter covers one currency"
+                )
+            if inv.due < inv.issued:
+                raise ValueError(f"invoices[{i}].due: the due date is before the issue date")
+        refs = [inv.reference for inv in self.invoices]
+        if len(set(refs)) != len(refs):
+            raise ValueError("invoices: the same reference appears twice")
+        for i, pay in enumerate(self.payments):
+            if pay.invoice is not None and pay.invoice not in refs:
+                raise ValueError(f"payments[{i}].invoice: no invoice {pay.invoice!r} in invoices")
+        for i, item in enumerate(self.disputed):
+            if item.invoice not in refs:
+                raise ValueError(f"disputed[{i}].invoice: no invoice {item.invoice!r} in invoices")
+        if self.total_due < 0:
+            raise ValueError("payments: more was paid than invoiced; nothing is due")
+        return self
+
+    # ----------------------------------------------------------------- computed facts
+
+    @property
+    def today(self) -> datetime.date:
+        """Return the letter's date: ``date`` from the facts, else today."""
+        return self.date or datetime.date.today()
+
+    @property
+    def reply_date(self) -> datetime.date:
+        """Return the date a reply is asked for: ``respond_by``, else a week on."""
+        return self.respond_by or self.today + datetime.timedelta(days=REPLY_DAYS)
+
+    def balance(self, invoice: Invoice) -> Decimal:
+        """Return what is still open on ``invoice`` after the payments made to it."""
+        paid = sum((p.amount for p in self.payments if p.invoice == invoice.reference), Decimal())
+        return max(invoice.amount - paid, Decimal())
+
+    def days_overdue(self, invoice: Invoice) -> int:
+        """Return how many days past its due date ``invoice`` is on the letter's date (0 if not)."""
+        return max((self.today - invoice.due).days, 0)
+
+    @property
+    def total_invoiced(self) -> Decimal:
+        """Return the sum of the invoices."""
+        return sum((inv.amount for inv in self.invoices), Decimal())
+
+    @property
+    def total_paid(self) -> Decimal:
+        """Return the sum of the payments received."""
+        return sum((p.amount for p in self.payments), Decimal())
+
+    @property
+    def total_due(self) -> Decimal:
+        """Return invoices less payments."""
+        return self.total_invoiced - self.total_paid
+
+    @property
+    def total_disputed(self) -> Decimal:
+        """Return the sum of the disputed amounts."""
+        return sum((d.amount for d in self.disputed), Decimal())
+
+    @property
+    def max_days_overdue(self) -> int:
+        """Return the days overdue of the oldest open invoice."""
+        return max((self.days_overdue(inv) for inv in self.invoices), default=0)
+
+    def money(self, amount: Decimal) -> str:
+        """Write ``amount`` in the case currency."""
+        return format_money(amount, self.currency)
+
+    @property
+    def broken_promises(self) -> list[Promise]:
+        """Return the other side's promises that were not kept and whose date has passed."""
+        return [p for p in self.promises if p.by == "them" and not p.kept and p.due < self.today]
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    """Turn pydantic's location ("invoices", 0, "due") into ``invoices[0].due``."""
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path or "(top level)"
+
+
+def describe(exc: ValidationError) -> str:
+    """Return the first validation error as "field: what is wrong" (and how many more)."""
+    errors = exc.errors()
+    first = errors[0]
+    field = _field_path(tuple(first["loc"]))
+    kind = first["type"]
+    if kind == "extra_forbidden":
+        what = "unknown field (check the spelling; see README, Case facts)"
+    elif kind == "missing":
+        what = "required field is missing"
+    else:
+        what = str(first["msg"]).removeprefix("Value error, ")
+        if not first["loc"] and ": " in what:
+            field, what = what.split(": ", 1)  # a cross-field check names its own field
+        elif kind != "value_error" and not isinstance(first.get("input"), dict | list):
+            what += f" (got {first.get('input')!r})"
+    more = len(errors) - 1
+    tail = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+    return f"{field}: {what}{tail}"
+
+
+def validate(data: Any, where: str) -> CaseFacts:
+    """Validate raw facts (a mapping) read from ``where``.
+
+    Raises:
+        FactsError: naming ``where`` and the first field at fault.
+    """
+    if not isinstance(data, Mapping):
+        raise FactsError(
+            f"{where}: the facts must be a table of fields, not {type(data).__name__}."
+        )
+    try:
+        return CaseFacts.model_validate(data)
+    except ValidationError as exc:
+        raise FactsError(f"{where}: {describe(exc)}.") from None
+
+
+def read_raw(path: Path) -> dict[str, Any]:
+    """Read a TOML, YAML or JSON facts file into a mapping, by its extension.
+
+    Raises:
+        FactsError: if the file is missing, unreadable, or not valid in its format.
+    """
+    suffix = path.suffix.lower()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise FactsError(f"{path}: cannot read the facts file: {exc.strerror or exc}.") from None
+    try:
+        text = raw.decode("utf-8-sig")
+        if suffix == ".toml":
+            data: Any = tomllib.loads(text)
+        elif suffix in (".yml", ".yaml"):
+            import srsly
+
+            data = srsly.yaml_loads(text)
+        elif suffix == ".json":
+            data = json.loads(text)
+        else:
+            raise FactsError(
+                f"{path}: unknown facts format {suffix or '(no extension)'}; "
+                "use .toml, .yaml, .yml or .json (or --csv for a spreadsheet)."
+            )
+    except UnicodeDecodeError:
+        raise FactsError(f"{path}: the facts file is not UTF-8 text.") from None
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError, ValueError) as exc:
+        message = " ".join(str(exc).split())
+        raise FactsError(f"{path}: not valid {suffix.lstrip('.').upper()}: {message}.") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise FactsError(f"{path}: the facts must be a table of fields, not {type(data).__name__}.")
+    return data
+
+
+def read_facts(path: Path, base: Mapping[str, Any] | None = None) -> CaseFacts:
+    """Read and validate a facts file (TOML, YAML or JSON).
+
+    Args:
+        path: the file; its extension picks the format.
+        base: facts the file's own fields are merged over (e.g. the sender).
+
+    Raises:
+        FactsError: naming the file and the field at fault.
+    """
+    data = read_raw(path)
+    facts = validate(merge(base or {}, data), str(path))
+    return _resolve_documents(facts, path.parent, str(path))
+
+
+def _resolve_documents(facts: CaseFacts, folder: Path, where: str) -> CaseFacts:
+    """Make attached files relative to the facts file, and check that they exist."""
+    documents: list[Document] = []
+    for i, doc in enumerate(facts.documents):
+        if doc.file is not None:
+            file = doc.file if doc.file.is_absolute() else folder / doc.file
+            if not file.is_file():
+                raise FactsError(f"{where}: documents[{i}].file: no such file {str(file)!r}.")
+            doc = doc.model_copy(update={"file": file})
+        documents.append(doc)
+    return facts.model_copy(update={"documents": documents})
+
+
+def merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    """Return ``base`` with ``over`` merged in, tables recursively, everything else replaced."""
+    merged = dict(base)
+    for key, value in over.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+# --------------------------------------------------------------------------- CSV rows
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One CSV row: its spreadsheet row number, and its facts or the error that stops it."""
+
+    number: int
+    facts: CaseFacts | None
+    error: str | None = None
+
+
+def _list_fields() -> dict[str, type[BaseModel] | None]:
+    """Return CaseFacts' list fields: record lists map to their model, word lists to None."""
+    found: dict[str, type[BaseModel] | None] = {}
+    for name, info in CaseFacts.model_fields.items():
+        if get_origin(info.annotation) is list:
+            (item,) = get_args(info.annotation)
+            found[name] = item if isinstance(item, type) and issubclass(item, BaseModel) else None
+    return found
+
+
+LIST_SEPARATOR = ";"
+
+
+def check_columns(columns: list[str], where: str) -> None:
+    """Refuse a CSV header with a column that names no field.
+
+    Raises:
+        FactsError: naming the file and the column.
+    """
+    lists = _list_fields()
+    for column in columns:
+        parts = column.strip().split(".")
+        model: type[BaseModel] = CaseFacts
+        for depth, part in enumerate(parts):
+            info = model.model_fields.get(part)
+            if info is None:
+                raise FactsError(f"{where}: column {column!r}: unknown field {part!r}.")
+            if (
+                model is not CaseFacts
+                and model not in lists.values()
+                and (get_origin(info.annotation) is list)
+            ):
+                raise FactsError(
+                    f"{where}: column {column!r}: a list inside a section cannot come from "
+                    "a CSV cell; put it in the --facts file the rows are merged over."
+                )
+            sub = lists.get(part) if model is CaseFacts and part in lists else None
+            target = sub or _model_of(info.annotation)
+            last = depth == len(parts) - 1
+            if not last:
+                if target is None:
+                    raise FactsError(f"{where}: column {column!r}: {part!r} has no fields.")
+                model = target
+            elif target is not None and not (model is CaseFacts and part == "documents"):
+                names = ", ".join(f"{column}.{f}" for f in target.model_fields)
+                raise FactsError(f"{where}: column {column!r}: name a field ({names}).")
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_of(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def row_data(row: Mapping[str, str]) -> dict[str, Any]:
+    """Turn one CSV row into nested facts: dotted columns, ``;``-separated lists.
+
+    Raises:
+        ValueError: "column: what is wrong" when list cells do not line up.
+    """
+    lists = _list_fields()
+    data: dict[str, Any] = {}
+    records: dict[str, dict[str, list[str]]] = {}
+    for column, cell in row.items():
+        if column is None or cell is None or not cell.strip():
+            continue
+        parts = column.strip().split(".")
+        head = parts[0]
+        if head in lists:
+            values = [v.strip() for v in cell.split(LIST_SEPARATOR)]
+            if lists[head] is None or head == "documents":
+                data[head] = [v for v in values if v]
+            else:
+                records.setdefault(head, {})[".".join(parts[1:])] = values
+            continue
+        node = data
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = cell.strip()
+    for head, columns in records.items():
+        lengths = {len(v) for v in columns.values()}
+        if len(lengths) > 1:
+            counts = ", ".join(f"{head}.{c}: {len(v)}" for c, v in columns.items())
+            raise ValueError(f"{head}: the ;-separated lists differ in length ({counts})")
+        (count,) = lengths
+        items: list[dict[str, Any]] = [{} for _ in range(count)]
+        for sub, values in columns.items():
+            for item, value in zip(items, values, strict=True):
+                if value:
+                    node = item
+                    *path, leaf = sub.split(".")
+                    for part in path:
+                        node = node.setdefault(part, {})
+                    node[leaf] = _cell_value(value)
+        data[head] = items
+    return data
+
+
+def _cell_value(value: str) -> Any:
+    """Read true/false cells as booleans; every other cell stays text for pydantic."""
+    lowered = value.lower()
+    if lowered in ("true", "yes"):
+        return True
+    if lowered in ("false", "no"):
+        return False
+    return value
+
+
+def read_rows(path: Path, base: Mapping[str, Any] | None = None) -> Iterator[Row]:
+    """Read a mail-merge CSV: one case per row, merged over ``base``.
+
+    The header is checked first (an unknown column stops the whole file); after that
+    a bad row becomes a :class:`Row` with ``error`` set and the others go on.
+
+    Raises:
+        FactsError: if the file cannot be read or its header names an unknown field.
+    """
+    try:
+        handle = path.open(encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise FactsError(f"{path}: cannot read the CSV file: {exc.strerror or exc}.") from None
+    with handle:
+        try:
+            reader = csv.DictReader(handle)
+            columns = list(reader.fieldnames or [])
+            if not columns:
+                raise FactsError(f"{path}: the CSV file is empty; it needs a header row.")
+            check_columns(columns, str(path))
+            for record in reader:
+                number = reader.line_num
+                where = f"{path}, row {number}"
+                if None in record:
+                    yield Row(number, None, f"{where}: more cells than columns in the header.")
+                    continue
+                try:
+                    data = merge(base or {}, row_data(record))
+                except ValueError as exc:
+                    yield Row(number, None, f"{where}: {exc}.")
+                    continue
+                try:
+                    facts = validate(data, where)
+                    facts = _resolve_documents(facts, path.parent, where)
+                except FactsError as exc:
+                    yield Row(number, None, str(exc))
+                    continue
+                yield Row(number, facts)
+        except UnicodeDecodeError:
+            raise FactsError(f"{path}: the CSV file is not UTF-8 text.") from None
+        except csv.Error as exc:
+            raise FactsError(f"{path}, row {reader.line_num}: bad CSV: {exc}.") from None
