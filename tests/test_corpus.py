@@ -34,12 +34,10 @@ def test_held_out_macro_f1(test_split: Evaluation) -> None:
 
 
 def test_held_out_false_positive_rate(test_split: Evaluation) -> None:
-    flagged = [
-        o.item.text or str(o.item.path)
-        for o in test_split.outcomes
-        if not o.item.gold and o.predicted
-    ]
-    assert test_split.false_positive_rate <= MAX_FALSE_POSITIVE_RATE, flagged
+    # Counts only: printing the flagged items would show held-out text to whoever
+    # reads the failure, and held-out items must never guide rule changes.
+    flagged = sum(1 for o in test_split.outcomes if not o.item.gold and o.predicted)
+    assert test_split.false_positive_rate <= MAX_FALSE_POSITIVE_RATE, f"{flagged} clean flagged"
 
 
 #: Ordinary calm business sentences (tests/corpus/clean-business.jsonl), written blind
