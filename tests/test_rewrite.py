@@ -363,3 +363,8 @@ def test_cli_in_place_keeps_windows_line_ends(tmp_path: Path) -> None:
     draft.write_bytes(b"Hi Sam,\r\n\r\nThanks for nothing.\r\n\r\nCould you confirm a date?\r\n")
     assert run("rewrite", str(draft), "--in-place", "--benchmark", "none").exit_code == 0
     assert draft.read_bytes() == b"Hi Sam,\r\n\r\nCould you confirm a date?\r\n"
+
+
+def test_stacked_punctuation_split_across_sentences_is_calmed_in_place() -> None:
+    result = rewrite("SERIOUSLY?! Another invoice with the wrong VAT number?!", benchmark=NO_CLAUSE)
+    assert result.text == "Seriously? Another invoice with the wrong VAT number?"
