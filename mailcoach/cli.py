@@ -386,6 +386,10 @@ def rewrite_cmd(
                 click.echo(line, err=True)
         for note in notes:
             click.echo(f"note: {note}", err=True)
+        click.echo(
+            "note: only what the rules flag is rewritten; read it through before you send it",
+            err=True,
+        )
     sys.exit(exit_for([after], fail_on or settings.fail_on))
 
 

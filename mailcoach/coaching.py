@@ -41,6 +41,7 @@ class _Coaching(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     benchmark: list[str] = Field(min_length=1)
+    refund_request: list[str] = Field(default=[], alias="refund-request")
     checklist: list[_Item]
 
 
@@ -50,6 +51,7 @@ class Coaching:
     def __init__(self, spec: _Coaching, where: Path) -> None:
         self.items = spec.checklist
         self.benchmark = _compile(spec.benchmark, where, "benchmark")
+        self.refund_request = _compile(spec.refund_request, where, "refund-request")
         self.patterns = {
             item.id: _compile(item.patterns, where, f"checklist {item.id}") for item in self.items
         }
@@ -90,6 +92,12 @@ def is_benchmark(sentence: str) -> bool:
     """Tell whether ``sentence`` already sets a benchmark (a condition and what follows)."""
     plain = normalize(sentence)
     return any(p.search(plain) for p in load_coaching().benchmark)
+
+
+def asks_for_refund(text: str) -> bool:
+    """Tell whether ``text`` is from someone waiting for their own refund."""
+    plain = normalize(text)
+    return any(p.search(plain) for p in load_coaching().refund_request)
 
 
 def checklist(

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from mailcoach import check, read_draft
 from mailcoach.cli import cli
-from mailcoach.coaching import is_benchmark
+from mailcoach.coaching import asks_for_refund, is_benchmark
 from mailcoach.dispute import DISPUTE_TYPES, find_facts
 from mailcoach.model import Report, SegmentKind, Severity
 from mailcoach.rewrite import (
@@ -72,7 +72,9 @@ def test_every_hostile_corpus_email_rewrites_clean_and_keeps_what_matters(name: 
     assert len(clauses) == 1, clauses
     assert result.benchmark is not None
     if not result.benchmark.existing:
-        expected = benchmark_clause(before.dispute.type)
+        expected = benchmark_clause(
+            before.dispute.type, facts=before.dispute, refund=asks_for_refund(own_text(before))
+        )
         assert expected is not None and clauses[0] == expected.text
     assert apply_edits(before.body, result.edits) == result.text
 
@@ -147,8 +149,10 @@ def test_an_open_admission_becomes_a_bounded_commitment() -> None:
         benchmark=NO_CLAUSE,
         today=TODAY,
     )
-    assert result.text.startswith("We will look into what went wrong")
-    assert "within five working days" in result.text
+    assert result.text == (
+        "We will look into what went wrong and come back to you "
+        "with the specific steps we will take to put it right."
+    )
     assert result.after.count(Severity.WARNING) == 0
 
 
@@ -368,3 +372,58 @@ def test_cli_in_place_keeps_windows_line_ends(tmp_path: Path) -> None:
 def test_stacked_punctuation_split_across_sentences_is_calmed_in_place() -> None:
     result = rewrite("SERIOUSLY?! Another invoice with the wrong VAT number?!", benchmark=NO_CLAUSE)
     assert result.text == "Seriously? Another invoice with the wrong VAT number?"
+
+
+def test_an_abbreviation_does_not_cut_a_sentence_in_two() -> None:
+    text = (
+        "As I have already explained more than once, your cleaning contract "
+        "(agreement no. 4410) clearly states payment within 30 days."
+    )
+    assert [s.end for s in check(text).sentiment.sentences] == [len(text)]
+    result = rewrite(text, benchmark=NO_CLAUSE, today=TODAY)
+    assert "agreement no. 4410" in result.text
+
+
+def test_the_same_general_sentence_is_not_written_twice() -> None:
+    text = (
+        "Hi Jo,\n\nYou people have no idea how to run a warehouse.\n\n"
+        "Your team dropped the ball on this one, end of story.\n\nJo\n"
+    )
+    result = rewrite(text, benchmark=NO_CLAUSE, today=TODAY)
+    assert result.text.count("I'd like us to agree how to put this right.") == 1
+
+
+def test_a_threat_without_a_date_gets_no_invented_deadline_or_colleague() -> None:
+    result = rewrite(
+        "Pay up or we will take legal action against you.", benchmark=NO_CLAUSE, today=TODAY
+    )
+    assert result.text == "If we can't agree a plan, I'll call you to talk through the options."
+
+
+def test_a_customer_waiting_for_a_refund_gets_a_refund_benchmark() -> None:
+    text = (
+        "Hello,\n\nI returned the blender on 2 February and my refund of £89.99 for "
+        "order #55102 has not arrived. Thanks for nothing.\n\nOwen\n"
+    )
+    result = rewrite(text, today=TODAY)
+    clause = (
+        "If the refund of £89.99 reaches my account within the next ten days, "
+        "I will consider the matter closed."
+    )
+    assert f"has not arrived.\n\n{clause}\n\nOwen\n" in result.text
+    assert is_benchmark(clause)
+
+
+def test_cli_eml_keeps_crlf_line_ends(tmp_path: Path) -> None:
+    raw = (
+        "From: Ana <ana@example.com>\r\nTo: Bo <bo@example.com>\r\nSubject: Invoice 10442\r\n"
+        "Date: Mon, 23 Nov 2026 09:00:00 +0000\r\nMessage-ID: <a1@example.com>\r\n\r\n"
+        "Hi Bo,\r\n\r\nThanks for nothing.\r\n\r\nCould you confirm a date for invoice 10442?\r\n"
+    )
+    source = tmp_path / "draft.eml"
+    source.write_bytes(raw.encode())
+    out = tmp_path / "out.eml"
+    assert run("rewrite", str(source), "-o", str(out), "--benchmark", "none").exit_code == 0
+    data = out.read_bytes()
+    assert b"\r\n" in data and b"\n" not in data.replace(b"\r\n", b"")
+    assert b"Thanks for nothing" not in data

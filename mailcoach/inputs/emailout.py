@@ -34,7 +34,8 @@ def replace_body(data: bytes, text: str, source: str = "-") -> tuple[bytes, list
     if target.is_multipart() or target.get_content_type() == "text/html":
         notes.append("the HTML version of the message was replaced by the plain-text rewrite")
     target.set_content(text, charset="utf-8")
-    return message.as_bytes(policy=policy.default), notes
+    linesep = "\r\n" if b"\r\n" in data else "\n"  # keep the message's own line ends
+    return message.as_bytes(policy=policy.default.clone(linesep=linesep)), notes
 
 
 def _text_container(message: EmailMessage) -> EmailMessage | None:

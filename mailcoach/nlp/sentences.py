@@ -18,6 +18,12 @@ TERMINAL = re.compile(r"^[.!?…]+$")
 CLOSERS = frozenset({'"', "'", ")", "]", "”", "’", "»"})
 #: Markers that start a list item on a new line.
 BULLET = re.compile(r"^(?:[-*•–]|\d{1,2}[.)])$")
+#: Words that a full stop abbreviates rather than ends a sentence after, when a
+#: number or a name follows on the same line: "agreement no. 4410", "approx. 30".
+ABBREVIATIONS = frozenset(
+    """no nos nr num ref refs approx vs cf incl excl tel ext dept co ltd inc st
+    mr mrs ms dr prof""".split()
+)
 #: A line this short that ends with "," or ":" is a greeting or a label ("Hi Marcus,").
 SHORT_LINE_TOKENS = 5
 
@@ -51,8 +57,36 @@ def set_sentence_starts(doc: Doc) -> Doc:
             tok.is_sent_start = False  # a closing quote stays with its sentence
             continue
         tok.is_sent_start = start_next or tok.i == 0
-        start_next = bool(TERMINAL.match(tok.text))
+        start_next = bool(TERMINAL.match(tok.text)) and not _abbreviation_stop(doc, tok)
     return doc
+
+
+def _abbreviation_stop(doc: Doc, stop: Token) -> bool:
+    """Tell whether the full stop ``stop`` closes an abbreviation inside a sentence.
+
+    True after a known abbreviation ("no.", "approx.") or before a lower-case word or
+    a number on the same line ("e.g. the", "ca. 30"); a line break after it still
+    ends the sentence.
+    """
+    if stop.text != "." or stop.i == 0 or stop.i + 1 >= len(doc):
+        return False
+    if stop.whitespace_ != " " and not (
+        doc[stop.i + 1].is_space and "\n" not in doc[stop.i + 1].text
+    ):
+        return False
+    nxt = next((t for t in doc[stop.i + 1 :] if not t.is_space), None)
+    if nxt is None:
+        return False
+    before = doc[stop.i - 1]
+    if before.whitespace_:
+        return False  # "fine . Next" is a stray stop, not an abbreviation
+    if before.lower_ in ABBREVIATIONS and (
+        nxt.text[:1].isdigit() or nxt.text[:1].isupper() or nxt.text[:1] == "#"
+    ):
+        return True
+    return nxt.text[:1].islower() or (
+        nxt.text[:1].isdigit() and len(before.text) <= 4 and before.is_alpha
+    )
 
 
 @Language.component("mailcoach_sentences", assigns=["token.is_sent_start"])

@@ -59,7 +59,11 @@ class Benchmark:
 
 
 def benchmark_clause(
-    dispute_type: str, params: BenchmarkParams | None = None, facts: Dispute | None = None
+    dispute_type: str,
+    params: BenchmarkParams | None = None,
+    facts: Dispute | None = None,
+    *,
+    refund: bool = False,
 ) -> Benchmark | None:
     """Write the benchmark clause for a dispute.
 
@@ -68,6 +72,8 @@ def benchmark_clause(
             ``contract`` or ``other`` (anything else is treated as ``other``).
         params: the form and the figures; the positive form with defaults if None.
         facts: the draft's or the case's facts, available to the template.
+        refund: the writer is waiting for their own refund; the clause is then
+            about the refund (``refund.j2``) whatever the dispute type.
 
     Returns:
         The clause, or None when ``params.form`` is ``none``.
@@ -83,7 +89,7 @@ def benchmark_clause(
     text = " ".join(
         render(
             FOLDER,
-            f"{kind}.j2",
+            "refund.j2" if refund else f"{kind}.j2",
             form=p.form.value,
             count=p.count,
             terms=p.terms,

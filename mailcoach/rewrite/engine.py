@@ -30,7 +30,7 @@ from enum import IntEnum
 from typing import TYPE_CHECKING
 
 from mailcoach.analyze import analyze_drafts, check
-from mailcoach.coaching import is_benchmark
+from mailcoach.coaching import asks_for_refund, is_benchmark
 from mailcoach.dispute import Fact, find_facts
 from mailcoach.model import Category, Draft, Finding, Report, Segment, SegmentKind, Severity
 from mailcoach.rewrite.benchmark import Benchmark, BenchmarkParams, benchmark_clause
@@ -160,7 +160,7 @@ def _joined(body: str, sentences: list[_Sentence]) -> list[_Sentence]:
 
 
 def _date_fact(fact: Fact, today: datetime.date) -> DateFact:
-    text = fact.text.strip()
+    text = fact.text.strip().rstrip(".")
     bare = re.sub(r"(?i)^(?:by|on)\s+", "", text)
     when = text if _AS_IS_WHEN.match(text) else f"on {text}"
     by = text if _AS_IS_BY.match(text) else f"by {bare}"
@@ -183,7 +183,7 @@ def sentence_context(
         "amounts": [f.text for f in facts if f.kind == "amount"],
         "references": [f.text for f in facts if f.kind == "reference"],
         "dates": [_date_fact(f, today) for f in facts if f.kind == "date"],
-        "facts": [f.text for f in facts],
+        "facts": [f.text.strip().rstrip(".") if f.kind == "date" else f.text for f in facts],
         "again": bool(_AGAIN.search(sentence)),
         "question": sentence.rstrip().endswith("?"),
         "counterpart": counterpart,
@@ -327,11 +327,15 @@ class _Rewriter:
         return kept if self._has_verb(kept) else None
 
     def _has_verb(self, text: str) -> bool:
-        """Tell whether ``text`` still has a main verb (is a sentence, not a fragment)."""
+        """Tell whether ``text`` is a sentence: a main verb with a subject, or an imperative."""
         from mailcoach.nlp.pipeline import get_pipeline
 
         doc = get_pipeline(self.settings)(text)
-        return any(t.dep_ == "ROOT" and t.pos_ in {"VERB", "AUX"} for t in doc)
+        root = next((t for t in doc if t.dep_ == "ROOT"), None)
+        if root is None or root.pos_ not in {"VERB", "AUX"}:
+            return False
+        has_subject = any(t.dep_ in {"nsubj", "nsubjpass", "expl", "csubj"} for t in doc)
+        return has_subject or (root.i == 0 and root.tag_ == "VB")  # or an imperative
 
     def _context(self, sentence: _Sentence) -> dict[str, object]:
         return sentence_context(
@@ -412,11 +416,15 @@ class _Rewriter:
                 out.append(Edit(start, end, "", lead.rule_id, lead.why, self.body[start:end]))
                 gone.clear()
 
+        written: set[str] = set()
         for sentence in self.sentences:
             if sentence.plan is Plan.KEEP:
                 cut()
                 continue
             new = self.replacement(sentence)
+            if new in written and not find_facts(new):
+                new = ""  # the same general sentence twice reads like a form letter
+            written.add(new)
             if not new:
                 if gone and self.body[gone[-1].end : sentence.start].strip():
                     cut()
@@ -477,7 +485,13 @@ class _Rewriter:
                 )
         own = [s for s in self.report.segments if s.kind is SegmentKind.OWN]
         own_text = [s for s in own if self.body[s.start : s.end].strip()]
-        clause = benchmark_clause(self.report.dispute.type, self.params, self.report.dispute)
+        own_words = " ".join(self.body[s.start : s.end] for s in own_text)
+        clause = benchmark_clause(
+            self.report.dispute.type,
+            self.params,
+            self.report.dispute,
+            refund=asks_for_refund(own_words),
+        )
         if clause is None or not own_text:
             return clause, None
         at = _insertion_point(self.body, own_text[-1])
