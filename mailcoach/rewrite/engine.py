@@ -5,10 +5,10 @@ Every flagged sentence of the sender's own text gets a plan, from light to heavy
 1. **phrase** — only the flagged words change, by the rule's own ``rewrite``
    (a literal replacement or a phrase template), when every finding in the
    sentence has one;
-2. **clause** — for tone that colours a statement (inflammatory, sarcastic,
-   passive-aggressive), the comma-delimited clause holding it is dropped and the
-   rest of the sentence kept ("As I said, the deposit is registered" → "The
-   deposit is registered");
+2. **clause** — the comma-delimited clause holding the findings is dropped and the
+   rest kept, when the rest still stands as a sentence ("As I said, the deposit is
+   registered" → "The deposit is registered"; "The labels were wrong, and that is
+   entirely our fault" → "The labels were wrong");
 3. **sentence** — the sentence is rewritten from its worst category's template in
    ``templates/rewrites/``, keeping the sentence's amounts, references and dates;
 4. **facts** — the sentence becomes a plain statement of its facts
@@ -58,11 +58,6 @@ _AGAIN = re.compile(
     r"\b(?:again|always|every\s+(?:single\s+)?time|yet\s+another|another|keeps?|kept|"
     r"once\s+more|(?:second|third|fourth|fifth|nth)\s+time)\b",
     re.IGNORECASE,
-)
-#: Categories whose words colour a statement rather than make it: dropping the
-#: clause that holds them leaves the statement.
-COLOUR: frozenset[Category] = frozenset(
-    {Category.INFLAMMATORY, Category.SARCASTIC, Category.PASSIVE_AGGRESSIVE}
 )
 _CLAUSE_BREAK = re.compile(r"\s*(?:[,;:]|\s[-\u2013\u2014])\s+")
 _SUBORDINATE = frozenset(
@@ -295,13 +290,11 @@ class _Rewriter:
     def _clause(self, sentence: _Sentence) -> str | None:
         """Return the sentence without the clauses that hold its tone findings.
 
-        None when that is not a fit: a finding of another category (blame, threat,
-        admission: the whole sentence needs rewriting), a finding that is not inside
-        one clause, or too little left to stand as a sentence.
+        None when that is not a fit: a finding that is not inside one clause, or too
+        little left to stand as a sentence (no subject and verb, or a dangling
+        "if …"/"unless …").
         """
         text = self.body[sentence.start : sentence.end]
-        if any(f.category not in COLOUR for f in sentence.findings):
-            return None
         end = len(text.rstrip(".!?"))
         breaks = [(m.start(), m.end()) for m in _CLAUSE_BREAK.finditer(text, 0, end)]
         cuts: set[tuple[int, int]] = set()
