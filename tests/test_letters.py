@@ -628,3 +628,52 @@ def test_punitive_benchmark_is_written_with_a_note_on_stderr(tmp_path: Path) -> 
     assert r.exit_code == 0
     assert "note: The punitive benchmark" in r.stderr
     assert "payment in advance" in r.stdout
+
+
+# ------------------------------------------- review of outsiders' facts files
+
+
+def test_facts_data_in_capitals_is_not_shouting() -> None:
+    """Company names, references and remittance refs are copied as they are, not checked."""
+    facts = base_facts(
+        recipient={"name": "Kim Park", "company": "PARK & DAUGHTERS TILING LTD"},
+        payments=[{"amount": 200, "date": "2026-10-20", "invoice": "LT-501",
+                   "reference": "BACS 20OCT PARKTILE"}],
+        options=[{"what": "pay the balance", "by": "2026-12-01"}],
+    )  # fmt: skip
+    letter = compose_letter("first-contact", facts)
+    assert "PARK & DAUGHTERS TILING LTD could pay" in letter.text
+    assert "ref BACS 20OCT PARKTILE" in letter.text
+    assert letter.report.verdict is Verdict.OK and letter.findings == []
+
+
+def test_free_text_in_capitals_is_still_checked_next_to_data() -> None:
+    facts = base_facts(
+        recipient={"name": "Kim Park", "company": "PARK TILING"},
+        options=[{"what": "PAY THE WHOLE BALANCE IMMEDIATELY", "by": "2026-12-01"}],
+    )
+    with pytest.raises(SelfCheckFailed, match="shouting"):
+        compose_letter("first-contact", facts)
+
+
+def test_refused_letter_report_names_the_letter_and_no_cost_line(tmp_path: Path) -> None:
+    facts = base_facts(
+        problems=[{"side": "theirs", "what": "you people never pay on time, which is ridiculous"}],
+        cost={"hourly": 50, "hours": 2},
+    )
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(facts), encoding="utf-8")
+    r = run("letter", "first-contact", "--facts", str(path))
+    assert r.exit_code == 1
+    first = r.stderr.splitlines()[0]
+    assert first.startswith(f"the first-contact letter from {path}"), r.stderr
+    assert "cost check" not in r.stderr
+
+
+def test_rejected_facts_error_comes_alone_without_the_cost_line(tmp_path: Path) -> None:
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(base_facts(cost={"hourly": 50, "hours": 2})), encoding="utf-8")
+    r = run("letter", "reminder", "--facts", str(path))
+    assert r.exit_code == 2
+    (line,) = r.stderr.strip().splitlines()
+    assert "promises" in line

@@ -13,12 +13,13 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mailcoach.analyze import check
+from mailcoach.analyze import check, tone_score, verdict_for
+from mailcoach.coaching import checklist
 from mailcoach.errors import FactsError, LetterError
 from mailcoach.letters.facts import CaseFacts, Invoice, read_facts, validate
 from mailcoach.model import Dispute, Finding, Report, Severity
@@ -195,7 +196,8 @@ def compose_letter(
     context = _context(kind, case, benchmark)
     rendered = render(FOLDER, f"{kind}.j2", **context)
     subject, text = _split_subject(rendered, kind)
-    report = check(text, settings=settings)
+    report = _exempt_verbatim(check(text, settings=settings), verbatim_values(case))
+    report = replace(report, source=f"the {kind} letter from {where}", subject=subject)
     serious = [f for f in report.findings if f.severity >= Severity.WARNING]
     if serious:
         listed = "; ".join(f"{f.rule_id} at line {f.line}: {f.text!r}" for f in serious)
@@ -216,6 +218,52 @@ def compose_letter(
         follow_ups=follow_ups(kind, case),
         notes=notes,
         source=where,
+    )
+
+
+def verbatim_values(case: CaseFacts) -> tuple[str, ...]:
+    """Return the facts' data that a letter copies as it is: names, references, descriptions.
+
+    These are the user's records, not the letter's tone: a company registered in
+    capitals or a bank's remittance reference ("FPS 20OCT SMILECO") is not shouting.
+    Free text that the letter builds sentences from (``what``, ``point``, ``detail``,
+    document titles, …) is not among them and is checked like the template wording.
+    """
+    people = [case.sender, case.recipient]
+    if case.escalation is not None:
+        people.append(case.escalation.to)
+    values: list[str | None] = []
+    for person in people:
+        values += [person.name, person.company, person.role, person.email, person.salutation]
+    for inv in case.invoices:
+        values += [inv.reference, inv.description]
+    for pay in case.payments:
+        values += [pay.reference, pay.invoice]
+    values += [item.invoice for item in case.disputed]
+    return tuple(sorted({v for v in values if v}, key=len, reverse=True))
+
+
+def _exempt_verbatim(report: Report, values: tuple[str, ...]) -> Report:
+    """Drop findings that lie entirely inside a value copied from the facts, and re-judge."""
+    body = report.body
+    lowered = body.lower()
+    spans = [
+        (m.start(), m.end())
+        for value in values
+        for m in re.finditer(re.escape(value.lower()), lowered)
+    ]
+    kept = tuple(
+        f for f in report.findings if not any(a <= f.start and f.end <= b for a, b in spans)
+    )
+    if len(kept) == len(report.findings):
+        return report
+    sentences = [body[s.start : s.end] for s in report.sentiment.sentences]
+    return replace(
+        report,
+        findings=kept,
+        verdict=verdict_for(kept),
+        tone_score=tone_score(kept, report.sentiment.compound),
+        checklist=checklist(sentences, report.dispute, kept) if sentences else (),
     )
 
 
