@@ -28,7 +28,7 @@ from mailcoach.cli import cli
 from mailcoach.coaching import is_benchmark
 from mailcoach.dispute import find_facts
 from mailcoach.letters import KINDS, format_money, read_rows, weigh_cost
-from mailcoach.letters.compose import BENCHMARK_KINDS, follow_ups
+from mailcoach.letters.compose import OPTION_KINDS, follow_ups, wants_benchmark
 
 from .conftest import SAMPLES
 
@@ -70,7 +70,7 @@ def expected_facts(kind: str, facts: CaseFacts) -> dict[str, set[str]]:
             refs.add(pay.reference)
     if facts.invoices:
         amounts.add(money(facts.total_due))
-    if kind in ("first-contact", "reminder", "dispute-response", "reset", "escalation"):
+    if kind in OPTION_KINDS:
         for option in facts.options:
             dates.add(option.by)
             if option.amount is not None:
@@ -91,7 +91,7 @@ def expected_facts(kind: str, facts: CaseFacts) -> dict[str, set[str]]:
         dates |= {facts.repair.date, *facts.repair.check_ins, *(s.by for s in facts.repair.steps)}
     if kind == "agreement-summary" and facts.agreement:
         dates |= {facts.agreement.agreed_on, *(s.by for s in facts.agreement.steps)}
-    if kind in BENCHMARK_KINDS and facts.benchmark.form != "none" and facts.benchmark.check_on:
+    if wants_benchmark(kind, facts) and facts.benchmark.check_on:
         dates.add(facts.benchmark.check_on)
     return {"amount": amounts, "reference": refs, "date": {d.isoformat() for d in dates}}
 
@@ -116,8 +116,8 @@ def assert_good_letter(kind: str, letter: Letter) -> None:
     for fact_kind, values in want.items():
         missing = values - got[fact_kind]
         assert not missing, f"{kind}: {fact_kind} missing from the letter: {sorted(missing)}"
-    wants_benchmark = kind in BENCHMARK_KINDS and letter.facts.benchmark.form != "none"
-    assert len(benchmark_sentences(letter)) == (1 if wants_benchmark else 0)
+    wanted = wants_benchmark(kind, letter.facts)
+    assert len(benchmark_sentences(letter)) == (1 if wanted else 0)
     addressed = letter.facts.escalation.to if kind == "escalation" else letter.facts.recipient
     assert addressed is not None and f"Dear {addressed.greeting_name}," in letter.text
     assert "?" in letter.text  # a question to understand, or a request to confirm

@@ -410,6 +410,24 @@ class CaseFacts(_Strict):
         """Write ``amount`` in the case currency."""
         return format_money(amount, self.currency)
 
+    def mentions(self, text: str, value: Decimal | datetime.date) -> bool:
+        """Tell whether free text from the facts already states an amount or a date.
+
+        The letters then leave out their own ", £1,156.00," or "by 4 December 2026"
+        instead of writing the value twice.
+        """
+        if isinstance(value, datetime.date):
+            month = value.strftime("%B")
+            forms = [value.isoformat(), f"{value.day} {month}", f"{month} {value.day}"]
+            pattern = "|".join(rf"(?<!\d){re.escape(f)}(?!\d)" for f in forms)
+        else:
+            written = self.money(value)
+            figure = written.lstrip("".join(SYMBOLS.values())).removeprefix(f"{self.currency} ")
+            plain = f"{value.normalize():f}"
+            forms = [written, figure, plain]
+            pattern = "|".join(rf"(?<![\d.,]){re.escape(f)}(?![\d]|[.,]\d)" for f in forms)
+        return re.search(pattern, text, re.IGNORECASE) is not None
+
     @property
     def broken_promises(self) -> list[Promise]:
         """Return the other side's promises that were not kept and whose date has passed."""
