@@ -297,8 +297,10 @@ def test_money_is_written_the_way_the_dispute_reader_reads_it(
         (base_facts(invoices={"reference": "A1"}), ["invoices", "expected a list"]),
         (base_facts(relationship=2019), ["relationship", "a table with since"]),
         (base_facts(relationship={"since": "long ago"}), ["relationship.since", "whole number"]),
-        (base_facts(promises=[{"what": "pay", "due": "2026-11-01", "kept": "maybe"}]),
-         ["promises[0].kept", "true or false"]),
+        (
+            base_facts(promises=[{"what": "pay", "due": "2026-11-01", "kept": "maybe"}]),
+            ["promises[0].kept", "true or false"],
+        ),
         (base_facts(type="refund"), ["type", 'expected one of "payment"', "'refund'"]),
         (base_facts(cost={"hourly": 50, "hours": "lots"}), ["cost.hours", "a number"]),
         (base_facts(benchmark={"count": 0}), ["benchmark.count", "at least 1"]),
@@ -333,7 +335,11 @@ def test_bad_facts_file_gives_one_line_naming_file_and_field_and_no_output(
     ("name", "text", "needle"),
     [
         ("case.toml", 'date = 2026-11-23\n[sender]\nname = "A"\nnmae = "B"\n', "sender.nmae"),
-        ("case.toml", "date = 2026-13-40\n", "date: expected a date as YYYY-MM-DD, got '2026-13-40'"),
+        (
+            "case.toml",
+            "date = 2026-13-40\n",
+            "date: expected a date as YYYY-MM-DD, got '2026-13-40'",
+        ),
         (
             "case.toml",
             '[[invoices]]\nreference = "A"\n[[invoices]]\nreference = "B"\ndue = 2026-02-30\n',
@@ -747,7 +753,11 @@ def test_outsider_mail_merge_writes_good_rows_and_names_bad_ones(tmp_path: Path)
 
 def test_escalation_to_may_be_just_a_name() -> None:
     facts = base_facts(
-        escalation={"to": "Ada Boss", "reason": "impasse", "detail": "two calls ended without a plan"}
+        escalation={
+            "to": "Ada Boss",
+            "reason": "impasse",
+            "detail": "two calls ended without a plan",
+        }
     )
     letter = compose_letter("escalation", facts)
     assert "Dear Ada," in letter.text and letter.to == "Ada Boss"
@@ -842,8 +852,8 @@ def test_first_contact_benchmark_only_when_asked_and_restores_only_withdrawn_ter
 
 
 def test_agreement_summary_sets_a_benchmark_only_when_the_facts_give_one() -> None:
-    agreement = {"agreed_on": "2026-11-20", "steps": [{"what": "pay the invoice",
-                                                       "by": "2026-12-01", "owner": "them"}]}  # fmt: skip
+    step = {"what": "pay the invoice", "by": "2026-12-01", "owner": "them"}
+    agreement = {"agreed_on": "2026-11-20", "steps": [step]}
     without = compose_letter("agreement-summary", base_facts(agreement=agreement))
     assert without.benchmark is None and "We also agreed how the account" not in without.text
     given = compose_letter(
@@ -886,7 +896,7 @@ def test_every_kind_lists_the_documents(kind: str) -> None:
                 "cause": "one-off", "changed": ["orders are now double-checked"],
                 "steps": [{"what": "send the right tiles", "by": "2026-11-27"}],
                 "check_ins": ["2026-12-07"]},
-        escalation={"to": "Ada Boss", "reason": "authority", "detail": "the credit needs a sign-off"},
+        escalation={"to": "Ada Boss", "reason": "authority", "detail": "a sign-off is needed"},
         agreement={"agreed_on": "2026-11-20", "steps": [{"what": "pay", "by": "2026-12-01"}]},
     )  # fmt: skip
     letter = compose_letter(kind, facts)

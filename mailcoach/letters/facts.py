@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import csv
 import datetime
+import importlib
 import json
 import re
 import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
 
@@ -612,47 +614,32 @@ def read_raw(path: Path) -> dict[str, Any]:
 
 def _load_yaml(text: str, path: Path) -> Any:
     """Read YAML with timestamps kept as text (the model checks them, naming the field)."""
-    from srsly.ruamel_yaml import YAML
-    from srsly.ruamel_yaml.error import MarkedYAMLError, YAMLError
-
-    yaml = YAML(typ="safe", pure=True)
-    yaml.Constructor = _DatesAsText
+    errors = importlib.import_module("srsly.ruamel_yaml.error")
+    yaml = importlib.import_module("srsly.ruamel_yaml").YAML(typ="safe", pure=True)
+    yaml.Constructor = _dates_as_text()
     try:
         return yaml.load(text)
-    except MarkedYAMLError as exc:
+    except errors.MarkedYAMLError as exc:
         problem = " ".join(str(exc.problem or exc.context or "syntax error").split())
         mark = exc.problem_mark or exc.context_mark
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
         raise FactsError(f"{path}: not valid YAML: {problem}{where}.") from None
-    except (YAMLError, ValueError) as exc:
+    except (errors.YAMLError, ValueError) as exc:
         raise FactsError(f"{path}: not valid YAML: {' '.join(str(exc).split())}.") from None
 
 
-def _dates_as_text_class() -> type:
-    from srsly.ruamel_yaml.constructor import SafeConstructor
+@cache
+def _dates_as_text() -> Any:
+    """Return YAML's safe constructor, but with dates and timestamps kept as written."""
+    safe = importlib.import_module("srsly.ruamel_yaml.constructor").SafeConstructor
+    constructor: Any = type("DatesAsText", (safe,), {})
 
-    class DatesAsText(SafeConstructor):  # type: ignore[misc]
-        """YAML's safe constructor, but a date or timestamp stays the text it was written as."""
+    def timestamp(self: Any, node: Any) -> Any:
+        return self.construct_scalar(node)
 
-    def timestamp(constructor: Any, node: Any) -> Any:
-        return constructor.construct_scalar(node)
+    constructor.add_constructor("tag:yaml.org,2002:timestamp", timestamp)
+    return constructor
 
-    DatesAsText.add_constructor("tag:yaml.org,2002:timestamp", timestamp)
-    return DatesAsText
-
-
-class _LazyConstructor:
-    """Build the YAML constructor class on first use, so that importing facts stays cheap."""
-
-    _cls: type | None = None
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if _LazyConstructor._cls is None:
-            _LazyConstructor._cls = _dates_as_text_class()
-        return _LazyConstructor._cls(*args, **kwargs)
-
-
-_DatesAsText = _LazyConstructor()
 
 _DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}")
 _TOML_AT = re.compile(r"\s*\(at line (?P<line>\d+), column (?P<column>\d+)\)\s*$")
@@ -712,7 +699,7 @@ def _toml_field(text: str, line: int, column: int) -> tuple[str | None, str]:
 
 
 def _indexed(name: str, counts: Mapping[str, int]) -> str:
-    """Write a table name under the current array entries: ``repair.steps`` stays, ``invoices.x`` → ``invoices[1].x``."""
+    """Put a table name under the array entry it belongs to (``invoices.x`` → ``invoices[1].x``)."""
     for array, index in counts.items():
         if name.startswith(array + "."):
             return f"{array}[{index}]{name[len(array) :]}"
