@@ -1008,7 +1008,6 @@ def letter_cmd(
         raise click.UsageError("give the case's facts with --facts FILE (or rows with --csv).")
     try:
         facts = read_facts(facts_path)
-        _show_cost(facts, rate, time_)
         letter = compose_letter(kind, facts, settings=settings, where=str(facts_path))
         data = _letter_output(letter, fmt)
         ics = letter.as_ics() if ics_path is not None else None
@@ -1018,6 +1017,7 @@ def letter_cmd(
         sys.exit(Exit.FINDINGS)
     except MailcoachError as exc:
         fail(exc)
+    _show_cost(facts, rate, time_)  # only beside a letter: an error comes alone
     for note in letter.notes:
         click.echo(f"mailcoach: note: {note}", err=True)
     if ics_path is not None and ics is not None:

@@ -28,7 +28,7 @@ from mailcoach.cli import cli
 from mailcoach.coaching import is_benchmark
 from mailcoach.dispute import find_facts
 from mailcoach.letters import KINDS, format_money, read_rows, weigh_cost
-from mailcoach.letters.compose import BENCHMARK_KINDS, follow_ups
+from mailcoach.letters.compose import OPTION_KINDS, follow_ups, wants_benchmark
 
 from .conftest import SAMPLES
 
@@ -70,7 +70,7 @@ def expected_facts(kind: str, facts: CaseFacts) -> dict[str, set[str]]:
             refs.add(pay.reference)
     if facts.invoices:
         amounts.add(money(facts.total_due))
-    if kind in ("first-contact", "reminder", "dispute-response", "reset", "escalation"):
+    if kind in OPTION_KINDS:
         for option in facts.options:
             dates.add(option.by)
             if option.amount is not None:
@@ -91,7 +91,7 @@ def expected_facts(kind: str, facts: CaseFacts) -> dict[str, set[str]]:
         dates |= {facts.repair.date, *facts.repair.check_ins, *(s.by for s in facts.repair.steps)}
     if kind == "agreement-summary" and facts.agreement:
         dates |= {facts.agreement.agreed_on, *(s.by for s in facts.agreement.steps)}
-    if kind in BENCHMARK_KINDS and facts.benchmark.form != "none" and facts.benchmark.check_on:
+    if wants_benchmark(kind, facts) and facts.benchmark.check_on:
         dates.add(facts.benchmark.check_on)
     return {"amount": amounts, "reference": refs, "date": {d.isoformat() for d in dates}}
 
@@ -115,9 +115,11 @@ def assert_good_letter(kind: str, letter: Letter) -> None:
     got = found_facts(letter)
     for fact_kind, values in want.items():
         missing = values - got[fact_kind]
+        if fact_kind == "reference":  # a bank's remittance text is carried as it is
+            missing = {ref for ref in missing if ref not in letter.text}
         assert not missing, f"{kind}: {fact_kind} missing from the letter: {sorted(missing)}"
-    wants_benchmark = kind in BENCHMARK_KINDS and letter.facts.benchmark.form != "none"
-    assert len(benchmark_sentences(letter)) == (1 if wants_benchmark else 0)
+    wanted = wants_benchmark(kind, letter.facts)
+    assert len(benchmark_sentences(letter)) == (1 if wanted else 0)
     addressed = letter.facts.escalation.to if kind == "escalation" else letter.facts.recipient
     assert addressed is not None and f"Dear {addressed.greeting_name}," in letter.text
     assert "?" in letter.text  # a question to understand, or a request to confirm
@@ -138,6 +140,8 @@ def test_sample_makes_a_clean_letter_that_carries_its_facts(path: Path) -> None:
     kind = kind_of(path)
     letter = compose_letter(kind, path)
     assert_good_letter(kind, letter)
+    for phrase in UNSUPPORTED:
+        assert phrase not in letter.text, phrase
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -285,7 +289,23 @@ def test_money_is_written_the_way_the_dispute_reader_reads_it(
             ["invoices[0].issued", "YYYY-MM-DD"],
         ),
         (base_facts(stage="later"), ["stage"]),
-        (base_facts(recipient={"name": 42}), ["recipient.name", "string"]),
+        (base_facts(recipient={"name": 42}), ["recipient.name", "expected text"]),
+        (
+            base_facts(escalation={"to": ["Ada Boss"], "reason": "impasse"}),
+            ["escalation.to", "a table with name", "or just the name"],
+        ),
+        (base_facts(invoices={"reference": "A1"}), ["invoices", "expected a list"]),
+        (base_facts(relationship=2019), ["relationship", "a table with since"]),
+        (base_facts(relationship={"since": "long ago"}), ["relationship.since", "whole number"]),
+        (
+            base_facts(promises=[{"what": "pay", "due": "2026-11-01", "kept": "maybe"}]),
+            ["promises[0].kept", "true or false"],
+        ),
+        (base_facts(type="refund"), ["type", 'expected one of "payment"', "'refund'"]),
+        (base_facts(cost={"hourly": 50, "hours": "lots"}), ["cost.hours", "a number"]),
+        (base_facts(benchmark={"count": 0}), ["benchmark.count", "at least 1"]),
+        (base_facts(subject=""), ["subject", "must not be empty"]),
+        (base_facts(documents=[7]), ["documents[0]", "or just the title"]),
         (
             base_facts(payments=[{"amount": 5, "date": "2026-10-10", "invoice": "NOPE"}]),
             ["payments[0].invoice", "NOPE"],
@@ -307,6 +327,7 @@ def test_bad_facts_file_gives_one_line_naming_file_and_field_and_no_output(
     assert str(path) in lines[0]
     for needle in needles:
         assert needle in lines[0]
+    assert "Input should" not in lines[0] and "pydantic" not in lines[0]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["case.json"]
 
 
@@ -314,7 +335,28 @@ def test_bad_facts_file_gives_one_line_naming_file_and_field_and_no_output(
     ("name", "text", "needle"),
     [
         ("case.toml", 'date = 2026-11-23\n[sender]\nname = "A"\nnmae = "B"\n', "sender.nmae"),
-        ("case.toml", "date = 2026-13-40\n", "not valid TOML"),
+        (
+            "case.toml",
+            "date = 2026-13-40\n",
+            "date: expected a date as YYYY-MM-DD, got '2026-13-40'",
+        ),
+        (
+            "case.toml",
+            '[[invoices]]\nreference = "A"\n[[invoices]]\nreference = "B"\ndue = 2026-02-30\n',
+            "invoices[1].due: expected a date as YYYY-MM-DD, got '2026-02-30' (line 5)",
+        ),
+        (
+            "case.toml",
+            '[escalation]\nto = { name = "A", email = 2026-02-30 }\n',
+            "escalation.to.email: expected a date",
+        ),
+        ("case.toml", "[sender\n", "not valid TOML"),
+        (
+            "case.yaml",
+            "sender: {name: A}\nrecipient: B\ninvoices:\n  - reference: A\n    amount: 5\n"
+            "    issued: 2026-01-05\n    due: 2026-02-30\n",
+            "invoices[0].due: expected a date as YYYY-MM-DD, got '2026-02-30'",
+        ),
         ("case.yaml", "sender: [unclosed\n", "not valid YAML"),
         ("case.json", '{"sender": ', "not valid JSON"),
         ("case.txt", "sender = 1\n", "unknown facts format"),
@@ -596,3 +638,306 @@ def test_punitive_benchmark_is_written_with_a_note_on_stderr(tmp_path: Path) -> 
     assert r.exit_code == 0
     assert "note: The punitive benchmark" in r.stderr
     assert "payment in advance" in r.stdout
+
+
+# ------------------------------------------- review of outsiders' facts files
+
+
+def test_facts_data_in_capitals_is_not_shouting() -> None:
+    """Company names, references and remittance refs are copied as they are, not checked."""
+    facts = base_facts(
+        recipient={"name": "Kim Park", "company": "PARK & DAUGHTERS TILING LTD"},
+        payments=[{"amount": 200, "date": "2026-10-20", "invoice": "LT-501",
+                   "reference": "BACS 20OCT PARKTILE"}],
+        options=[{"what": "pay the balance", "by": "2026-12-01"}],
+    )  # fmt: skip
+    letter = compose_letter("first-contact", facts)
+    assert "PARK & DAUGHTERS TILING LTD could pay" in letter.text
+    assert "ref BACS 20OCT PARKTILE" in letter.text
+    assert letter.report.verdict is Verdict.OK and letter.findings == []
+
+
+def test_free_text_in_capitals_is_still_checked_next_to_data() -> None:
+    facts = base_facts(
+        recipient={"name": "Kim Park", "company": "PARK TILING"},
+        options=[{"what": "PAY THE WHOLE BALANCE IMMEDIATELY", "by": "2026-12-01"}],
+    )
+    with pytest.raises(SelfCheckFailed, match="shouting"):
+        compose_letter("first-contact", facts)
+
+
+def test_refused_letter_report_names_the_letter_and_no_cost_line(tmp_path: Path) -> None:
+    facts = base_facts(
+        problems=[{"side": "theirs", "what": "you people never pay on time, which is ridiculous"}],
+        cost={"hourly": 50, "hours": 2},
+    )
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(facts), encoding="utf-8")
+    r = run("letter", "first-contact", "--facts", str(path))
+    assert r.exit_code == 1
+    first = r.stderr.splitlines()[0]
+    assert first.startswith(f"the first-contact letter from {path}"), r.stderr
+    assert "cost check" not in r.stderr
+
+
+def test_rejected_facts_error_comes_alone_without_the_cost_line(tmp_path: Path) -> None:
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(base_facts(cost={"hourly": 50, "hours": 2})), encoding="utf-8")
+    r = run("letter", "reminder", "--facts", str(path))
+    assert r.exit_code == 2
+    (line,) = r.stderr.strip().splitlines()
+    assert "promises" in line
+
+
+OUTSIDER = Path(__file__).parent / "fixtures" / "cases-outsider"
+OUTSIDER_GOOD = sorted(
+    p
+    for p in [*OUTSIDER.iterdir(), *(OUTSIDER / "probes").iterdir()]
+    if p.suffix in (".toml", ".yaml", ".yml", ".json")
+    and not p.name.startswith("merge")
+    and p.name != "escalation-farm-coop.json"  # refused on purpose: see OUTSIDER_REFUSED
+)
+#: Outsider files that must be refused, and what the one line names.
+OUTSIDER_REFUSED = {
+    "escalation-farm-coop.json": "escalation.reason: escalation refused",
+    "bad/dispute-response-garage-syntax.json": "not valid JSON: Expecting value (line 8",
+    "bad/first-contact-bakery-wrong-type.json": "invoices[0].amount: expected an amount",
+    "bad/first-contact-florist-impossible-date.yaml": "invoices[0].due: expected a date",
+    "bad/first-contact-locksmith-unknown-key.toml": "respond_before: unknown field",
+    "bad/reminder-bike-shop-missing-field.toml": "invoices[1].due: required field is missing",
+}
+#: Sentences no letter may state, because no facts field says so.
+UNSUPPORTED = (
+    "helpful and open",
+    "When we spoke",
+    "so clearly",
+    "useful conversation",
+    "(agreed on",
+    "has been due for",
+    "$0.00 is not in question",
+)
+
+
+@pytest.mark.parametrize("path", OUTSIDER_GOOD, ids=lambda p: p.name)
+def test_outsider_facts_make_clean_letters(path: Path) -> None:
+    kind = kind_of(path)
+    letter = compose_letter(kind, path)
+    assert_good_letter(kind, letter)
+    for phrase in UNSUPPORTED:
+        assert phrase not in letter.text, phrase
+    r = run("letter", kind, "--facts", str(path))
+    assert r.exit_code == 0 and r.stdout.startswith("Subject: "), r.stderr
+
+
+@pytest.mark.parametrize("name", sorted(OUTSIDER_REFUSED))
+def test_outsider_bad_facts_are_refused_with_one_line(name: str, tmp_path: Path) -> None:
+    path = OUTSIDER / name
+    out = tmp_path / "letter.txt"
+    r = run("letter", kind_of(path), "--facts", str(path), "-o", str(out))
+    assert r.exit_code == 2 and not out.exists() and r.stdout == ""
+    (line,) = r.stderr.strip().splitlines()
+    assert line.startswith(f"mailcoach: error: {path}: ") and OUTSIDER_REFUSED[name] in line
+    assert "Input should" not in line and "Invalid YAML" not in line
+
+
+def test_outsider_mail_merge_writes_good_rows_and_names_bad_ones(tmp_path: Path) -> None:
+    out = tmp_path / "letters"
+    r = run("letter", "first-contact", "--facts", str(OUTSIDER / "merge-sender.toml"),
+            "--csv", str(OUTSIDER / "merge.csv"), "--out-dir", str(out))  # fmt: skip
+    assert r.exit_code == 3
+    assert len(list(out.iterdir())) == 3
+    skipped = [line for line in r.stderr.splitlines() if "skipped" in line]
+    assert "row 4: invoices[0].due: expected a date" in skipped[0]
+    assert "row 6: invoices[0].amount: required field is missing" in skipped[1]
+
+
+def test_escalation_to_may_be_just_a_name() -> None:
+    facts = base_facts(
+        escalation={
+            "to": "Ada Boss",
+            "reason": "impasse",
+            "detail": "two calls ended without a plan",
+        }
+    )
+    letter = compose_letter("escalation", facts)
+    assert "Dear Ada," in letter.text and letter.to == "Ada Boss"
+
+
+@pytest.mark.parametrize(
+    ("person", "greeting"),
+    [
+        ({"name": "Dana Whitfield"}, "Dana"),
+        ({"name": "Dana Whitfield", "salutation": "Ms Whitfield"}, "Ms Whitfield"),
+        ({"name": "Dr. Amara Osei"}, "Dr. Amara Osei"),
+        ({"name": "Prof Lena Voss"}, "Prof Lena Voss"),
+        ({"name": "van der Berg"}, "van der Berg"),
+        ({"name": "J. Okafor"}, "J. Okafor"),
+        ({"name": "Okafor"}, "Okafor"),
+        ({"name": "Anna van der Berg"}, "Anna"),
+        ({"name": "Sarah-Jane McAllister"}, "Sarah-Jane"),
+    ],
+)
+def test_greeting_handles_titles_particles_and_initials(
+    person: dict[str, str], greeting: str
+) -> None:
+    letter = compose_letter("first-contact", base_facts(recipient=person))
+    assert f"Dear {greeting},\n" in letter.text
+
+
+def test_dispute_response_names_which_figure_is_which() -> None:
+    invoices = [
+        {"reference": "P-1", "amount": 2000, "issued": "2026-09-01", "due": "2026-10-01"},
+        {"reference": "P-2", "amount": 300, "issued": "2026-09-01", "due": "2026-10-01"},
+    ]
+    disputed = [
+        {"invoice": "P-1", "amount": 200, "point": "ten of the chairs were scratched"},
+        {"invoice": "P-2", "amount": 300, "point": "the delivery fee was waived", "accepted": True},
+    ]
+    letter = compose_letter("dispute-response", base_facts(invoices=invoices, disputed=disputed))
+    text = letter.text
+    assert "Of the $2,300.00 open, $1,800.00 is not in question." in text
+    assert "On invoice P-1, your question concerns $200.00 of the $2,000.00 invoiced." in text
+    assert "On invoice P-2 ($300.00), I agree with your point" in text
+    assert_good_letter("dispute-response", letter)
+
+
+def test_dispute_response_when_everything_is_disputed() -> None:
+    disputed = [{"invoice": "LT-501", "amount": 1200, "point": "the tiles were the wrong colour"}]
+    letter = compose_letter("dispute-response", base_facts(disputed=disputed))
+    assert "is not in question" not in letter.text
+    assert "Your questions concern the full $1,200.00 still open." in letter.text
+    assert "where we agree" not in letter.text
+    assert "agreed part of" not in letter.text
+    assert "copies of the invoice and" in letter.text
+    assert_good_letter("dispute-response", letter)
+
+
+def test_escalation_tells_the_promise_history_and_follows_up_its_options() -> None:
+    facts = base_facts(
+        recipient={"name": "Kim Park", "company": "Park Homes"},
+        promises=[
+            {"what": "pay half of the invoice", "made": "2026-10-02", "due": "2026-10-16",
+             "kept": True},
+            {"what": "pay the rest", "made": "2026-10-20", "due": "2026-11-06"},
+        ],
+        escalation={"to": {"name": "Ada Boss"}, "reason": "impasse", "detail": "two calls ended"},
+        options=[{"what": "agree a date for the rest", "by": "2026-12-04", "owner": "both"}],
+    )  # fmt: skip
+    letter = compose_letter("escalation", facts)
+    assert ("On 2 October 2026, we agreed with Kim that Park Homes would pay half of the "
+            "invoice by 16 October 2026, and that was done.") in letter.text  # fmt: skip
+    assert "would pay the rest by 6 November 2026; as far as I can see, that hasn't" in letter.text
+    assert "helpful and open" not in letter.text
+    events = Calendar.from_ical(letter.as_ics(now=FIXED_NOW)).walk("VEVENT")
+    assert any("agree a date for the rest" in str(e["summary"]) for e in events)
+    assert_good_letter("escalation", letter)
+
+
+def test_first_contact_benchmark_only_when_asked_and_restores_only_withdrawn_terms() -> None:
+    plain = compose_letter("first-contact", base_facts())
+    assert plain.benchmark is None and "terms" not in plain.text
+    asked = compose_letter("first-contact", base_facts(benchmark={"terms": "30-day"}))
+    assert asked.benchmark is not None
+    assert "we will keep your account on 30-day terms" in asked.text
+    assert "restore" not in asked.text
+    broken = base_facts(promises=[{"what": "pay the invoice", "due": "2026-11-02"}])
+    restored = compose_letter("first-contact", broken)
+    assert restored.benchmark is not None and "restore your 30-day terms" in restored.text
+    told = compose_letter(
+        "first-contact", base_facts(benchmark={"terms": "45-day", "restore": True})
+    )
+    assert "restore your 45-day terms" in told.text
+    for letter in (plain, asked, restored, told):
+        assert_good_letter("first-contact", letter)
+
+
+def test_agreement_summary_sets_a_benchmark_only_when_the_facts_give_one() -> None:
+    step = {"what": "pay the invoice", "by": "2026-12-01", "owner": "them"}
+    agreement = {"agreed_on": "2026-11-20", "steps": [step]}
+    without = compose_letter("agreement-summary", base_facts(agreement=agreement))
+    assert without.benchmark is None and "We also agreed how the account" not in without.text
+    given = compose_letter(
+        "agreement-summary", base_facts(agreement=agreement, benchmark={"count": 2})
+    )
+    assert given.benchmark is not None and "We also agreed how the account" in given.text
+
+
+def test_trust_repair_keeps_our_steps_apart_from_what_we_ask() -> None:
+    repair = {
+        "what": "our van left the order at the wrong depot",
+        "date": "2026-11-10",
+        "impact": "your shop opened without stock",
+        "cause": "one-off",
+        "changed": ["drivers now confirm the depot by phone"],
+        "steps": [
+            {"what": "refund the delivery charge", "by": "2026-11-27"},
+            {"what": "send us the depot receipt", "by": "2026-11-26", "owner": "them"},
+        ],
+        "check_ins": ["2026-12-07"],
+    }
+    letter = compose_letter("trust-repair", base_facts(repair=repair))
+    ours, _, rest = letter.text.partition("we would need from you:")
+    assert "1. We will refund the delivery charge by Friday 27 November 2026." in ours
+    assert "depot receipt" not in ours
+    assert "- Could you send us the depot receipt by Thursday 26 November 2026?" in rest
+    events = Calendar.from_ical(letter.as_ics(now=FIXED_NOW)).walk("VEVENT")
+    assert not any("call" in str(e["summary"]).lower() for e in events)
+    assert_good_letter("trust-repair", letter)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_kind_lists_the_documents(kind: str) -> None:
+    facts = base_facts(
+        documents=["a copy of the signed quote"],
+        promises=[{"what": "pay the invoice", "due": "2026-11-02"}],
+        disputed=[{"invoice": "LT-501", "amount": 100, "point": "one box was short"}],
+        reset={"previous": "2026-11-20", "effort": "the list you sent"},
+        repair={"what": "we sent the wrong tiles", "date": "2026-11-10", "impact": "a day lost",
+                "cause": "one-off", "changed": ["orders are now double-checked"],
+                "steps": [{"what": "send the right tiles", "by": "2026-11-27"}],
+                "check_ins": ["2026-12-07"]},
+        escalation={"to": "Ada Boss", "reason": "authority", "detail": "a sign-off is needed"},
+        agreement={"agreed_on": "2026-11-20", "steps": [{"what": "pay", "by": "2026-12-01"}]},
+    )  # fmt: skip
+    letter = compose_letter(kind, facts)
+    assert "I've attached a copy of the signed quote" in letter.text
+
+
+def test_one_invoice_is_singular_and_many_are_plural() -> None:
+    one = compose_letter("first-contact", base_facts())
+    assert "a query about the invoice," in one.text
+    assert "copies of the invoice and" in one.text and "the invoices" not in one.text
+    three = [
+        {"reference": f"LT-50{i}", "amount": 100, "issued": "2026-09-01", "due": "2026-10-01"}
+        for i in range(1, 4)
+    ]
+    many = compose_letter("first-contact", base_facts(invoices=three))
+    assert "a query about the invoices," in many.text
+    assert "the oldest is 53 days overdue" in many.text
+
+
+def test_reminder_states_when_promises_were_made_without_inventing_a_call() -> None:
+    facts = base_facts(
+        promises=[
+            {"what": "pay half", "made": "2026-10-01", "due": "2026-10-15"},
+            {"what": "pay the rest", "made": "2026-10-20", "due": "2026-11-06"},
+        ]
+    )
+    letter = compose_letter("reminder", facts)
+    assert "On 1 October 2026, we agreed that you would pay half by 15 October 2026." in letter.text
+    assert "On 20 October 2026, we also agreed that you would pay the rest" in letter.text
+    assert "spoke" not in letter.text and "(agreed on" not in letter.text
+
+
+def test_amounts_and_dates_already_in_free_text_are_not_repeated() -> None:
+    facts = base_facts(
+        currency="GBP",
+        options=[
+            {"what": "approve the credit of £150.00", "amount": 150, "by": "2026-12-02"},
+            {"what": "pay the rest by 9 December", "amount": 1050, "by": "2026-12-09"},
+        ],
+    )
+    text = compose_letter("first-contact", facts).text
+    assert "could approve the credit of £150.00 by Wednesday 2 December 2026." in text
+    assert "could pay the rest by 9 December, £1,050.00." in text
+    assert "£150.00, £150.00" not in text

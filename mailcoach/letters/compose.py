@@ -13,12 +13,13 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mailcoach.analyze import check
+from mailcoach.analyze import check, tone_score, verdict_for
+from mailcoach.coaching import checklist
 from mailcoach.errors import FactsError, LetterError
 from mailcoach.letters.facts import CaseFacts, Invoice, read_facts, validate
 from mailcoach.model import Dispute, Finding, Report, Severity
@@ -42,10 +43,14 @@ KINDS: tuple[str, ...] = (
     "escalation",
     "agreement-summary",
 )
-#: Kinds whose letter carries a benchmark clause (unless the facts say ``form = "none"``).
+#: Kinds whose letter can carry a benchmark clause (see :func:`wants_benchmark`).
 BENCHMARK_KINDS: frozenset[str] = frozenset({"first-contact", "reminder", "agreement-summary"})
-#: Kinds that must carry one whatever the facts say.
+#: Kinds that must carry one whatever the facts say: a promise was missed.
 BENCHMARK_REQUIRED: frozenset[str] = frozenset({"reminder"})
+#: Kinds whose letter lists the facts' ``options`` (and so follows them up).
+OPTION_KINDS: frozenset[str] = frozenset(
+    {"first-contact", "reminder", "dispute-response", "reset", "escalation"}
+)
 
 _ABOUT = re.compile(r"\{#\s*about:\s*(?P<about>.+?)\s*#\}", re.S)
 
@@ -195,7 +200,8 @@ def compose_letter(
     context = _context(kind, case, benchmark)
     rendered = render(FOLDER, f"{kind}.j2", **context)
     subject, text = _split_subject(rendered, kind)
-    report = check(text, settings=settings)
+    report = _exempt_verbatim(check(text, settings=settings), verbatim_values(case))
+    report = replace(report, source=f"the {kind} letter from {where}", subject=subject)
     serious = [f for f in report.findings if f.severity >= Severity.WARNING]
     if serious:
         listed = "; ".join(f"{f.rule_id} at line {f.line}: {f.text!r}" for f in serious)
@@ -216,6 +222,52 @@ def compose_letter(
         follow_ups=follow_ups(kind, case),
         notes=notes,
         source=where,
+    )
+
+
+def verbatim_values(case: CaseFacts) -> tuple[str, ...]:
+    """Return the facts' data that a letter copies as it is: names, references, descriptions.
+
+    These are the user's records, not the letter's tone: a company registered in
+    capitals or a bank's remittance reference ("FPS 20OCT SMILECO") is not shouting.
+    Free text that the letter builds sentences from (``what``, ``point``, ``detail``,
+    document titles, …) is not among them and is checked like the template wording.
+    """
+    people = [case.sender, case.recipient]
+    if case.escalation is not None:
+        people.append(case.escalation.to)
+    values: list[str | None] = []
+    for person in people:
+        values += [person.name, person.company, person.role, person.email, person.salutation]
+    for inv in case.invoices:
+        values += [inv.reference, inv.description]
+    for pay in case.payments:
+        values += [pay.reference, pay.invoice]
+    values += [item.invoice for item in case.disputed]
+    return tuple(sorted({v for v in values if v}, key=len, reverse=True))
+
+
+def _exempt_verbatim(report: Report, values: tuple[str, ...]) -> Report:
+    """Drop findings that lie entirely inside a value copied from the facts, and re-judge."""
+    body = report.body
+    lowered = body.lower()
+    spans = [
+        (m.start(), m.end())
+        for value in values
+        for m in re.finditer(re.escape(value.lower()), lowered)
+    ]
+    kept = tuple(
+        f for f in report.findings if not any(a <= f.start and f.end <= b for a, b in spans)
+    )
+    if len(kept) == len(report.findings):
+        return report
+    sentences = [body[s.start : s.end] for s in report.sentiment.sentences]
+    return replace(
+        report,
+        findings=kept,
+        verdict=verdict_for(kept),
+        tone_score=tone_score(kept, report.sentiment.compound),
+        checklist=checklist(sentences, report.dispute, kept) if sentences else (),
     )
 
 
@@ -271,17 +323,45 @@ def _require_escalation(case: CaseFacts, where: str) -> None:
         )
 
 
+def wants_benchmark(kind: str, case: CaseFacts) -> bool:
+    """Tell whether a letter of ``kind`` carries a benchmark clause for these facts.
+
+    A benchmark answers broken promises (DOMAIN.md, point 2). A reminder always sets
+    one. A first-contact letter sets one when the other side has broken a promise or
+    the facts ask for one with a ``benchmark`` table; an agreement summary only when
+    the facts give one, since the letter says it was agreed. ``form = "none"`` leaves
+    it out of both.
+    """
+    if kind in BENCHMARK_REQUIRED:
+        return True
+    if kind not in BENCHMARK_KINDS or case.benchmark.form == "none":
+        return False
+    asked = "benchmark" in case.model_fields_set
+    if kind == "first-contact":
+        return asked or bool(case.broken_promises)
+    return asked
+
+
+def restores_terms(case: CaseFacts) -> bool:
+    """Tell whether the benchmark gives back terms that were withdrawn, or keeps them.
+
+    ``benchmark.restore`` decides when set; otherwise terms count as withdrawn once
+    the other side has broken a promise or the case is past first contact.
+    """
+    if case.benchmark.restore is not None:
+        return case.benchmark.restore
+    return bool(case.broken_promises) or case.stage != "first-contact"
+
+
 def _benchmark(kind: str, case: CaseFacts, where: str) -> Benchmark | None:
     """Write the kind's benchmark clause, if it calls for one."""
-    if kind not in BENCHMARK_KINDS:
-        return None
     params = case.benchmark
     if kind in BENCHMARK_REQUIRED and params.form != "positive":
         raise FactsError(
             f"{where}: benchmark.form: a {kind} letter sets a positive benchmark (what the "
             'reader gains); use "positive" or leave the field out.'
         )
-    if params.form == "none":
+    if not wants_benchmark(kind, case):
         return None
     return benchmark_clause(
         case.type,
@@ -290,6 +370,7 @@ def _benchmark(kind: str, case: CaseFacts, where: str) -> Benchmark | None:
             count=params.count,
             terms=params.terms,
             period=params.period,
+            restore=restores_terms(case),
         ),
         dispute_facts(case),
     )
@@ -331,11 +412,14 @@ def _context(kind: str, case: CaseFacts, benchmark: Benchmark | None) -> dict[st
         "total_invoiced": case.money(case.total_invoiced),
         "overdue": [i for i in open_invoices(case) if i.days_overdue and i.balance],
         "broken": sorted(case.broken_promises, key=lambda p: p.due),
+        "promises": sorted(case.promises, key=lambda p: (p.made or p.due, p.due)),
         "ours": [p for p in case.problems if p.side == "ours"],
         "theirs": [p for p in case.problems if p.side == "theirs"],
         "benchmark": benchmark.text if benchmark else None,
         "disputed": disputed,
         "undisputed": case.money(max(case.total_due - case.total_disputed, Decimal())),
+        "has_undisputed": case.total_due > case.total_disputed,
+        "invoice_of": {inv.reference: inv for inv in case.invoices},
         "accepted": case.money(accepted),
         "contested": case.money(contested),
         "after_credit": case.money(max(case.total_due - accepted, Decimal())),
@@ -396,13 +480,13 @@ def follow_ups(kind: str, case: CaseFacts) -> tuple[FollowUp, ...]:
     for promise in case.promises:
         if not promise.kept and promise.due >= today:
             found.append(FollowUp(promise.due, "promise", promise.what, promise.by))
-    if kind in ("first-contact", "reminder", "dispute-response", "reset"):
+    if kind in OPTION_KINDS:
         found += [FollowUp(o.by, "option", o.what, o.owner) for o in case.options]
-    if kind in BENCHMARK_KINDS and case.benchmark.form != "none" and case.benchmark.check_on:
+    if wants_benchmark(kind, case) and case.benchmark.check_on:
         found.append(FollowUp(case.benchmark.check_on, "benchmark", "the benchmark", "both"))
     if kind == "trust-repair" and case.repair is not None:
         found += [FollowUp(s.by, "step", s.what, s.owner) for s in case.repair.steps]
-        found += [FollowUp(d, "check-in", "a check-in call", "us") for d in case.repair.check_ins]
+        found += [FollowUp(d, "check-in", "a check-in", "us") for d in case.repair.check_ins]
     if kind == "agreement-summary" and case.agreement is not None:
         found += [FollowUp(s.by, "step", s.what, s.owner) for s in case.agreement.steps]
     unique = {(f.date, f.source, f.what): f for f in found if f.date >= today}

@@ -18,11 +18,14 @@ from __future__ import annotations
 
 import csv
 import datetime
+import importlib
 import json
+import re
 import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
 
@@ -113,21 +116,52 @@ class Person(_Strict):
     email: Text | None = None
     salutation: Text | None = Field(
         default=None,
-        description='How the letter greets them ("Ms Whitfield"); first name if unset.',
+        description='How the letter greets them ("Ms Whitfield"); see greeting_name if unset.',
     )
 
     @property
     def greeting_name(self) -> str:
-        """Return the name used after "Dear"."""
-        return self.salutation or self.name.split()[0]
+        """Return the name used after "Dear".
+
+        The facts' ``salutation`` if set; else the first name when the name clearly
+        starts with one ("Dana Whitfield" → "Dana"); else the whole name, title and
+        all ("Dr. Amara Osei", "van der Berg").
+        """
+        return self.salutation or self.first_name
 
     @property
     def first_name(self) -> str:
-        """Return the first word of the name after any title ("Dr. Helen Osei" → "Helen")."""
+        """Return the first name when the name clearly starts with one, else the whole name.
+
+        A name opening with a title ("Dr. Helen Osei"), a lower-case particle
+        ("van der Berg"), an initial ("J. Okafor") or a single word is written whole:
+        cutting it would leave "Dear Dr.," or "Dear van,".
+        """
         words = self.name.split()
-        while len(words) > 1 and words[0].rstrip(".").lower() in TITLES:
-            words = words[1:]
+        if len(words) < 2 or not _is_given_name(words[0]):
+            return self.name
         return words[0]
+
+
+def _is_given_name(word: str) -> bool:
+    """Tell whether ``word`` can stand alone as a first name."""
+    bare = word.rstrip(".,")
+    return (
+        bare.lower() not in TITLES
+        and not word.endswith(".")
+        and len(bare) > 1
+        and bare[0].isupper()
+        and not bare.isupper()
+    )
+
+
+def _as_person(value: Any) -> Any:
+    """Accept a plain string as a person's name (``to = "Gregory Ashworth"``)."""
+    return {"name": value} if isinstance(value, str) else value
+
+
+#: A person: a table of fields, or just their name.
+PersonEntry = Annotated[Person, BeforeValidator(_as_person)]
 
 
 class Invoice(_Strict):
@@ -208,6 +242,12 @@ class BenchmarkFacts(_Strict):
     terms: Text | None = None
     period: Text | None = None
     check_on: Day | None = None
+    restore: bool | None = Field(
+        default=None,
+        description="True when the terms were withdrawn and the benchmark gives them back; "
+        "default: true once the other side has broken a promise or the case is past first "
+        "contact.",
+    )
 
 
 class Cost(_Strict):
@@ -260,7 +300,7 @@ class Repair(_Strict):
 class Escalation(_Strict):
     """Writing to the counterpart's manager: to whom, why, and whether they were told."""
 
-    to: Person
+    to: PersonEntry
     reason: Literal["impasse", "authority", "none"] = "none"
     detail: Text | None = None
     counterpart_told: bool = False
@@ -276,8 +316,8 @@ class Agreement(_Strict):
 class CaseFacts(_Strict):
     """Everything a letter may say, validated; see README "Case facts" for each field."""
 
-    sender: Person
-    recipient: Person
+    sender: PersonEntry
+    recipient: PersonEntry
     date: Day | None = None
     type: Literal["payment", "delivery", "service", "billing", "contract", "other"] = "payment"
     stage: Literal["first-contact", "reminder", "final-notice", "escalation"] = "first-contact"
@@ -372,6 +412,24 @@ class CaseFacts(_Strict):
         """Write ``amount`` in the case currency."""
         return format_money(amount, self.currency)
 
+    def mentions(self, text: str, value: Decimal | datetime.date) -> bool:
+        """Tell whether free text from the facts already states an amount or a date.
+
+        The letters then leave out their own ", £1,156.00," or "by 4 December 2026"
+        instead of writing the value twice.
+        """
+        if isinstance(value, datetime.date):
+            month = value.strftime("%B")
+            forms = [value.isoformat(), f"{value.day} {month}", f"{month} {value.day}"]
+            pattern = "|".join(rf"(?<!\d){re.escape(f)}(?!\d)" for f in forms)
+        else:
+            written = self.money(value)
+            figure = written.lstrip("".join(SYMBOLS.values())).removeprefix(f"{self.currency} ")
+            plain = f"{value.normalize():f}"
+            forms = [written, figure, plain]
+            pattern = "|".join(rf"(?<![\d.,]){re.escape(f)}(?![\d]|[.,]\d)" for f in forms)
+        return re.search(pattern, text, re.IGNORECASE) is not None
+
     @property
     def broken_promises(self) -> list[Promise]:
         """Return the other side's promises that were not kept and whose date has passed."""
@@ -392,22 +450,106 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
     return path or "(top level)"
 
 
+def _shown(value: Any) -> str:
+    """Return a facts value as an error message shows it: short, and by kind for tables."""
+    if isinstance(value, Mapping):
+        return "a table of fields"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "...'"
+
+
+def _quoted_choices(expected: str) -> str:
+    """Turn pydantic's "'a', 'b' or 'c'" into our '"a", "b" or "c"'."""
+    return expected.replace("'", '"')
+
+
+#: Models that a plain string also stands for, and what that string is.
+_SHORT_FORMS = {"Person": "the name", "Document": "the title"}
+
+
+def _table_of(class_name: str) -> str:
+    """Describe the table a field takes: its fields, and the string that may stand for it."""
+    model = next((m for m in _models() if m.__name__ == class_name), None)
+    if model is None:
+        return "a table of fields (see README, Case facts)"
+    fields = ", ".join(model.model_fields)
+    short = _SHORT_FORMS.get(class_name)
+    return f"a table with {fields}" + (f" (or just {short} in quotes)" if short else "")
+
+
+def _models() -> list[type[BaseModel]]:
+    found: list[type[BaseModel]] = []
+    todo: list[type[BaseModel]] = [_Strict]
+    while todo:
+        model = todo.pop()
+        found.append(model)
+        todo.extend(model.__subclasses__())
+    return found
+
+
+def _explain(error: Mapping[str, Any]) -> str:
+    """Return what is wrong with one field, in our own words (never pydantic's)."""
+    kind = str(error["type"])
+    ctx = error.get("ctx") or {}
+    value = error.get("input")
+    got = f", got {_shown(value)}"
+    if kind == "extra_forbidden":
+        return "unknown field (check the spelling; see README, Case facts)"
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "value_error":
+        return str(error["msg"]).removeprefix("Value error, ")
+    if kind in ("model_type", "model_attributes_type", "dict_type", "mapping_type"):
+        return f"expected {_table_of(str(ctx.get('class_name', '')))}{got}"
+    if kind in ("list_type", "tuple_type", "set_type", "iterable_type"):
+        return f"expected a list of entries{got}"
+    if kind in ("string_type", "string_unicode", "string_sub_type"):
+        return f"expected text in quotes{got}"
+    if kind in ("string_too_short", "too_short"):
+        if isinstance(value, str):
+            return "must not be empty"
+        least = ctx.get("min_length", 1)
+        return f"needs at least {least} entr{'y' if least == 1 else 'ies'}"
+    if kind in ("string_too_long", "too_long"):
+        return f"is too long (at most {ctx.get('max_length')})"
+    if kind in ("int_type", "int_parsing", "int_from_float", "int_parsing_size"):
+        return f"expected a whole number{got}"
+    if kind in ("bool_type", "bool_parsing"):
+        return f"expected true or false{got}"
+    if kind in ("decimal_type", "decimal_parsing", "float_type", "float_parsing"):
+        return f"expected a number such as 2.5{got}"
+    if kind in ("decimal_max_digits", "decimal_max_places", "decimal_whole_digits"):
+        return f"has too many digits{got}"
+    if kind == "literal_error":
+        return f"expected one of {_quoted_choices(str(ctx.get('expected', '')))}{got}"
+    if kind == "enum":
+        return f"expected one of {_quoted_choices(str(ctx.get('expected', '')))}{got}"
+    limits = {
+        "greater_than_equal": ("at least", "ge"),
+        "greater_than": ("above", "gt"),
+        "less_than_equal": ("at most", "le"),
+        "less_than": ("below", "lt"),
+    }
+    if kind in limits:
+        words, key = limits[kind]
+        return f"must be {words} {ctx.get(key)}{got}"
+    if kind in ("path_type", "path_parsing"):
+        return f"expected a file name in quotes{got}"
+    return f"has a value that does not fit this field{got}"
+
+
 def describe(exc: ValidationError) -> str:
     """Return the first validation error as "field: what is wrong" (and how many more)."""
     errors = exc.errors()
     first = errors[0]
     field = _field_path(tuple(first["loc"]))
-    kind = first["type"]
-    if kind == "extra_forbidden":
-        what = "unknown field (check the spelling; see README, Case facts)"
-    elif kind == "missing":
-        what = "required field is missing"
-    else:
-        what = str(first["msg"]).removeprefix("Value error, ")
-        if not first["loc"] and ": " in what:
-            field, what = what.split(": ", 1)  # a cross-field check names its own field
-        elif kind != "value_error" and not isinstance(first.get("input"), dict | list):
-            what += f" (got {first.get('input')!r})"
+    what = _explain(first)
+    if not first["loc"] and ": " in what:
+        field, what = what.split(": ", 1)  # a cross-field check names its own field
     more = len(errors) - 1
     tail = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
     return f"{field}: {what}{tail}"
@@ -432,6 +574,9 @@ def validate(data: Any, where: str) -> CaseFacts:
 def read_raw(path: Path) -> dict[str, Any]:
     """Read a TOML, YAML or JSON facts file into a mapping, by its extension.
 
+    Dates stay text until the model reads them, so that an impossible date
+    (``due: 2026-02-30``) is reported against its field like any other bad value.
+
     Raises:
         FactsError: if the file is missing, unreadable, or not valid in its format.
     """
@@ -442,29 +587,123 @@ def read_raw(path: Path) -> dict[str, Any]:
         raise FactsError(f"{path}: cannot read the facts file: {exc.strerror or exc}.") from None
     try:
         text = raw.decode("utf-8-sig")
-        if suffix == ".toml":
-            data: Any = tomllib.loads(text)
-        elif suffix in (".yml", ".yaml"):
-            import srsly
-
-            data = srsly.yaml_loads(text)
-        elif suffix == ".json":
-            data = json.loads(text)
-        else:
-            raise FactsError(
-                f"{path}: unknown facts format {suffix or '(no extension)'}; "
-                "use .toml, .yaml, .yml or .json (or --csv for a spreadsheet)."
-            )
     except UnicodeDecodeError:
         raise FactsError(f"{path}: the facts file is not UTF-8 text.") from None
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError, ValueError) as exc:
-        message = " ".join(str(exc).split())
-        raise FactsError(f"{path}: not valid {suffix.lstrip('.').upper()}: {message}.") from None
+    if suffix == ".toml":
+        data: Any = _load_toml(text, path)
+    elif suffix in (".yml", ".yaml"):
+        data = _load_yaml(text, path)
+    elif suffix == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise FactsError(
+                f"{path}: not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})."
+            ) from None
+    else:
+        raise FactsError(
+            f"{path}: unknown facts format {suffix or '(no extension)'}; "
+            "use .toml, .yaml, .yml or .json (or --csv for a spreadsheet)."
+        )
     if data is None:
         data = {}
     if not isinstance(data, dict):
         raise FactsError(f"{path}: the facts must be a table of fields, not {type(data).__name__}.")
     return data
+
+
+def _load_yaml(text: str, path: Path) -> Any:
+    """Read YAML with timestamps kept as text (the model checks them, naming the field)."""
+    errors = importlib.import_module("srsly.ruamel_yaml.error")
+    yaml = importlib.import_module("srsly.ruamel_yaml").YAML(typ="safe", pure=True)
+    yaml.Constructor = _dates_as_text()
+    try:
+        return yaml.load(text)
+    except errors.MarkedYAMLError as exc:
+        problem = " ".join(str(exc.problem or exc.context or "syntax error").split())
+        mark = exc.problem_mark or exc.context_mark
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        raise FactsError(f"{path}: not valid YAML: {problem}{where}.") from None
+    except (errors.YAMLError, ValueError) as exc:
+        raise FactsError(f"{path}: not valid YAML: {' '.join(str(exc).split())}.") from None
+
+
+@cache
+def _dates_as_text() -> Any:
+    """Return YAML's safe constructor, but with dates and timestamps kept as written."""
+    safe = importlib.import_module("srsly.ruamel_yaml.constructor").SafeConstructor
+    constructor: Any = type("DatesAsText", (safe,), {})
+
+    def timestamp(self: Any, node: Any) -> Any:
+        return self.construct_scalar(node)
+
+    constructor.add_constructor("tag:yaml.org,2002:timestamp", timestamp)
+    return constructor
+
+
+_DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}")
+_TOML_AT = re.compile(r"\s*\(at line (?P<line>\d+), column (?P<column>\d+)\)\s*$")
+_TOML_HEADER = re.compile(r"^\s*(?P<open>\[\[?)\s*(?P<name>[^\]]+?)\s*\]\]?")
+_TOML_KEY = re.compile(r"(?P<key>[A-Za-z0-9_.\-\"']+)\s*=\s*")
+
+
+def _load_toml(text: str, path: Path) -> Any:
+    """Read TOML; a bad value is reported by line and, where it can be told, by field."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = " ".join(str(exc).split())
+        at = _TOML_AT.search(message)
+        if at is None:
+            raise FactsError(f"{path}: not valid TOML: {message}.") from None
+        reason = message[: at.start()]
+        line, column = int(at["line"]), int(at["column"])
+        field, value = _toml_field(text, line, column)
+        if field and (reason.startswith("Invalid date") or _DATE_LIKE.match(value)):
+            raise FactsError(
+                f"{path}: {field}: expected a date as YYYY-MM-DD, got {value!r} (line {line})."
+            ) from None
+        named = f", {field}" if field else ""
+        raise FactsError(
+            f"{path}: not valid TOML at line {line}{named}: {reason.rstrip('.')}."
+        ) from None
+
+
+def _toml_field(text: str, line: int, column: int) -> tuple[str | None, str]:
+    """Return the dotted field path and the raw value at ``line`` of a TOML text."""
+    lines = text.splitlines()
+    if not 1 <= line <= len(lines):
+        return None, ""
+    table = ""
+    counts: dict[str, int] = {}
+    for earlier in lines[: line - 1]:
+        header = _TOML_HEADER.match(earlier)
+        if header is None:
+            continue
+        name = header["name"].strip()
+        if header["open"] == "[[":
+            counts[name] = counts.get(name, -1) + 1
+            table = f"{name}[{counts[name]}]"
+        else:
+            table = _indexed(name, counts)
+    here = lines[line - 1]
+    keys = list(_TOML_KEY.finditer(here[: max(column - 1, 0)] or here))
+    if not keys:
+        return None, ""
+    names = [keys[0]["key"].strip("\"'")]
+    if len(keys) > 1 and "{" in here[keys[0].end() : keys[-1].start()]:
+        names.append(keys[-1]["key"].strip("\"'"))
+    value = re.split(r"[\s,}\]#]", here[keys[-1].end() :], maxsplit=1)[0]
+    field = ".".join(names)
+    return (f"{table}.{field}" if table else field), value
+
+
+def _indexed(name: str, counts: Mapping[str, int]) -> str:
+    """Put a table name under the array entry it belongs to (``invoices.x`` → ``invoices[1].x``)."""
+    for array, index in counts.items():
+        if name.startswith(array + "."):
+            return f"{array}[{index}]{name[len(array) :]}"
+    return name
 
 
 def read_facts(path: Path, base: Mapping[str, Any] | None = None) -> CaseFacts:

@@ -32,13 +32,17 @@ class BenchmarkParams:
 
     ``count`` is how many invoices, deliveries, reports or milestones; ``terms`` the
     terms restored or kept ("30-day"); ``period`` how often progress is reported
-    ("weekly").
+    ("weekly"); ``restore`` whether the terms were withdrawn and the positive clause
+    gives them back ("we will restore your 30-day terms") or they stand and the
+    clause keeps them ("we will keep your account on 30-day terms"). A rewrite
+    answers a dispute that is already under way, so it restores by default.
     """
 
     form: BenchmarkForm = BenchmarkForm.POSITIVE
     count: int | None = None
     terms: str | None = None
     period: str | None = None
+    restore: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +98,7 @@ def benchmark_clause(
             count=p.count,
             terms=p.terms,
             period=p.period,
+            restore=p.restore,
             facts=facts,
         ).split()
     )
