@@ -9,24 +9,12 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from mailcoach.model import Category, Severity
 
-KIND_NAMES = ("phrase", "token", "dependency", "shouting", "sentiment")
-GUARD_NAMES = (
-    "conditional",
-    "negated",
-    "first-person",
-    "question",
-    "hedged",
-    "positive",
-    "reported",
-    "quoted",
-    "capped",
-)
 RULE_ID = re.compile(r"^(?P<category>[a-z_]+)\.[a-z0-9]+(?:-[a-z0-9]+)*$")
 #: Token attributes a token or dependency pattern may use (spaCy's Matcher schema).
 TOKEN_ATTRS = frozenset(
@@ -74,6 +62,8 @@ GuardName = Literal[
     "quoted",
     "capped",
 ]
+KIND_NAMES: tuple[str, ...] = get_args(KindName)
+GUARD_NAMES: tuple[str, ...] = get_args(GuardName)
 
 
 class Examples(BaseModel):
