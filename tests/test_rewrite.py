@@ -34,9 +34,21 @@ ANGRY = SAMPLES / "drafts" / "overdue-angry.txt"
 CALM = SAMPLES / "drafts" / "calm-reminder.txt"
 
 
-def hostile_emails() -> list[str]:
-    rows = [json.loads(line) for line in (CORPUS / "emails.jsonl").read_text().splitlines()]
-    return [row["file"] for row in rows if row["labels"]]
+OUTSIDER = Path(__file__).parent / "fixtures" / "outsider-emails"
+
+
+def hostile_emails() -> list[Path]:
+    """Every hostile email of the team's corpus and of the outsider's set."""
+    corpus = [json.loads(line) for line in (CORPUS / "emails.jsonl").read_text().splitlines()]
+    outsider = [json.loads(line) for line in (OUTSIDER / "labels.jsonl").read_text().splitlines()]
+    return [CORPUS / row["file"] for row in corpus if row["labels"]] + [
+        OUTSIDER / row["file"] for row in outsider if row["labels"]
+    ]
+
+
+def calm_outsider_emails() -> list[Path]:
+    rows = [json.loads(line) for line in (OUTSIDER / "labels.jsonl").read_text().splitlines()]
+    return [OUTSIDER / row["file"] for row in rows if not row["labels"]]
 
 
 def own_text(report: Report) -> str:
@@ -56,9 +68,10 @@ def benchmark_sentences(text: str) -> list[str]:
 # --------------------------------------------------------------------------- the property
 
 
-@pytest.mark.parametrize("name", hostile_emails())
-def test_every_hostile_corpus_email_rewrites_clean_and_keeps_what_matters(name: str) -> None:
-    before = check(read_draft(CORPUS / name))
+@pytest.mark.parametrize("path", hostile_emails(), ids=lambda p: p.name)
+def test_every_hostile_corpus_email_rewrites_clean_and_keeps_what_matters(path: Path) -> None:
+    name = path.name
+    before = check(read_draft(path))
     assert before.count(Severity.WARNING), f"{name} is labelled hostile but nothing is flagged"
     result = rewrite(before, today=TODAY)
 
@@ -77,6 +90,12 @@ def test_every_hostile_corpus_email_rewrites_clean_and_keeps_what_matters(name: 
         )
         assert expected is not None and clauses[0] == expected.text
     assert apply_edits(before.body, result.edits) == result.text
+
+
+@pytest.mark.parametrize("path", calm_outsider_emails(), ids=lambda p: p.name)
+def test_calm_outsider_drafts_are_left_alone(path: Path) -> None:
+    report = check(read_draft(path))
+    assert report.count(Severity.WARNING) == 0, [f.rule_id for f in report.findings]
 
 
 def test_the_issue_example_keeps_the_facts_of_a_blaming_sentence() -> None:
