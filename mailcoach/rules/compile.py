@@ -8,6 +8,7 @@ handled afterwards, once, by the ``mailcoach_guards`` component.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -28,6 +29,12 @@ if TYPE_CHECKING:
 #: (Sentence starts are not among them: mailcoach_sentences sets them before the parser.)
 PARSE_ATTRS = frozenset({"LEMMA", "POS", "TAG", "MORPH", "DEP"})
 DEPENDENCY_KEYS = frozenset({"RIGHT_ID", "RIGHT_ATTRS", "LEFT_ID", "REL_OP"})
+#: Dependency operators that relate nodes through the tree (heads, children,
+#: siblings), never by word order alone.
+TREE_OPS = frozenset(
+    {">", "<", ">>", "<<", "$+", "$-", "$++", "$--"}
+    | {">+", ">-", ">++", ">--", "<+", "<-", "<++", "<--"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,13 +157,14 @@ class Words:
         return cls(frozenset().union(*(w for _, _, w in per_sentence)), per_sentence)
 
 
-def is_parsed(doc: Doc) -> bool:
-    """Tell whether the tagger and parser have run on ``doc``.
+def is_parsed(doc: Doc, start: int = 0) -> bool:
+    """Tell whether the tagger and parser have run on the sentence starting at ``start``.
 
-    Checks one token's annotations (``has_annotation`` scans the whole doc when the
-    answer is no, and this is asked for every rule on every doc).
+    The analysis may parse only some sentences of a doc (those where a rule or a
+    guard needs it), so this is asked per sentence. It checks one token's
+    annotations (``has_annotation`` scans the whole doc when the answer is no).
     """
-    return len(doc) > 0 and doc[0].dep != 0 and doc[0].tag != 0
+    return start < len(doc) and doc[start].dep != 0 and doc[start].tag != 0
 
 
 @dataclass(slots=True)
@@ -188,12 +196,6 @@ class _Group:
         """Tell whether a doc with these lower-cased words could match a pattern."""
         return any(all(not need.isdisjoint(words) for need in pattern) for pattern in self.anchors)
 
-    def wanted(self, doc: Doc, words: frozenset[str]) -> bool:
-        """Tell whether to run the group on ``doc``: annotations present, anchors found."""
-        if self.parsed and not is_parsed(doc):
-            return False
-        return self.could_match(words)
-
 
 class Kind:
     """A rule kind: validates its rules and yields candidates on a Doc."""
@@ -209,9 +211,16 @@ class Kind:
         """Validate ``rule`` and add it to this kind's matcher."""
         self.rules[rule.id] = rule
 
-    def find(self, doc: Doc, words: Words) -> Iterator[Candidate]:
-        """Yield this kind's candidates on ``doc`` (``words``: its lower-cased words)."""
+    def find(self, doc: Doc, words: Words, *, parsed_only: bool = False) -> Iterator[Candidate]:
+        """Yield this kind's candidates on ``doc`` (``words``: its lower-cased words).
+
+        With ``parsed_only``, yield only those of patterns that read the parse.
+        """
         raise NotImplementedError
+
+    def parse_groups(self) -> list[_Group]:
+        """Return the groups of patterns that need the tagger or parser."""
+        return []
 
 
 class PhraseKind(Kind):
@@ -232,7 +241,9 @@ class PhraseKind(Kind):
         super().add(rule)
         self.matcher.add(rule.id, [self.make_doc(normalize(p.lower())) for p in patterns])
 
-    def find(self, doc: Doc, words: Words) -> Iterator[Candidate]:
+    def find(self, doc: Doc, words: Words, *, parsed_only: bool = False) -> Iterator[Candidate]:
+        if parsed_only:
+            return
         for match_id, start, end in self.matcher(doc):
             yield Candidate(self.rules[self.vocab.strings[match_id]], start, end)
 
@@ -275,12 +286,15 @@ class TokenKind(Kind):
     def _pattern_needs_parse(pattern: list[dict[str, Any]]) -> bool:
         return any(key in PARSE_ATTRS for token in pattern for key in token)
 
-    def find(self, doc: Doc, words: Words) -> Iterator[Candidate]:
+    def parse_groups(self) -> list[_Group]:
+        return [g for g in self.groups if g.parsed]
+
+    def find(self, doc: Doc, words: Words, *, parsed_only: bool = False) -> Iterator[Candidate]:
         for group in self.groups:
-            if not group.wanted(doc, words.doc):
+            if (parsed_only and not group.parsed) or not group.could_match(words.doc):
                 continue
             for first, last, sent_words in words.sentences:
-                if group.could_match(sent_words):
+                if group.could_match(sent_words) and (not group.parsed or is_parsed(doc, first)):
                     for _, start, end in group.matcher(doc[first:last]):
                         yield Candidate(group.rule, first + start, first + end)
 
@@ -318,13 +332,35 @@ class DependencyKind(Kind):
         anchors = tuple(anchor_sets([n.get("RIGHT_ATTRS", {}) for n in p]) for p in patterns)
         self.groups.append(_Group(rule, build, anchors, parsed=True))
 
-    def find(self, doc: Doc, words: Words) -> Iterator[Candidate]:
-        if not is_parsed(doc):
+    def parse_groups(self) -> list[_Group]:
+        return self.groups
+
+    def find(self, doc: Doc, words: Words, *, parsed_only: bool = False) -> Iterator[Candidate]:
+        parsed = [(first, last) for first, last, _ in words.sentences if is_parsed(doc, first)]
+        if not parsed:
             return
         for group in self.groups:
-            if group.wanted(doc, words.doc):
+            if group.could_match(words.doc):
                 for _, token_ids in group.matcher(doc):
-                    yield Candidate(group.rule, min(token_ids), max(token_ids) + 1)
+                    # a match must lie in parsed sentences: a token the parser has
+                    # not seen has no head, and would stand in for one
+                    if all(any(a <= i < b for a, b in parsed) for i in token_ids):
+                        yield Candidate(group.rule, min(token_ids), max(token_ids) + 1)
+
+    @property
+    def within_sentences(self) -> bool:
+        """Tell whether every pattern links its nodes through the tree only.
+
+        Such a match lies within one sentence, because the parser keeps each
+        sentence a tree of its own; an operator of word order ('.', ';') could
+        reach across sentences.
+        """
+        return all(
+            node.get("REL_OP") in TREE_OPS
+            for rule in self.rules.values()
+            for pattern in rule.spec.patterns or []
+            for node in pattern[1:]
+        )
 
 
 class _ShoutingParams(BaseModel):
@@ -354,7 +390,9 @@ class ShoutingKind(Kind):
         super().add(rule)
         self.params[rule.id] = params
 
-    def find(self, doc: Doc, words: Words) -> Iterator[Candidate]:
+    def find(self, doc: Doc, words: Words, *, parsed_only: bool = False) -> Iterator[Candidate]:
+        if parsed_only:
+            return
         for rule_id, p in self.params.items():
             rule = self.rules[rule_id]
             if p.exclamations:
@@ -440,9 +478,11 @@ class SentimentKind(Kind):
             return False
         return self.valence.get(token.lower_, 0.0) <= p.strongest_word
 
-    def find(self, doc: Doc, words: Words) -> Iterator[Candidate]:
+    def find(self, doc: Doc, words: Words, *, parsed_only: bool = False) -> Iterator[Candidate]:
         from mailcoach.nlp.sentiment import sentence_scores
 
+        if parsed_only:
+            return
         for rule_id, p in self.params.items():
             targets = {w.lower() for w in p.aimed_at}
             for sent, compound in sentence_scores(doc):
@@ -477,27 +517,50 @@ class CompiledRules:
                 kind = self.kinds[kind_cls.name] = kind_cls(vocab, make_doc)
             kind.add(rule)
 
-    def parse_could_help(self, doc: Doc) -> bool:
-        """Tell whether a rule that needs the parse could match ``doc`` once parsed.
+    @functools.cached_property
+    def _parse_groups(self) -> list[_Group]:
+        return [group for kind in self.kinds.values() for group in kind.parse_groups()]
+
+    @property
+    def parse_within_sentences(self) -> bool:
+        """Tell whether every parse-reading match lies within one sentence.
+
+        Token patterns run sentence by sentence; dependency patterns do when they
+        use tree operators only. Then parsing the sentences where such a rule could
+        match is as good as parsing the whole doc.
+        """
+        kind = self.kinds.get(DependencyKind.name)
+        return not isinstance(kind, DependencyKind) or kind.within_sentences
+
+    def sentences_to_parse(self, doc: Doc) -> list[int]:
+        """Return the sentences where a rule that needs the parse could match.
 
         A parse-dependent match lies within one sentence (a dependency tree never
         crosses one), so a pattern can only match where all its anchor words occur
-        in the same sentence. ``doc`` needs sentence boundaries.
+        in the same sentence. Indexes are into ``Words.cached(doc).sentences``;
+        ``doc`` needs sentence boundaries.
         """
-        groups = [
-            group
-            for kind in self.kinds.values()
-            for group in getattr(kind, "groups", ())
-            if group.parsed
+        groups = self._parse_groups
+        return [
+            i
+            for i, (_, _, sent_words) in enumerate(Words.cached(doc).sentences)
+            if any(group.could_match(sent_words) for group in groups)
         ]
-        return any(
-            group.could_match(sent_words)
-            for _, _, sent_words in Words.cached(doc).sentences
-            for group in groups
-        )
 
-    def find(self, doc: Doc) -> list[Candidate]:
-        """Return every candidate of every rule on ``doc``, in document order."""
+    def parse_could_help(self, doc: Doc) -> bool:
+        """Tell whether a rule that needs the parse could match ``doc`` once parsed."""
+        return bool(self.sentences_to_parse(doc))
+
+    def find(self, doc: Doc, *, parsed_only: bool = False) -> list[Candidate]:
+        """Return every candidate of every rule on ``doc``, in document order.
+
+        With ``parsed_only``, only the candidates of patterns that read the parse:
+        the others are the same before and after parsing.
+        """
         words = Words.cached(doc)
-        found = [c for kind in self.kinds.values() for c in kind.find(doc, words)]
+        found = [
+            c
+            for kind in self.kinds.values()
+            for c in kind.find(doc, words, parsed_only=parsed_only)
+        ]
         return sorted(found, key=lambda c: (c.start, -c.end, c.rule.id))
