@@ -105,7 +105,7 @@ class _Builder:
         from mailcoach.nlp.sentiment import sentence_scores
 
         offset = segment.start
-        allowed = _allowed(doc.text, self.settings.allow)
+        allowed = _allowed(doc.text, self.settings.allow) if self.settings.allow else []
         for span in doc.spans[SPANS_KEY]:
             rule = self.rules.get(span.id_)
             if rule is None:

@@ -197,6 +197,53 @@ class _Group:
         return any(all(not need.isdisjoint(words) for need in pattern) for pattern in self.anchors)
 
 
+class _Waker:
+    """Find the groups that could match a set of words without asking every group.
+
+    Each pattern is filed under the words of one of its anchor sets: a group can
+    only match where one of those words occurs, so only the groups filed under a
+    word at hand are asked (:meth:`_Group.could_match`). The set chosen is the one
+    with the fewest common words (stop words, punctuation), then the smallest:
+    any set gives the same answers, a rare one asks fewer groups. Groups with a
+    pattern that has no anchors are always asked.
+    """
+
+    def __init__(self, groups: list[_Group]) -> None:
+        from spacy.lang.en.stop_words import STOP_WORDS
+
+        def commonness(words: frozenset[str]) -> tuple[int, int]:
+            common = sum(1 for w in words if w in STOP_WORDS or not w.isalnum())
+            return common, len(words)
+
+        self.groups = groups
+        self.always: set[int] = set()
+        self.by_word: dict[str, set[int]] = {}
+        for i, group in enumerate(groups):
+            for pattern in group.anchors:
+                if not pattern:
+                    self.always.add(i)
+                    continue
+                for word in min(pattern, key=commonness):
+                    self.by_word.setdefault(word, set()).add(i)
+
+    def _asked(self, words: frozenset[str]) -> list[int]:
+        asked = set(self.always)
+        by_word = self.by_word
+        for word in words:
+            filed = by_word.get(word)
+            if filed is not None:
+                asked |= filed
+        return sorted(asked)
+
+    def woken(self, words: frozenset[str]) -> list[_Group]:
+        """Return, in order, the groups that could match a text with these words."""
+        return [self.groups[i] for i in self._asked(words) if self.groups[i].could_match(words)]
+
+    def any_woken(self, words: frozenset[str]) -> bool:
+        """Tell whether any group could match a text with these words."""
+        return any(self.groups[i].could_match(words) for i in self._asked(words))
+
+
 class Kind:
     """A rule kind: validates its rules and yields candidates on a Doc."""
 
@@ -261,11 +308,13 @@ class TokenKind(Kind):
     def __init__(self, vocab: Vocab, make_doc: Callable[[str], Doc]) -> None:
         super().__init__(vocab, make_doc)
         self.groups: list[_Group] = []
+        self.wakers: dict[bool, _Waker] = {}  # by parsed_only, built on first use
 
     def add(self, rule: Rule) -> None:
         patterns = _pattern_lists(rule, "token-pattern")
         # token attributes were checked when the rules were read (rules.load)
         super().add(rule)
+        self.wakers.clear()
         for parsed in (False, True):
             group = [p for p in patterns if self._pattern_needs_parse(p) == parsed]
             if group:
@@ -289,12 +338,19 @@ class TokenKind(Kind):
     def parse_groups(self) -> list[_Group]:
         return [g for g in self.groups if g.parsed]
 
+    def _waker(self, parsed_only: bool) -> _Waker:
+        waker = self.wakers.get(parsed_only)
+        if waker is None:
+            waker = self.wakers[parsed_only] = _Waker(
+                self.parse_groups() if parsed_only else self.groups
+            )
+        return waker
+
     def find(self, doc: Doc, words: Words, *, parsed_only: bool = False) -> Iterator[Candidate]:
-        for group in self.groups:
-            if (parsed_only and not group.parsed) or not group.could_match(words.doc):
-                continue
-            for first, last, sent_words in words.sentences:
-                if group.could_match(sent_words) and (not group.parsed or is_parsed(doc, first)):
+        waker = self._waker(parsed_only)
+        for first, last, sent_words in words.sentences:
+            for group in waker.woken(sent_words):
+                if not group.parsed or is_parsed(doc, first):
                     for _, start, end in group.matcher(doc[first:last]):
                         yield Candidate(group.rule, first + start, first + end)
 
@@ -393,17 +449,31 @@ class ShoutingKind(Kind):
     def find(self, doc: Doc, words: Words, *, parsed_only: bool = False) -> Iterator[Candidate]:
         if parsed_only:
             return
+        text = doc.text  # joined from the tokens on every call
         for rule_id, p in self.params.items():
             rule = self.rules[rule_id]
             if p.exclamations:
-                for m in self.EXCLAIM.finditer(doc.text):
+                for m in self.EXCLAIM.finditer(text):
                     if "!" not in m.group() or len(m.group()) < p.exclamations:
                         continue
                     span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
                     if span is not None:
                         yield Candidate(rule, span.start, span.end)
-            if p.caps_words:
+            if p.caps_words and self._could_shout(doc, p):
                 yield from self._caps_runs(doc, rule, p)
+
+    @staticmethod
+    def _could_shout(doc: Doc, p: _ShoutingParams) -> bool:
+        """Tell cheaply whether ``doc`` could hold a shouted run.
+
+        Every word of a run is upper case, and one has at least ``long_word``
+        letters, so a doc needs ``caps_words`` upper-case tokens and one that long.
+        """
+        upper, length = doc.to_array(["IS_UPPER", "LENGTH"]).T
+        shouted = upper == 1
+        return int(shouted.sum()) >= (p.caps_words or 0) and bool(
+            (length[shouted] >= p.long_word).any()
+        )
 
     def _caps_runs(self, doc: Doc, rule: Rule, p: _ShoutingParams) -> Iterator[Candidate]:
         ignore = {w.upper() for w in p.ignore}
@@ -518,8 +588,8 @@ class CompiledRules:
             kind.add(rule)
 
     @functools.cached_property
-    def _parse_groups(self) -> list[_Group]:
-        return [group for kind in self.kinds.values() for group in kind.parse_groups()]
+    def _parse_waker(self) -> _Waker:
+        return _Waker([group for kind in self.kinds.values() for group in kind.parse_groups()])
 
     @property
     def parse_within_sentences(self) -> bool:
@@ -540,11 +610,11 @@ class CompiledRules:
         in the same sentence. Indexes are into ``Words.cached(doc).sentences``;
         ``doc`` needs sentence boundaries.
         """
-        groups = self._parse_groups
+        waker = self._parse_waker
         return [
             i
             for i, (_, _, sent_words) in enumerate(Words.cached(doc).sentences)
-            if any(group.could_match(sent_words) for group in groups)
+            if waker.any_woken(sent_words)
         ]
 
     def parse_could_help(self, doc: Doc) -> bool:
