@@ -4,8 +4,8 @@ The tagger and parser are most of the cost of the analysis, and in a hostile
 email usually one or two sentences out of ten need them. Each such sentence is
 parsed inside a window of whole neighbouring sentences, so that it sees the same
 context as in the whole email: the model's token vectors look four tokens to
-either side and the parser one token past the sentence, and the window keeps at
-least ``CONTEXT_TOKENS`` on each side (or reaches the edge of the email). The
+either side and the parser two tokens ahead, and the window keeps at least
+``CONTEXT_TOKENS`` on each side (or reaches the edge of the email). The
 annotations of the needed sentences are then copied into the doc; the other
 sentences stay unparsed, and their sentence boundaries stay as they were.
 
@@ -26,13 +26,19 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
+#: The token attributes a doc holds before the model runs (``Span.as_doc`` copies
+#: these, and HEAD, DEP and the entity ones, which are empty before the parse).
+TOKEN_ATTRS: list[int | str] = [
+    *("ORTH", "NORM", "LEMMA", "TAG", "POS", "MORPH", "SENT_START", "SPACY")
+]
 #: What the tagger, parser, attribute ruler and lemmatizer write.
 PARSED_ATTRS: list[int | str] = ["TAG", "POS", "MORPH", "LEMMA", "DEP", "HEAD"]
 SENT_START: list[int | str] = ["SENT_START"]
 
 #: Tokens of context kept on each side of a sentence to parse (whole sentences are
-#: added until there are at least this many): twice what the model looks at.
-CONTEXT_TOKENS = 16
+#: added until there are at least this many): more than the model looks at (its
+#: token vectors see four tokens to each side, the parser two tokens ahead).
+CONTEXT_TOKENS = 8
 
 
 def windows(
@@ -56,6 +62,22 @@ def windows(
         else:
             merged.append((first, last))
     return [(bounds[first][0], bounds[last][1]) for first, last in merged]
+
+
+def _piece(doc: Doc, array: Any, start: int, end: int) -> Doc:
+    """Return a new doc of the tokens ``doc[start:end]`` with all their attributes.
+
+    ``array`` holds ``doc.to_array(TOKEN_ATTRS)``.
+    What ``Span.as_doc`` does for the tokens, without the entities, vectors and
+    user data it also copies (and that the model does not read).
+    """
+    from spacy.tokens import Doc
+
+    words = [t.text for t in doc[start:end]]
+    spaces = [bool(t.whitespace_) for t in doc[start:end]]
+    piece = Doc(doc.vocab, words=words, spaces=spaces)
+    piece.from_array(TOKEN_ATTRS, array[start:end])
+    return piece
 
 
 @dataclass(slots=True)
@@ -83,7 +105,8 @@ def parse_sentences(nlp: Language, docs: Sequence[tuple[Doc, list[tuple[int, int
         if spans == [(0, len(doc))]:
             jobs.append(_Job(doc, ranges, spans, starts, [doc]))
             continue
-        pieces = [doc[a:b].as_doc() for a, b in spans]
+        array = doc.to_array(TOKEN_ATTRS)
+        pieces = [_piece(doc, array, a, b) for a, b in spans]
         jobs.append(_Job(doc, ranges, spans, starts, pieces))
 
     with nlp.select_pipes(enable=parse_pipes(nlp)):

@@ -88,14 +88,17 @@ MIN_ONE_OP = re.compile(r"\{[1-9]\d*,?\d*\}")
 ANCHOR_ATTRS = ("LOWER", "ORTH", "TEXT")
 
 
+def _required(token: dict[str, Any]) -> bool:
+    """Tell whether a pattern token must be present in every match (by its operator)."""
+    op = token.get("OP")
+    return (
+        op is None or op in REQUIRED_OPS or (isinstance(op, str) and bool(MIN_ONE_OP.fullmatch(op)))
+    )
+
+
 def _literal_words(token: dict[str, Any]) -> frozenset[str] | None:
     """Return the lower-cased words one of which a token must be, or None if unknown."""
-    op = token.get("OP")
-    if (
-        op is not None
-        and op not in REQUIRED_OPS
-        and not (isinstance(op, str) and MIN_ONE_OP.fullmatch(op))
-    ):
+    if not _required(token):
         return None
     best: frozenset[str] | None = None
     for attr in ANCHOR_ATTRS:
@@ -111,14 +114,83 @@ def _literal_words(token: dict[str, Any]) -> frozenset[str] | None:
     return best
 
 
+#: Words whose regex results one WordRegex remembers before it starts over.
+REGEX_MEMORY = 20_000
+
+
+class WordRegex:
+    """A regex that one of a text's lower-cased words must match (``re.search``).
+
+    Remembers its answer per word: mail repeats its words, and a lexicon regex
+    can be long.
+    """
+
+    __slots__ = ("regex", "seen")
+
+    def __init__(self, source: str) -> None:
+        self.regex = re.compile(source)  # spaCy's REGEX: re.search on the attribute
+        self.seen: dict[str, bool] = {}
+
+    def found_in(self, words: frozenset[str]) -> bool:
+        """Tell whether the regex finds one of ``words``."""
+        seen = self.seen
+        for word in words:
+            hit = seen.get(word)
+            if hit is None:
+                if len(seen) >= REGEX_MEMORY:
+                    seen.clear()
+                hit = seen[word] = self.regex.search(word) is not None
+            if hit:
+                return True
+        return False
+
+
+def _word_regex(token: dict[str, Any]) -> WordRegex | None:
+    """Return the regex a required token's lower-cased text must match, if it has one."""
+    value = token.get("LOWER")
+    if _required(token) and isinstance(value, dict) and isinstance(value.get("REGEX"), str):
+        return WordRegex(value["REGEX"])
+    return None
+
+
 def anchor_sets(tokens: list[dict[str, Any]]) -> tuple[frozenset[str], ...]:
     """Return, for each required token with literal values, the words it may be.
 
     A match needs every required token, so a doc can only match if it holds a word
     from each of these sets; a pattern without any (all wildcards or regexes)
-    returns an empty tuple and must always run.
+    returns an empty tuple.
     """
     return tuple(w for w in (_literal_words(t) for t in tokens) if w)
+
+
+@dataclass(frozen=True, slots=True)
+class Anchors:
+    """What a doc's lower-cased words must hold for one pattern to match.
+
+    A word from each set, and for each regex a word it finds (as spaCy's REGEX,
+    ``re.search``), from required tokens that have no literal values. A pattern
+    with neither must always run.
+    """
+
+    sets: tuple[frozenset[str], ...]
+    regexes: tuple[WordRegex, ...] = ()
+
+    @classmethod
+    def of(cls, tokens: list[dict[str, Any]]) -> Anchors:
+        """Return the anchors of a pattern's tokens."""
+        regexes = tuple(
+            r for t in tokens if _literal_words(t) is None and (r := _word_regex(t)) is not None
+        )
+        return cls(anchor_sets(tokens), regexes)
+
+    def __bool__(self) -> bool:
+        return bool(self.sets or self.regexes)
+
+    def held_by(self, words: frozenset[str]) -> bool:
+        """Tell whether a text with these lower-cased words could match the pattern."""
+        return all(not need.isdisjoint(words) for need in self.sets) and all(
+            regex.found_in(words) for regex in self.regexes
+        )
 
 
 #: Where a doc's collected words are kept between the stages that need them.
@@ -178,7 +250,7 @@ class _Group:
 
     rule: Rule
     build: Callable[[], Any]
-    anchors: tuple[tuple[frozenset[str], ...], ...]  # per pattern; () = always run
+    anchors: tuple[Anchors, ...]  # per pattern; empty Anchors = always run
     parsed: bool
     built: Any = None
 
@@ -194,15 +266,16 @@ class _Group:
 
     def could_match(self, words: frozenset[str]) -> bool:
         """Tell whether a doc with these lower-cased words could match a pattern."""
-        return any(all(not need.isdisjoint(words) for need in pattern) for pattern in self.anchors)
+        return any(pattern.held_by(words) for pattern in self.anchors)
 
 
 class _Waker:
     """Find the groups that could match a set of words without asking every group.
 
-    Each pattern is filed under the words of one of its anchor sets: a group can
-    only match where one of those words occurs, so only the groups filed under a
-    word at hand are asked (:meth:`_Group.could_match`). The set chosen is the one
+    Each pattern is filed under the words of one of its anchor sets: it can only
+    match where one of those words occurs, so only the patterns filed under a word
+    at hand are asked (:meth:`Anchors.held_by`); a group wakes when one of its
+    patterns could match, as :meth:`_Group.could_match` says. The set chosen is the one
     with the fewest common words (stop words, punctuation), then the smallest:
     any set gives the same answers, a rare one asks fewer groups. Groups with a
     pattern that has no anchors are always asked.
@@ -216,32 +289,37 @@ class _Waker:
             return common, len(words)
 
         self.groups = groups
-        self.always: set[int] = set()
-        self.by_word: dict[str, set[int]] = {}
+        #: (group, pattern) pairs always asked: patterns without anchor words
+        self.always: set[tuple[int, int]] = set()
+        self.by_word: dict[str, set[tuple[int, int]]] = {}
         for i, group in enumerate(groups):
-            for pattern in group.anchors:
-                if not pattern:
-                    self.always.add(i)
+            for j, pattern in enumerate(group.anchors):
+                if not pattern.sets:
+                    self.always.add((i, j))
                     continue
-                for word in min(pattern, key=commonness):
-                    self.by_word.setdefault(word, set()).add(i)
+                for word in min(pattern.sets, key=commonness):
+                    self.by_word.setdefault(word, set()).add((i, j))
 
-    def _asked(self, words: frozenset[str]) -> list[int]:
+    def _woken(self, words: frozenset[str]) -> list[int]:
         asked = set(self.always)
         by_word = self.by_word
         for word in words:
             filed = by_word.get(word)
             if filed is not None:
                 asked |= filed
-        return sorted(asked)
+        woken: set[int] = set()
+        for i, j in asked:
+            if i not in woken and self.groups[i].anchors[j].held_by(words):
+                woken.add(i)
+        return sorted(woken)
 
     def woken(self, words: frozenset[str]) -> list[_Group]:
         """Return, in order, the groups that could match a text with these words."""
-        return [self.groups[i] for i in self._asked(words) if self.groups[i].could_match(words)]
+        return [self.groups[i] for i in self._woken(words)]
 
     def any_woken(self, words: frozenset[str]) -> bool:
         """Tell whether any group could match a text with these words."""
-        return any(self.groups[i].could_match(words) for i in self._asked(words))
+        return bool(self._woken(words))
 
 
 class Kind:
@@ -318,7 +396,7 @@ class TokenKind(Kind):
         for parsed in (False, True):
             group = [p for p in patterns if self._pattern_needs_parse(p) == parsed]
             if group:
-                anchors = tuple(anchor_sets(p) for p in group)
+                anchors = tuple(Anchors.of(p) for p in group)
                 self.groups.append(_Group(rule, self._builder(rule.id, group), anchors, parsed))
 
     def _builder(self, rule_id: str, patterns: list[Any]) -> Callable[[], Any]:
@@ -385,7 +463,7 @@ class DependencyKind(Kind):
             matcher.add(rule.id, patterns)
             return matcher
 
-        anchors = tuple(anchor_sets([n.get("RIGHT_ATTRS", {}) for n in p]) for p in patterns)
+        anchors = tuple(Anchors.of([n.get("RIGHT_ATTRS", {}) for n in p]) for p in patterns)
         self.groups.append(_Group(rule, build, anchors, parsed=True))
 
     def parse_groups(self) -> list[_Group]:
@@ -449,7 +527,9 @@ class ShoutingKind(Kind):
     def find(self, doc: Doc, words: Words, *, parsed_only: bool = False) -> Iterator[Candidate]:
         if parsed_only:
             return
-        text = doc.text  # joined from the tokens on every call
+        # a run of marks holds a "!", which some token holds; doc.text is joined
+        # from the tokens on every call, so only where it could be needed, once
+        text = doc.text if any("!" in word for word in words.doc) else ""
         for rule_id, p in self.params.items():
             rule = self.rules[rule_id]
             if p.exclamations:
