@@ -46,7 +46,7 @@ def _is_terminal(text: str) -> bool:
 def sentence_starts(doc: Doc) -> list[bool]:
     """Return, for every token, whether it starts a sentence (punctuation, line breaks)."""
     texts = [tok.text for tok in doc]
-    spaces = [tok.is_space for tok in doc]
+    spaces = [bool(flag) for flag in doc.to_array("IS_SPACE")]
     starts: list[bool] = []
     start_next = True
     for i, text in enumerate(texts):

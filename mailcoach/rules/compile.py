@@ -224,8 +224,13 @@ class Words:
     @classmethod
     def of(cls, doc: Doc) -> Words:
         """Collect the words of ``doc`` (one sentence if it has no boundaries)."""
-        sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
-        per_sentence = tuple((s.start, s.end, frozenset(t.lower_ for t in s)) for s in sents)
+        bounds = (
+            [(s.start, s.end) for s in doc.sents]
+            if doc.has_annotation("SENT_START")
+            else [(0, len(doc))]
+        )
+        lowers = [t.lower_ for t in doc]  # one pass over the tokens
+        per_sentence = tuple((a, b, frozenset(lowers[a:b])) for a, b in bounds)
         return cls(frozenset().union(*(w for _, _, w in per_sentence)), per_sentence)
 
 
