@@ -177,11 +177,20 @@ class Anchors:
 
     @classmethod
     def of(cls, tokens: list[dict[str, Any]]) -> Anchors:
-        """Return the anchors of a pattern's tokens."""
+        """Return the anchors of a pattern's tokens.
+
+        A required token that must start a sentence and has literal values adds
+        those values marked as a sentence's first word (see ``Words``).
+        """
         regexes = tuple(
             r for t in tokens if _literal_words(t) is None and (r := _word_regex(t)) is not None
         )
-        return cls(anchor_sets(tokens), regexes)
+        starts = tuple(
+            frozenset(SENTENCE_START + w for w in words)
+            for t in tokens
+            if t.get("IS_SENT_START") is True and (words := _literal_words(t))
+        )
+        return cls(anchor_sets(tokens) + starts, regexes)
 
     def __bool__(self) -> bool:
         return bool(self.sets or self.regexes)
@@ -193,6 +202,10 @@ class Anchors:
         )
 
 
+#: Marks the word that starts a sentence, among a sentence's words: a pattern token
+#: with ``IS_SENT_START: true`` can only be the sentence's first token.
+SENTENCE_START = "\x00^"
+
 #: Where a doc's collected words are kept between the stages that need them.
 WORDS_KEY = "mailcoach_words"
 
@@ -200,6 +213,9 @@ WORDS_KEY = "mailcoach_words"
 @dataclass(frozen=True, slots=True)
 class Words:
     """The lower-cased words of a doc, overall and per sentence, for anchor checks.
+
+    A sentence's words include its first word once more, marked with
+    ``SENTENCE_START``.
 
     Token rules run sentence by sentence, only where all their anchors occur, so
     a match never spans two sentences and calm text is scanned once.
@@ -230,7 +246,10 @@ class Words:
             else [(0, len(doc))]
         )
         lowers = [t.lower_ for t in doc]  # one pass over the tokens
-        per_sentence = tuple((a, b, frozenset(lowers[a:b])) for a, b in bounds)
+        per_sentence = tuple(
+            (a, b, frozenset(lowers[a:b]).union([SENTENCE_START + lowers[a]] if a < b else []))
+            for a, b in bounds
+        )
         return cls(frozenset().union(*(w for _, _, w in per_sentence)), per_sentence)
 
 
@@ -290,7 +309,11 @@ class _Waker:
         from spacy.lang.en.stop_words import STOP_WORDS
 
         def commonness(words: frozenset[str]) -> tuple[int, int]:
-            common = sum(1 for w in words if w in STOP_WORDS or not w.isalnum())
+            common = sum(
+                1
+                for w in words
+                if not w.startswith(SENTENCE_START) and (w in STOP_WORDS or not w.isalnum())
+            )
             return common, len(words)
 
         self.groups = groups
