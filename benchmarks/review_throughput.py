@@ -142,12 +142,11 @@ def main() -> None:
             theirs.append(timed(prose))
         a, b = statistics.median(ours), statistics.median(theirs)
         print(f"{args.emails} emails of ~{WORDS_PER_EMAIL} words, {args.rounds} rounds, medians:")
-        print(
-            f"  mailcoach review  {a:6.2f} s  {args.emails / a:6.0f} emails/s  (runs: {', '.join(f'{t:.1f}' for t in ours)})"
-        )
-        print(
-            f"  proselint check   {b:6.2f} s  {args.emails / b:6.0f} emails/s  (runs: {', '.join(f'{t:.1f}' for t in theirs)})"
-        )
+        for name, median, runs in (("mailcoach review", a, ours), ("proselint check ", b, theirs)):
+            listed = ", ".join(f"{t:.1f}" for t in runs)
+            print(
+                f"  {name}  {median:6.2f} s  {args.emails / median:6.0f} emails/s  (runs: {listed})"
+            )
         print(f"  throughput ratio mailcoach/proselint: {b / a:.2f} (target >= 1.00)")
         ok &= b / a >= 1.0
 
@@ -171,8 +170,9 @@ def main() -> None:
             shutil.rmtree(folder)
         growth = peaks[large] / peaks[small] - 1
         print(
-            f"peak memory (process tree): {small} msgs {peaks[small]:.0f} MB, {large} msgs {peaks[large]:.0f} MB, "
-            f"growth {100 * growth:+.1f}% (targets: < {MEMORY_LIMIT_MB} MB, within {100 * MEMORY_GROWTH:.0f}%)"
+            f"peak memory (process tree): {small} msgs {peaks[small]:.0f} MB, "
+            f"{large} msgs {peaks[large]:.0f} MB, growth {100 * growth:+.1f}% "
+            f"(targets: < {MEMORY_LIMIT_MB} MB, within {100 * MEMORY_GROWTH:.0f}%)"
         )
         ok &= max(peaks.values()) < MEMORY_LIMIT_MB and abs(growth) <= MEMORY_GROWTH
     sys.exit(0 if ok else 1)

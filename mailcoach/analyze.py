@@ -23,7 +23,9 @@ from mailcoach.model import (
     Verdict,
 )
 from mailcoach.nlp import SPANS_KEY
+from mailcoach.nlp.partial import parse_sentences
 from mailcoach.nlp.pipeline import BATCH_SIZE, get_pipeline, parse_pipes, rules_for
+from mailcoach.rules.compile import Words
 from mailcoach.settings import Settings
 from mailcoach.text import LineIndex, normalize
 
@@ -104,7 +106,7 @@ class _Builder:
         from mailcoach.nlp.sentiment import sentence_scores
 
         offset = segment.start
-        allowed = _allowed(doc.text, self.settings.allow)
+        allowed = _allowed(doc.text, self.settings.allow) if self.settings.allow else []
         for span in doc.spans[SPANS_KEY]:
             rule = self.rules.get(span.id_)
             if rule is None:
@@ -173,6 +175,22 @@ def _segments(draft: Draft) -> list[Segment]:
     return own
 
 
+def _sentences_to_parse(doc: Doc, matcher: RuleMatcher, guards: GuardFilter) -> list[int]:
+    """Return the sentences of a stage-one doc that the parse could change a result in.
+
+    Those where a rule that reads the parse could match, and those holding a
+    candidate whose guards read the parse. Indexes are into the doc's sentences.
+    """
+    needed = set(matcher.compiled.sentences_to_parse(doc))
+    bounds = Words.cached(doc).sentences
+    for span in doc.spans[SPANS_KEY]:
+        if guards.needs_parse(span.id_):
+            needed.update(
+                i for i, (a, b, _) in enumerate(bounds) if a < span.end and span.start < b
+            )
+    return sorted(needed)
+
+
 def _two_stage(
     nlp: Language, jobs: list[tuple[str, tuple[int, Segment]]]
 ) -> Iterator[tuple[Doc, tuple[int, Segment]]]:
@@ -182,21 +200,39 @@ def _two_stage(
     need no parse. A text is finished there when no sentence holds the words a
     parse-needing rule requires (parsing could not add a finding) and none of its
     candidates needs a guard that reads the parse; its guards then run as usual.
-    The rest go through the whole pipeline. The model's tagger and parser are most
-    of the cost, and most outgoing mail is calm.
+    The model's tagger and parser are most of the cost, and most outgoing mail is
+    calm. For the rest, only the sentences where a parse-reading rule could match
+    or a guard reads the parse are parsed (each within its neighbours, see
+    ``mailcoach.nlp.partial``), then the parse-reading rules and the guards run.
+    Where that cannot stand in for parsing the whole text (a dependency rule that
+    relates words across sentences, or a sentence boundary the parser moved), the
+    text goes through the whole pipeline again.
     """
     matcher = cast("RuleMatcher", nlp.get_pipe("mailcoach_rules"))
     guards = cast("GuardFilter", nlp.get_pipe("mailcoach_guards"))
-    deeper: list[tuple[str, tuple[int, Segment]]] = []
+    partial = matcher.compiled.parse_within_sentences
+    deeper: list[tuple[Doc, list[int], tuple[int, Segment]]] = []
     with nlp.select_pipes(disable=[*parse_pipes(nlp), "mailcoach_guards"]):
         for doc, context in nlp.pipe(jobs, as_tuples=True, batch_size=BATCH_SIZE):
-            if matcher.compiled.parse_could_help(doc) or any(
-                guards.needs_parse(span.id_) for span in doc.spans[SPANS_KEY]
-            ):
-                deeper.append((doc.text, context))
+            needed = _sentences_to_parse(doc, matcher, guards)
+            if needed:
+                deeper.append((doc, needed, context))
             else:
                 yield guards(doc), context
-    yield from nlp.pipe(deeper, as_tuples=True, batch_size=BATCH_SIZE)
+    again: list[tuple[str, tuple[int, Segment]]] = []
+    if partial and deeper:
+        requests = []
+        for doc, needed, _ in deeper:
+            bounds = Words.cached(doc).sentences
+            requests.append((doc, [(bounds[i][0], bounds[i][1]) for i in needed]))
+        for (doc, _, context), done in zip(deeper, parse_sentences(nlp, requests), strict=True):
+            if done:
+                yield guards(matcher.add_parsed(doc)), context
+            else:
+                again.append((doc.text, context))
+    else:
+        again = [(doc.text, context) for doc, _, context in deeper]
+    yield from nlp.pipe(again, as_tuples=True, batch_size=BATCH_SIZE)
 
 
 def analyze_drafts(drafts: Iterable[Draft], settings: Settings) -> Iterator[Report]:

@@ -50,11 +50,12 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import importlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from email.utils import getaddresses
-from typing import Final
+from typing import Any, Final
 
 from mailcoach.model import Dispute
 from mailcoach.text import normalize
@@ -392,8 +393,63 @@ DIRECT_ADDRESS: Final[re.Pattern[str]] = re.compile(
     r"[^\S\n]*(?:[\u2014\u2013]|--?(?!\w)|,[^\S\n]*$)"
 )
 
-_TYPE_PATTERNS: Final[tuple[tuple[str, tuple[tuple[re.Pattern[str], int], ...]], ...]] = tuple(
-    (name, tuple((re.compile(rf"(?i)\b(?:{cue})\b"), weight) for cue, weight in cues))
+
+def _required_text(pattern: str) -> frozenset[str] | None:
+    """Return lower-case strings one of which every match of ``pattern`` contains.
+
+    Read from the parsed regex: the longest run of literal characters that every
+    match passes through, or the runs of the alternatives of a group when each has
+    one. None when the pattern has none (then nothing can be ruled out cheaply).
+    """
+    parser: Any = importlib.import_module("re._parser")
+    constants: Any = importlib.import_module("re._constants")
+
+    def shortest(need: frozenset[str] | None) -> int:
+        return min(map(len, need)) if need else 0
+
+    def needed(items: Any) -> frozenset[str] | None:
+        best: frozenset[str] | None = None
+        run: list[str] = []
+
+        def consider(need: frozenset[str] | None) -> None:
+            nonlocal best
+            if need and shortest(need) > shortest(best):
+                best = need
+
+        for op, av in items:
+            if op is constants.LITERAL:
+                run.append(chr(av).lower())
+                continue
+            consider(frozenset({"".join(run)}) if run else None)
+            run = []
+            if op is constants.SUBPATTERN:
+                consider(needed(av[-1]))
+            elif op is constants.BRANCH:
+                options = [needed(branch) for branch in av[1]]
+                if all(options):
+                    consider(frozenset().union(*(o for o in options if o)))
+            elif op in (constants.MAX_REPEAT, constants.MIN_REPEAT) and av[0] >= 1:
+                consider(needed(av[2]))
+        consider(frozenset({"".join(run)}) if run else None)
+        return best
+
+    return needed(parser.parse(pattern))
+
+
+#: Characters that IGNORECASE matches to an ASCII letter besides the 52 ASCII
+#: letters (see the ``re`` docs); in their presence lower-casing the text is not
+#: a faithful stand-in for IGNORECASE matching.
+_CASE_ODD: Final = frozenset("\u0130\u0131\u017f\u212a")
+
+_TYPE_PATTERNS: Final[
+    tuple[tuple[str, tuple[tuple[re.Pattern[str], frozenset[str] | None, int], ...]], ...]
+] = tuple(
+    (
+        name,
+        tuple(
+            (re.compile(rf"(?i)\b(?:{cue})\b"), _required_text(cue), weight) for cue, weight in cues
+        ),
+    )
     for name, cues in TYPE_CUES
 )
 _TYPE_CUE_CAP: Final = 2
@@ -1072,10 +1128,17 @@ def dispute_type(text: str) -> str:
     Returns:
         One of ``DISPUTE_TYPES`` or "other" when no cue occurs.
     """
+    # A cue whose required text is absent cannot match: skip its scan (most cues
+    # are absent from any one draft, and each scan reads the whole text).
+    lowered = None if _CASE_ODD.intersection(text) else text.lower()
+
+    def count(pattern: re.Pattern[str], need: frozenset[str] | None) -> int:
+        if lowered is not None and need is not None and not any(n in lowered for n in need):
+            return 0
+        return min(len(pattern.findall(text)), _TYPE_CUE_CAP)
+
     scores = {
-        name: sum(
-            weight * min(len(pattern.findall(text)), _TYPE_CUE_CAP) for pattern, weight in cues
-        )
+        name: sum(weight * count(pattern, need) for pattern, need, weight in cues)
         for name, cues in _TYPE_PATTERNS
     }
     best = max(DISPUTE_TYPES, key=lambda name: (scores[name], -DISPUTE_TYPES.index(name)))

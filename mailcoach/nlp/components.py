@@ -75,6 +75,21 @@ class RuleMatcher(_SerializedRules):
         ]
         return doc
 
+    def add_parsed(self, doc: Doc) -> Doc:
+        """Add the candidates of parse-reading patterns to those already found.
+
+        For a doc this component has run on before its sentences were parsed: the
+        other patterns find the same candidates either way. The spans end up in the
+        same order as if the component ran once on the parsed doc.
+        """
+        spans = list(doc.spans.get(SPANS_KEY, []))
+        spans.extend(
+            Span(doc, c.start, c.end, label=c.rule.category.value, span_id=c.rule.id)
+            for c in self.compiled.find(doc, parsed_only=True)
+        )
+        doc.spans[SPANS_KEY] = sorted(spans, key=lambda s: (s.start, -s.end, s.id_))
+        return doc
+
 
 class GuardFilter(_SerializedRules):
     """Drop matches their rule's guards excuse, then resolve overlaps.

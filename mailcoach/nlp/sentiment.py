@@ -37,8 +37,9 @@ class SentimentScorer:
 
     def __call__(self, doc: Doc) -> Doc:
         scores = []
+        whole = doc.text  # a sentence's text is its slice (Span.text joins its tokens)
         for sent in doc.sents:
-            text = sent.text.strip()
+            text = whole[sent.start_char : sent.end_char].strip()
             compound = self.analyzer.polarity_scores(text)["compound"] if text else 0.0
             scores.append((sent.start, sent.end, float(compound)))
         doc._.set(EXTENSION, scores)

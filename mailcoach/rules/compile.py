@@ -8,6 +8,7 @@ handled afterwards, once, by the ``mailcoach_guards`` component.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -28,6 +29,12 @@ if TYPE_CHECKING:
 #: (Sentence starts are not among them: mailcoach_sentences sets them before the parser.)
 PARSE_ATTRS = frozenset({"LEMMA", "POS", "TAG", "MORPH", "DEP"})
 DEPENDENCY_KEYS = frozenset({"RIGHT_ID", "RIGHT_ATTRS", "LEFT_ID", "REL_OP"})
+#: Dependency operators that relate nodes through the tree (heads, children,
+#: siblings), never by word order alone.
+TREE_OPS = frozenset(
+    {">", "<", ">>", "<<", "$+", "$-", "$++", "$--"}
+    | {">+", ">-", ">++", ">--", "<+", "<-", "<++", "<--"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,14 +88,17 @@ MIN_ONE_OP = re.compile(r"\{[1-9]\d*,?\d*\}")
 ANCHOR_ATTRS = ("LOWER", "ORTH", "TEXT")
 
 
+def _required(token: dict[str, Any]) -> bool:
+    """Tell whether a pattern token must be present in every match (by its operator)."""
+    op = token.get("OP")
+    return (
+        op is None or op in REQUIRED_OPS or (isinstance(op, str) and bool(MIN_ONE_OP.fullmatch(op)))
+    )
+
+
 def _literal_words(token: dict[str, Any]) -> frozenset[str] | None:
     """Return the lower-cased words one of which a token must be, or None if unknown."""
-    op = token.get("OP")
-    if (
-        op is not None
-        and op not in REQUIRED_OPS
-        and not (isinstance(op, str) and MIN_ONE_OP.fullmatch(op))
-    ):
+    if not _required(token):
         return None
     best: frozenset[str] | None = None
     for attr in ANCHOR_ATTRS:
@@ -104,15 +114,97 @@ def _literal_words(token: dict[str, Any]) -> frozenset[str] | None:
     return best
 
 
+#: Words whose regex results one WordRegex remembers before it starts over.
+REGEX_MEMORY = 20_000
+
+
+class WordRegex:
+    """A regex that one of a text's lower-cased words must match (``re.search``).
+
+    Remembers its answer per word: mail repeats its words, and a lexicon regex
+    can be long.
+    """
+
+    __slots__ = ("regex", "seen")
+
+    def __init__(self, source: str) -> None:
+        self.regex = re.compile(source)  # spaCy's REGEX: re.search on the attribute
+        self.seen: dict[str, bool] = {}
+
+    def found_in(self, words: frozenset[str]) -> bool:
+        """Tell whether the regex finds one of ``words``."""
+        seen = self.seen
+        for word in words:
+            hit = seen.get(word)
+            if hit is None:
+                if len(seen) >= REGEX_MEMORY:
+                    seen.clear()
+                hit = seen[word] = self.regex.search(word) is not None
+            if hit:
+                return True
+        return False
+
+
+def _word_regex(token: dict[str, Any]) -> WordRegex | None:
+    """Return the regex a required token's lower-cased text must match, if it has one."""
+    value = token.get("LOWER")
+    if _required(token) and isinstance(value, dict) and isinstance(value.get("REGEX"), str):
+        return WordRegex(value["REGEX"])
+    return None
+
+
 def anchor_sets(tokens: list[dict[str, Any]]) -> tuple[frozenset[str], ...]:
     """Return, for each required token with literal values, the words it may be.
 
     A match needs every required token, so a doc can only match if it holds a word
     from each of these sets; a pattern without any (all wildcards or regexes)
-    returns an empty tuple and must always run.
+    returns an empty tuple.
     """
     return tuple(w for w in (_literal_words(t) for t in tokens) if w)
 
+
+@dataclass(frozen=True, slots=True)
+class Anchors:
+    """What a doc's lower-cased words must hold for one pattern to match.
+
+    A word from each set, and for each regex a word it finds (as spaCy's REGEX,
+    ``re.search``), from required tokens that have no literal values. A pattern
+    with neither must always run.
+    """
+
+    sets: tuple[frozenset[str], ...]
+    regexes: tuple[WordRegex, ...] = ()
+
+    @classmethod
+    def of(cls, tokens: list[dict[str, Any]]) -> Anchors:
+        """Return the anchors of a pattern's tokens.
+
+        A required token that must start a sentence and has literal values adds
+        those values marked as a sentence's first word (see ``Words``).
+        """
+        regexes = tuple(
+            r for t in tokens if _literal_words(t) is None and (r := _word_regex(t)) is not None
+        )
+        starts = tuple(
+            frozenset(SENTENCE_START + w for w in words)
+            for t in tokens
+            if t.get("IS_SENT_START") is True and (words := _literal_words(t))
+        )
+        return cls(anchor_sets(tokens) + starts, regexes)
+
+    def __bool__(self) -> bool:
+        return bool(self.sets or self.regexes)
+
+    def held_by(self, words: frozenset[str]) -> bool:
+        """Tell whether a text with these lower-cased words could match the pattern."""
+        return all(not need.isdisjoint(words) for need in self.sets) and all(
+            regex.found_in(words) for regex in self.regexes
+        )
+
+
+#: Marks the word that starts a sentence, among a sentence's words: a pattern token
+#: with ``IS_SENT_START: true`` can only be the sentence's first token.
+SENTENCE_START = "\x00^"
 
 #: Where a doc's collected words are kept between the stages that need them.
 WORDS_KEY = "mailcoach_words"
@@ -121,6 +213,9 @@ WORDS_KEY = "mailcoach_words"
 @dataclass(frozen=True, slots=True)
 class Words:
     """The lower-cased words of a doc, overall and per sentence, for anchor checks.
+
+    A sentence's words include its first word once more, marked with
+    ``SENTENCE_START``.
 
     Token rules run sentence by sentence, only where all their anchors occur, so
     a match never spans two sentences and calm text is scanned once.
@@ -145,18 +240,27 @@ class Words:
     @classmethod
     def of(cls, doc: Doc) -> Words:
         """Collect the words of ``doc`` (one sentence if it has no boundaries)."""
-        sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
-        per_sentence = tuple((s.start, s.end, frozenset(t.lower_ for t in s)) for s in sents)
+        bounds = (
+            [(s.start, s.end) for s in doc.sents]
+            if doc.has_annotation("SENT_START")
+            else [(0, len(doc))]
+        )
+        lowers = [t.lower_ for t in doc]  # one pass over the tokens
+        per_sentence = tuple(
+            (a, b, frozenset(lowers[a:b]).union([SENTENCE_START + lowers[a]] if a < b else []))
+            for a, b in bounds
+        )
         return cls(frozenset().union(*(w for _, _, w in per_sentence)), per_sentence)
 
 
-def is_parsed(doc: Doc) -> bool:
-    """Tell whether the tagger and parser have run on ``doc``.
+def is_parsed(doc: Doc, start: int = 0) -> bool:
+    """Tell whether the tagger and parser have run on the sentence starting at ``start``.
 
-    Checks one token's annotations (``has_annotation`` scans the whole doc when the
-    answer is no, and this is asked for every rule on every doc).
+    The analysis may parse only some sentences of a doc (those where a rule or a
+    guard needs it), so this is asked per sentence. It checks one token's
+    annotations (``has_annotation`` scans the whole doc when the answer is no).
     """
-    return len(doc) > 0 and doc[0].dep != 0 and doc[0].tag != 0
+    return start < len(doc) and doc[start].dep != 0 and doc[start].tag != 0
 
 
 @dataclass(slots=True)
@@ -170,7 +274,7 @@ class _Group:
 
     rule: Rule
     build: Callable[[], Any]
-    anchors: tuple[tuple[frozenset[str], ...], ...]  # per pattern; () = always run
+    anchors: tuple[Anchors, ...]  # per pattern; empty Anchors = always run
     parsed: bool
     built: Any = None
 
@@ -186,13 +290,64 @@ class _Group:
 
     def could_match(self, words: frozenset[str]) -> bool:
         """Tell whether a doc with these lower-cased words could match a pattern."""
-        return any(all(not need.isdisjoint(words) for need in pattern) for pattern in self.anchors)
+        return any(pattern.held_by(words) for pattern in self.anchors)
 
-    def wanted(self, doc: Doc, words: frozenset[str]) -> bool:
-        """Tell whether to run the group on ``doc``: annotations present, anchors found."""
-        if self.parsed and not is_parsed(doc):
-            return False
-        return self.could_match(words)
+
+class _Waker:
+    """Find the groups that could match a set of words without asking every group.
+
+    Each pattern is filed under the words of one of its anchor sets: it can only
+    match where one of those words occurs, so only the patterns filed under a word
+    at hand are asked (:meth:`Anchors.held_by`); a group wakes when one of its
+    patterns could match, as :meth:`_Group.could_match` says. The set chosen is the one
+    with the fewest common words (stop words, punctuation), then the smallest:
+    any set gives the same answers, a rare one asks fewer groups. Groups with a
+    pattern that has no anchors are always asked.
+    """
+
+    def __init__(self, groups: list[_Group]) -> None:
+        from spacy.lang.en.stop_words import STOP_WORDS
+
+        def commonness(words: frozenset[str]) -> tuple[int, int]:
+            common = sum(
+                1
+                for w in words
+                if not w.startswith(SENTENCE_START) and (w in STOP_WORDS or not w.isalnum())
+            )
+            return common, len(words)
+
+        self.groups = groups
+        #: (group, pattern) pairs always asked: patterns without anchor words
+        self.always: set[tuple[int, int]] = set()
+        self.by_word: dict[str, set[tuple[int, int]]] = {}
+        for i, group in enumerate(groups):
+            for j, pattern in enumerate(group.anchors):
+                if not pattern.sets:
+                    self.always.add((i, j))
+                    continue
+                for word in min(pattern.sets, key=commonness):
+                    self.by_word.setdefault(word, set()).add((i, j))
+
+    def _woken(self, words: frozenset[str]) -> list[int]:
+        asked = set(self.always)
+        by_word = self.by_word
+        for word in words:
+            filed = by_word.get(word)
+            if filed is not None:
+                asked |= filed
+        woken: set[int] = set()
+        for i, j in asked:
+            if i not in woken and self.groups[i].anchors[j].held_by(words):
+                woken.add(i)
+        return sorted(woken)
+
+    def woken(self, words: frozenset[str]) -> list[_Group]:
+        """Return, in order, the groups that could match a text with these words."""
+        return [self.groups[i] for i in self._woken(words)]
+
+    def any_woken(self, words: frozenset[str]) -> bool:
+        """Tell whether any group could match a text with these words."""
+        return bool(self._woken(words))
 
 
 class Kind:
@@ -209,9 +364,16 @@ class Kind:
         """Validate ``rule`` and add it to this kind's matcher."""
         self.rules[rule.id] = rule
 
-    def find(self, doc: Doc, words: Words) -> Iterator[Candidate]:
-        """Yield this kind's candidates on ``doc`` (``words``: its lower-cased words)."""
+    def find(self, doc: Doc, words: Words, *, parsed_only: bool = False) -> Iterator[Candidate]:
+        """Yield this kind's candidates on ``doc`` (``words``: its lower-cased words).
+
+        With ``parsed_only``, yield only those of patterns that read the parse.
+        """
         raise NotImplementedError
+
+    def parse_groups(self) -> list[_Group]:
+        """Return the groups of patterns that need the tagger or parser."""
+        return []
 
 
 class PhraseKind(Kind):
@@ -232,7 +394,9 @@ class PhraseKind(Kind):
         super().add(rule)
         self.matcher.add(rule.id, [self.make_doc(normalize(p.lower())) for p in patterns])
 
-    def find(self, doc: Doc, words: Words) -> Iterator[Candidate]:
+    def find(self, doc: Doc, words: Words, *, parsed_only: bool = False) -> Iterator[Candidate]:
+        if parsed_only:
+            return
         for match_id, start, end in self.matcher(doc):
             yield Candidate(self.rules[self.vocab.strings[match_id]], start, end)
 
@@ -250,15 +414,17 @@ class TokenKind(Kind):
     def __init__(self, vocab: Vocab, make_doc: Callable[[str], Doc]) -> None:
         super().__init__(vocab, make_doc)
         self.groups: list[_Group] = []
+        self.wakers: dict[bool, _Waker] = {}  # by parsed_only, built on first use
 
     def add(self, rule: Rule) -> None:
         patterns = _pattern_lists(rule, "token-pattern")
         # token attributes were checked when the rules were read (rules.load)
         super().add(rule)
+        self.wakers.clear()
         for parsed in (False, True):
             group = [p for p in patterns if self._pattern_needs_parse(p) == parsed]
             if group:
-                anchors = tuple(anchor_sets(p) for p in group)
+                anchors = tuple(Anchors.of(p) for p in group)
                 self.groups.append(_Group(rule, self._builder(rule.id, group), anchors, parsed))
 
     def _builder(self, rule_id: str, patterns: list[Any]) -> Callable[[], Any]:
@@ -275,12 +441,22 @@ class TokenKind(Kind):
     def _pattern_needs_parse(pattern: list[dict[str, Any]]) -> bool:
         return any(key in PARSE_ATTRS for token in pattern for key in token)
 
-    def find(self, doc: Doc, words: Words) -> Iterator[Candidate]:
-        for group in self.groups:
-            if not group.wanted(doc, words.doc):
-                continue
-            for first, last, sent_words in words.sentences:
-                if group.could_match(sent_words):
+    def parse_groups(self) -> list[_Group]:
+        return [g for g in self.groups if g.parsed]
+
+    def _waker(self, parsed_only: bool) -> _Waker:
+        waker = self.wakers.get(parsed_only)
+        if waker is None:
+            waker = self.wakers[parsed_only] = _Waker(
+                self.parse_groups() if parsed_only else self.groups
+            )
+        return waker
+
+    def find(self, doc: Doc, words: Words, *, parsed_only: bool = False) -> Iterator[Candidate]:
+        waker = self._waker(parsed_only)
+        for first, last, sent_words in words.sentences:
+            for group in waker.woken(sent_words):
+                if not group.parsed or is_parsed(doc, first):
                     for _, start, end in group.matcher(doc[first:last]):
                         yield Candidate(group.rule, first + start, first + end)
 
@@ -315,16 +491,38 @@ class DependencyKind(Kind):
             matcher.add(rule.id, patterns)
             return matcher
 
-        anchors = tuple(anchor_sets([n.get("RIGHT_ATTRS", {}) for n in p]) for p in patterns)
+        anchors = tuple(Anchors.of([n.get("RIGHT_ATTRS", {}) for n in p]) for p in patterns)
         self.groups.append(_Group(rule, build, anchors, parsed=True))
 
-    def find(self, doc: Doc, words: Words) -> Iterator[Candidate]:
-        if not is_parsed(doc):
+    def parse_groups(self) -> list[_Group]:
+        return self.groups
+
+    def find(self, doc: Doc, words: Words, *, parsed_only: bool = False) -> Iterator[Candidate]:
+        parsed = [(first, last) for first, last, _ in words.sentences if is_parsed(doc, first)]
+        if not parsed:
             return
         for group in self.groups:
-            if group.wanted(doc, words.doc):
+            if group.could_match(words.doc):
                 for _, token_ids in group.matcher(doc):
-                    yield Candidate(group.rule, min(token_ids), max(token_ids) + 1)
+                    # a match must lie in parsed sentences: a token the parser has
+                    # not seen has no head, and would stand in for one
+                    if all(any(a <= i < b for a, b in parsed) for i in token_ids):
+                        yield Candidate(group.rule, min(token_ids), max(token_ids) + 1)
+
+    @property
+    def within_sentences(self) -> bool:
+        """Tell whether every pattern links its nodes through the tree only.
+
+        Such a match lies within one sentence, because the parser keeps each
+        sentence a tree of its own; an operator of word order ('.', ';') could
+        reach across sentences.
+        """
+        return all(
+            node.get("REL_OP") in TREE_OPS
+            for rule in self.rules.values()
+            for pattern in rule.spec.patterns or []
+            for node in pattern[1:]
+        )
 
 
 class _ShoutingParams(BaseModel):
@@ -354,18 +552,36 @@ class ShoutingKind(Kind):
         super().add(rule)
         self.params[rule.id] = params
 
-    def find(self, doc: Doc, words: Words) -> Iterator[Candidate]:
+    def find(self, doc: Doc, words: Words, *, parsed_only: bool = False) -> Iterator[Candidate]:
+        if parsed_only:
+            return
+        # a run of marks holds a "!", which some token holds; doc.text is joined
+        # from the tokens on every call, so only where it could be needed, once
+        text = doc.text if any("!" in word for word in words.doc) else ""
         for rule_id, p in self.params.items():
             rule = self.rules[rule_id]
             if p.exclamations:
-                for m in self.EXCLAIM.finditer(doc.text):
+                for m in self.EXCLAIM.finditer(text):
                     if "!" not in m.group() or len(m.group()) < p.exclamations:
                         continue
                     span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
                     if span is not None:
                         yield Candidate(rule, span.start, span.end)
-            if p.caps_words:
+            if p.caps_words and self._could_shout(doc, p):
                 yield from self._caps_runs(doc, rule, p)
+
+    @staticmethod
+    def _could_shout(doc: Doc, p: _ShoutingParams) -> bool:
+        """Tell cheaply whether ``doc`` could hold a shouted run.
+
+        Every word of a run is upper case, and one has at least ``long_word``
+        letters, so a doc needs ``caps_words`` upper-case tokens and one that long.
+        """
+        upper, length = doc.to_array(["IS_UPPER", "LENGTH"]).T
+        shouted = upper == 1
+        return int(shouted.sum()) >= (p.caps_words or 0) and bool(
+            (length[shouted] >= p.long_word).any()
+        )
 
     def _caps_runs(self, doc: Doc, rule: Rule, p: _ShoutingParams) -> Iterator[Candidate]:
         ignore = {w.upper() for w in p.ignore}
@@ -440,9 +656,11 @@ class SentimentKind(Kind):
             return False
         return self.valence.get(token.lower_, 0.0) <= p.strongest_word
 
-    def find(self, doc: Doc, words: Words) -> Iterator[Candidate]:
+    def find(self, doc: Doc, words: Words, *, parsed_only: bool = False) -> Iterator[Candidate]:
         from mailcoach.nlp.sentiment import sentence_scores
 
+        if parsed_only:
+            return
         for rule_id, p in self.params.items():
             targets = {w.lower() for w in p.aimed_at}
             for sent, compound in sentence_scores(doc):
@@ -477,27 +695,50 @@ class CompiledRules:
                 kind = self.kinds[kind_cls.name] = kind_cls(vocab, make_doc)
             kind.add(rule)
 
-    def parse_could_help(self, doc: Doc) -> bool:
-        """Tell whether a rule that needs the parse could match ``doc`` once parsed.
+    @functools.cached_property
+    def _parse_waker(self) -> _Waker:
+        return _Waker([group for kind in self.kinds.values() for group in kind.parse_groups()])
+
+    @property
+    def parse_within_sentences(self) -> bool:
+        """Tell whether every parse-reading match lies within one sentence.
+
+        Token patterns run sentence by sentence; dependency patterns do when they
+        use tree operators only. Then parsing the sentences where such a rule could
+        match is as good as parsing the whole doc.
+        """
+        kind = self.kinds.get(DependencyKind.name)
+        return not isinstance(kind, DependencyKind) or kind.within_sentences
+
+    def sentences_to_parse(self, doc: Doc) -> list[int]:
+        """Return the sentences where a rule that needs the parse could match.
 
         A parse-dependent match lies within one sentence (a dependency tree never
         crosses one), so a pattern can only match where all its anchor words occur
-        in the same sentence. ``doc`` needs sentence boundaries.
+        in the same sentence. Indexes are into ``Words.cached(doc).sentences``;
+        ``doc`` needs sentence boundaries.
         """
-        groups = [
-            group
-            for kind in self.kinds.values()
-            for group in getattr(kind, "groups", ())
-            if group.parsed
+        waker = self._parse_waker
+        return [
+            i
+            for i, (_, _, sent_words) in enumerate(Words.cached(doc).sentences)
+            if waker.any_woken(sent_words)
         ]
-        return any(
-            group.could_match(sent_words)
-            for _, _, sent_words in Words.cached(doc).sentences
-            for group in groups
-        )
 
-    def find(self, doc: Doc) -> list[Candidate]:
-        """Return every candidate of every rule on ``doc``, in document order."""
+    def parse_could_help(self, doc: Doc) -> bool:
+        """Tell whether a rule that needs the parse could match ``doc`` once parsed."""
+        return bool(self.sentences_to_parse(doc))
+
+    def find(self, doc: Doc, *, parsed_only: bool = False) -> list[Candidate]:
+        """Return every candidate of every rule on ``doc``, in document order.
+
+        With ``parsed_only``, only the candidates of patterns that read the parse:
+        the others are the same before and after parsing.
+        """
         words = Words.cached(doc)
-        found = [c for kind in self.kinds.values() for c in kind.find(doc, words)]
+        found = [
+            c
+            for kind in self.kinds.values()
+            for c in kind.find(doc, words, parsed_only=parsed_only)
+        ]
         return sorted(found, key=lambda c: (c.start, -c.end, c.rule.id))
