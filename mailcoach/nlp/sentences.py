@@ -12,7 +12,7 @@ from typing import Any, cast
 
 import numpy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 #: A token made only of these ends a sentence ("." "?!" "…").
 TERMINAL_CHARS = ".!?…"
