@@ -709,6 +709,12 @@ def find_dates(text: str, *, today: datetime.date) -> tuple[str, ...]:
     return _unique(value for _, _, value in _date_spans(text, today))
 
 
+def has_date(text: str, *, today: datetime.date | None = None) -> bool:
+    """Tell whether ``text`` names at least one valid date (stops at the first)."""
+    ref = today if today is not None else datetime.date.today()
+    return any(value is not None for _, _, value in _date_matches(normalize(text), ref))
+
+
 def _date_spans(text: str, today: datetime.date) -> list[tuple[int, int, str]]:
     """Return (start, end, ISO date) for each valid date, in order, no overlaps."""
     found = [
