@@ -8,6 +8,9 @@ The public API; the CLI uses nothing else::
     rewrite(report).text
 """
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from mailcoach.analyze import check, check_many
 from mailcoach.errors import (
     ConfigError,
@@ -20,14 +23,6 @@ from mailcoach.errors import (
     TemplateError,
 )
 from mailcoach.inputs import Unreadable, iter_messages, read_draft
-from mailcoach.letters import (
-    CaseFacts,
-    EscalationRefused,
-    Letter,
-    SelfCheckFailed,
-    compose_letter,
-    read_facts,
-)
 from mailcoach.model import (
     Category,
     Dispute,
@@ -38,18 +33,56 @@ from mailcoach.model import (
     Severity,
     Verdict,
 )
-from mailcoach.rewrite import (
-    Benchmark,
-    BenchmarkForm,
-    BenchmarkParams,
-    Edit,
-    RewriteResult,
-    benchmark_clause,
-    rewrite,
-)
 from mailcoach.settings import Settings, load_settings
 
 __version__ = "0.1.0"
+
+#: Names served from submodules that ``check`` does not need: they are imported on
+#: first use (PEP 562), so checking a draft does not pay for letters or rewriting.
+_LAZY = {
+    "CaseFacts": "mailcoach.letters",
+    "EscalationRefused": "mailcoach.letters",
+    "Letter": "mailcoach.letters",
+    "SelfCheckFailed": "mailcoach.letters",
+    "compose_letter": "mailcoach.letters",
+    "read_facts": "mailcoach.letters",
+    "Benchmark": "mailcoach.rewrite",
+    "BenchmarkForm": "mailcoach.rewrite",
+    "BenchmarkParams": "mailcoach.rewrite",
+    "Edit": "mailcoach.rewrite",
+    "RewriteResult": "mailcoach.rewrite",
+    "benchmark_clause": "mailcoach.rewrite",
+    "rewrite": "mailcoach.rewrite",
+}
+
+if TYPE_CHECKING:
+    from mailcoach.letters import (
+        CaseFacts,
+        EscalationRefused,
+        Letter,
+        SelfCheckFailed,
+        compose_letter,
+        read_facts,
+    )
+    from mailcoach.rewrite import (
+        Benchmark,
+        BenchmarkForm,
+        BenchmarkParams,
+        Edit,
+        RewriteResult,
+        benchmark_clause,
+        rewrite,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'mailcoach' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "Benchmark",

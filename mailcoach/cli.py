@@ -22,23 +22,19 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from mailcoach import (
-    CaseFacts,
     Category,
-    Letter,
     MailcoachError,
     Report,
-    SelfCheckFailed,
     Settings,
     Severity,
     check,
-    compose_letter,
     load_settings,
     read_draft,
-    read_facts,
 )
 from mailcoach.settings import FAIL_ON_CHOICES
 
 if TYPE_CHECKING:
+    from mailcoach.letters import CaseFacts, Letter, SelfCheckFailed
     from mailcoach.rules.load import RuleSet
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -1006,6 +1002,8 @@ def letter_cmd(
         raise click.UsageError("--out-dir goes with --csv; use -o for one letter.")
     if facts_path is None:
         raise click.UsageError("give the case's facts with --facts FILE (or rows with --csv).")
+    from mailcoach.letters import SelfCheckFailed, compose_letter, read_facts
+
     try:
         facts = read_facts(facts_path)
         letter = compose_letter(kind, facts, settings=settings, where=str(facts_path))
@@ -1042,7 +1040,7 @@ def _letter_merge(
     settings: Settings,
 ) -> None:
     """Write one letter per good CSV row; report bad rows by row number and go on."""
-    from mailcoach.letters import read_rows
+    from mailcoach.letters import SelfCheckFailed, compose_letter, read_rows
     from mailcoach.letters.facts import read_raw
     from mailcoach.letters.reminders import build_calendar
 
