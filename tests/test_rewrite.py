@@ -446,3 +446,12 @@ def test_cli_eml_keeps_crlf_line_ends(tmp_path: Path) -> None:
     data = out.read_bytes()
     assert b"\r\n" in data and b"\n" not in data.replace(b"\r\n", b"")
     assert b"Thanks for nothing" not in data
+
+
+def test_two_tone_clauses_in_one_sentence_are_both_dropped() -> None:
+    result = rewrite(
+        "Frankly, the pallets arrived on 3 May, which is ridiculous, and thanks for nothing.",
+        benchmark=NO_CLAUSE,
+        today=TODAY,
+    )
+    assert result.text == "Frankly, the pallets arrived on 3 May."

@@ -288,7 +288,7 @@ class _Rewriter:
         return tidy(text)
 
     def _clause(self, sentence: _Sentence) -> str | None:
-        """Return the sentence without the clauses that hold its tone findings.
+        """Return the sentence without the clauses that hold its findings.
 
         None when that is not a fit: a finding that is not inside one clause, or too
         little left to stand as a sentence (no subject and verb, or a dangling
@@ -310,8 +310,14 @@ class _Rewriter:
                 cuts.add((0, after[0][1]))
             else:
                 return None  # the sentence is one clause
+        merged: list[list[int]] = []
+        for a, b in sorted(cuts):  # two findings may share or straddle one cut
+            if merged and a <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
         kept = text
-        for a, b in sorted(cuts, reverse=True):
+        for a, b in reversed(merged):
             kept = kept[:a] + kept[b:]
         words = kept.split()
         if len(words) < 4 or words[0].lower().strip(",") in _SUBORDINATE:
