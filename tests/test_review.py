@@ -164,3 +164,59 @@ def test_output_to_a_fifo_writes_through_and_never_replaces_it(tmp_path: Path) -
     reader.join(timeout=30)
     assert stat.S_ISFIFO(fifo.stat().st_mode)
     assert len(_jsonl(received[0])) == 4 and r.exit_code == 1
+
+
+OUTSIDER = FIXTURES / "outsider-emails"
+
+
+def _outsider_messages() -> list[tuple[str, bytes, bool]]:
+    """The outsider's drafts as raw messages: (file, bytes, hostile)."""
+    out = []
+    for line in (OUTSIDER / "labels.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        data = (OUTSIDER / row["file"]).read_bytes()
+        if not row["file"].endswith(".eml"):
+            head = (
+                f"From: sender@example.com\nTo: reader@example.com\nSubject: {row['file']}\n"
+                "Date: Mon, 23 Nov 2026 09:00:00 +0000\nMIME-Version: 1.0\n"
+                "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
+            )
+            data = head.encode() + data
+        out.append((row["file"], data, bool(row["labels"])))
+    return out
+
+
+def test_an_outsiders_mbox_and_maildir_are_reviewed_without_losing_a_message(
+    tmp_path: Path,
+) -> None:
+    import email
+    import email.policy
+    import mailbox
+
+    messages = _outsider_messages()
+    broken = (
+        b"From: a@example.com\nTo: b@example.com\nSubject: scan\nMIME-Version: 1.0\n"
+        b"Content-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n\n"
+        b"AAECAwQFBgcICQ==\n"
+    )
+    half = len(messages) // 2
+    box = mailbox.mbox(str(tmp_path / "outbox.mbox"))
+    for _, data, _ in messages[:half]:
+        box.add(email.message_from_bytes(data, policy=email.policy.compat32))
+    box.add(email.message_from_bytes(broken, policy=email.policy.compat32))
+    box.flush()
+    maildir = mailbox.Maildir(str(tmp_path / "Maildir"))
+    for _, data, _ in messages[half:]:
+        maildir.add(data)
+    maildir.add(broken)
+
+    r = run(str(tmp_path / "outbox.mbox"), str(tmp_path / "Maildir"), "--format", "jsonl")
+    rows = _jsonl(r.stdout)
+    assert len(rows) == len(messages) + 2  # one row per message, the broken ones too
+    errors = [row for row in rows if row["error"]]
+    assert len(errors) == 2 and all(not row["findings"] for row in errors)
+    verdict = {row["subject"]: row["verdict"] for row in rows if not row["error"]}
+    for name, data, hostile in messages:
+        subject = email.message_from_bytes(data, policy=email.policy.default)["subject"]
+        assert (verdict[subject] != "ok") == hostile, (name, verdict[subject])
+    assert r.exit_code == 3
