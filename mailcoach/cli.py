@@ -35,6 +35,7 @@ from mailcoach.settings import FAIL_ON_CHOICES
 
 if TYPE_CHECKING:
     from mailcoach.letters import CaseFacts, Letter, SelfCheckFailed
+    from mailcoach.rewrite import Edit, RewriteResult
     from mailcoach.rules.load import RuleSet
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -389,7 +390,7 @@ def rewrite_cmd(
     sys.exit(exit_for([after], fail_on or settings.fail_on))
 
 
-def _walk_edits(result: Any) -> list[Any]:
+def _walk_edits(result: RewriteResult) -> list[Edit]:
     """Ask about each edit on the terminal; return the accepted (possibly edited) ones."""
     chosen = []
     edits = list(result.edits)
