@@ -163,6 +163,9 @@ def cli() -> None:
     Example:
       mailcoach check draft.eml
       mailcoach check - --format json < draft.txt
+      mailcoach rewrite draft.txt --diff
+      mailcoach review outbox.mbox --format html -o review.html
+      mailcoach letter first-contact --facts case.toml
       mailcoach rules list
     """
 
