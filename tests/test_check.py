@@ -100,6 +100,13 @@ def test_sentiment_per_sentence_and_overall() -> None:
     )
 
 
+def test_stacked_end_punctuation_stays_with_its_sentence() -> None:
+    text = "Really?! The invoice is late. Pay it!!! Thanks."
+    report = check(text)
+    shown = [text[s.start : s.end] for s in report.sentiment.sentences]
+    assert shown == ["Really?!", "The invoice is late.", "Pay it!!!", "Thanks."]
+
+
 def test_dispute_facts_reach_the_report() -> None:
     report = check(SAMPLES / "drafts" / "overdue-angry.txt")
     assert report.dispute.type == "payment"

@@ -49,6 +49,13 @@ def _is_terminal(text: str) -> bool:
     return not text.strip(TERMINAL_CHARS)
 
 
+def _stacked_stop(doc: Doc, i: int) -> bool:
+    """Tell whether token ``i`` continues a run of end punctuation ("?!", "!!!")."""
+    return (
+        _is_terminal(doc[i].text) and _is_terminal(doc[i - 1].text) and not doc[i - 1].whitespace_
+    )
+
+
 def sentence_starts(doc: Doc) -> list[bool]:
     """Return, for every token, whether it starts a sentence (punctuation, line breaks)."""
     texts = [tok.text for tok in doc]
@@ -61,8 +68,8 @@ def sentence_starts(doc: Doc) -> list[bool]:
             if "\n" in text and _line_break_starts_sentence(texts, spaces, i):
                 start_next = True
             continue
-        if start_next and text in CLOSERS and i > 0:
-            starts.append(False)  # a closing quote stays with its sentence
+        if start_next and i > 0 and (text in CLOSERS or _stacked_stop(doc, i)):
+            starts.append(False)  # a closing quote, or the "!" of "?!", stays with its sentence
             continue
         starts.append(start_next or i == 0)
         start_next = _is_terminal(text) and not _abbreviation_stop(doc, doc[i])

@@ -142,18 +142,6 @@ def _trimmed(body: str, start: int, end: int) -> _Sentence:
     return _Sentence(start + lead, max(start + lead, end - trail))
 
 
-def _joined(body: str, sentences: list[_Sentence]) -> list[_Sentence]:
-    """Return the sentences with punctuation-only pieces ("!" after "?") joined to the last."""
-    out: list[_Sentence] = []
-    for sentence in sentences:
-        text = body[sentence.start : sentence.end]
-        if out and not any(c.isalnum() for c in text):
-            out[-1].end = sentence.end
-        else:
-            out.append(sentence)
-    return out
-
-
 def _date_fact(fact: Fact, today: datetime.date) -> DateFact:
     text = fact.text.strip().rstrip(".")
     bare = re.sub(r"(?i)^(?:by|on)\s+", "", text)
@@ -225,9 +213,7 @@ class _Rewriter:
         from mailcoach.rules.load import load_rules
 
         self.rules: RuleSet = load_rules(settings.lexicons, settings.disable, settings.levels)
-        self.sentences = _joined(
-            self.body, [_trimmed(self.body, s.start, s.end) for s in report.sentiment.sentences]
-        )
+        self.sentences = [_trimmed(self.body, s.start, s.end) for s in report.sentiment.sentences]
 
     # ------------------------------------------------------------------ planning
 
