@@ -214,6 +214,8 @@ class _Rewriter:
 
         self.rules: RuleSet = load_rules(settings.lexicons, settings.disable, settings.levels)
         self.sentences = [_trimmed(self.body, s.start, s.end) for s in report.sentiment.sentences]
+        self._written: dict[tuple[int, int, Plan], str] = {}
+        self._new_clause: tuple[Benchmark | None, Edit | None] | None = None
 
     # ------------------------------------------------------------------ planning
 
@@ -343,20 +345,22 @@ class _Rewriter:
 
     def _keep_facts(self, sentence: _Sentence, new: str, context: dict[str, object]) -> str:
         """Return ``new``, with a facts sentence added if it lost any of the original's."""
-        old = {(f.kind, f.value) for f in find_facts(self.body[sentence.start : sentence.end])}
-        kept = {(f.kind, f.value) for f in find_facts(new)}
-        if old <= kept:
+        kept = {(f.kind, f.value) for f in find_facts(new, today=self.today)}
+        original = find_facts(self.body[sentence.start : sentence.end], today=self.today)
+        lost = [f.text for f in original if (f.kind, f.value) not in kept]
+        if not lost:
             return new
-        missing = old - kept
-        lost = [
-            f
-            for f in find_facts(self.body[sentence.start : sentence.end], today=self.today)
-            if (f.kind, f.value) in missing
-        ]
-        extra = _squash(render(FOLDER, "facts.j2", **{**context, "facts": [f.text for f in lost]}))
+        extra = _squash(render(FOLDER, "facts.j2", **{**context, "facts": lost}))
         return f"{new} {extra}".strip()
 
     def replacement(self, sentence: _Sentence) -> str:
+        """Return the sentence's text under its plan (computed once per plan)."""
+        key = (sentence.start, sentence.end, sentence.plan)
+        if key not in self._written:
+            self._written[key] = self._write(sentence)
+        return self._written[key]
+
+    def _write(self, sentence: _Sentence) -> str:
         if sentence.plan is Plan.PHRASE:
             return self._phrase(sentence)
         if sentence.plan is Plan.CLAUSE:
@@ -468,6 +472,12 @@ class _Rewriter:
                     ),
                     None,
                 )
+        if self._new_clause is None:
+            self._new_clause = self._clause_to_insert()
+        return self._new_clause
+
+    def _clause_to_insert(self) -> tuple[Benchmark | None, Edit | None]:
+        """Return the benchmark clause for this draft and the edit that inserts it."""
         own = [s for s in self.report.segments if s.kind is SegmentKind.OWN]
         own_text = [s for s in own if self.body[s.start : s.end].strip()]
         own_words = " ".join(self.body[s.start : s.end] for s in own_text)
