@@ -52,10 +52,10 @@ import calendar
 import datetime
 import importlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from email.utils import getaddresses
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from mailcoach.model import Dispute
 from mailcoach.text import normalize
@@ -516,13 +516,7 @@ def find_facts(text: str, *, today: datetime.date | None = None) -> tuple[Fact, 
         Fact("reference", a, id_end, text[a:id_end], plain[id_start:id_end])
         for a, id_start, id_end in _reference_spans(plain)
     ]
-    found.sort(key=lambda f: (f.start, f.start - f.end))
-    kept: list[Fact] = []
-    for fact in found:
-        if kept and fact.start < kept[-1].end:
-            continue
-        kept.append(fact)
-    return tuple(kept)
+    return tuple(_without_overlaps(found, lambda f: (f.start, f.end)))
 
 
 # --------------------------------------------------------------------------- amounts
@@ -550,7 +544,7 @@ def _amount_spans(text: str) -> list[tuple[int, int, str]]:
     for match in AMOUNT_UNIT_AFTER.finditer(text):
         unit = match["sym"] or match["code"] or _word_symbol(match["name"])
         found.append((match.start(), match.end(), _format_amount(match, unit)))
-    return _without_overlaps(found)
+    return _without_overlaps(found, _triple_span)
 
 
 def _word_symbol(word: str) -> str:
@@ -722,7 +716,7 @@ def _date_spans(text: str, today: datetime.date) -> list[tuple[int, int, str]]:
         for start, end, value in _date_matches(text, today)
         if value is not None
     ]
-    return _without_overlaps(found)
+    return _without_overlaps(found, _triple_span)
 
 
 def _date_matches(
@@ -1154,20 +1148,33 @@ def dispute_type(text: str) -> str:
 # --------------------------------------------------------------------------- helpers
 
 
-def _without_overlaps(found: Iterable[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+_Spanned = TypeVar("_Spanned")
+
+
+def _triple_span(match: tuple[int, int, str]) -> tuple[int, int]:
+    return match[0], match[1]
+
+
+def _without_overlaps(
+    found: Iterable[_Spanned], span: Callable[[_Spanned], tuple[int, int]]
+) -> list[_Spanned]:
     """Return the matches that do not overlap an earlier (or longer) one.
 
     Args:
-        found: (start, end, value) triples in any order.
+        found: matches in any order.
+        span: where a match lies, (start, end).
 
     Returns:
-        The kept triples, ordered by start; at one start the longest wins.
+        The kept matches, ordered by start; at one start the longest wins.
     """
-    kept: list[tuple[int, int, str]] = []
-    for start, end, value in sorted(found, key=lambda t: (t[0], t[0] - t[1])):
-        if kept and start < kept[-1][1]:
+    kept: list[_Spanned] = []
+    last_end = -1
+    for item in sorted(found, key=lambda t: (span(t)[0], span(t)[0] - span(t)[1])):
+        start, end = span(item)
+        if kept and start < last_end:
             continue
-        kept.append((start, end, value))
+        kept.append(item)
+        last_end = end
     return kept
 
 

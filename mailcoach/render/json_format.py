@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from mailcoach.model import Finding, Report
+from mailcoach.model import ChecklistItem, Finding, Report
 
 if TYPE_CHECKING:
     from mailcoach.rewrite import RewriteResult
@@ -38,12 +39,14 @@ def report_to_dict(report: Report) -> dict[str, Any]:
             "days_overdue": report.dispute.days_overdue,
             "counterpart": report.dispute.counterpart,
         },
-        "checklist": [
-            {"id": c.id, "label": c.label, "ok": c.ok, "advice": c.advice} for c in report.checklist
-        ],
+        "checklist": _checklist(report.checklist),
         "notes": list(report.notes),
         "error": report.error,
     }
+
+
+def _checklist(items: Iterable[ChecklistItem]) -> list[dict[str, Any]]:
+    return [{"id": c.id, "label": c.label, "ok": c.ok, "advice": c.advice} for c in items]
 
 
 def _finding(f: Finding) -> dict[str, Any]:
@@ -89,9 +92,7 @@ def rewrite_to_dict(
         },
         "verdict": final.verdict.value,
         "findings": [_finding(f) for f in final.findings],
-        "checklist": [
-            {"id": c.id, "label": c.label, "ok": c.ok, "advice": c.advice} for c in final.checklist
-        ],
+        "checklist": _checklist(final.checklist),
         "notes": list(result.notes),
     }
     return data
