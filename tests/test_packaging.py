@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from mailcoach.model import Category
+
 from .conftest import ROOT
 
 
@@ -37,15 +39,9 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_wheel_contains_rules_and_templates(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
-    for category in (
-        "inflammatory",
-        "blaming",
-        "sarcastic",
-        "passive_aggressive",
-        "threatening",
-        "liability",
-    ):
-        assert f"mailcoach/lexicons/{category}.yml" in names
+    for category in Category:
+        assert f"mailcoach/lexicons/{category.value}.yml" in names
+    assert "mailcoach/lexicons/coaching.yml" in names
     assert "mailcoach/templates/README.md" in names
     assert "mailcoach/py.typed" in names
 
