@@ -58,15 +58,25 @@ class Coaching:
 
 
 def _compile(patterns: Sequence[str], where: Path, field: str) -> tuple[re.Pattern[str], ...]:
-    """Check each pattern, then join them into one (a single pass over each sentence)."""
-    for pattern in patterns:
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise LexiconError(f"{where}: {field}: bad pattern {pattern!r}: {exc}.") from None
+    """Join the patterns into one (a single pass over each sentence).
+
+    Compiling costs more than matching here, so each pattern is compiled on its
+    own only when the joined one fails, to name the bad one.
+    """
     if not patterns:
         return ()
-    return (re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE),)
+    try:
+        return (re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE),)
+    except re.error as joined:
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise LexiconError(f"{where}: {field}: bad pattern {pattern!r}: {exc}.") from None
+        raise LexiconError(  # e.g. a global flag such as (?i) that is not at the start
+            f"{where}: {field}: the patterns cannot be joined ({joined}); "
+            "use scoped flags such as (?i:...) instead of global ones."
+        ) from None
 
 
 @lru_cache(maxsize=4)

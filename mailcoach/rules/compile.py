@@ -153,16 +153,6 @@ def _word_regex(token: dict[str, Any]) -> WordRegex | None:
     return None
 
 
-def anchor_sets(tokens: list[dict[str, Any]]) -> tuple[frozenset[str], ...]:
-    """Return, for each required token with literal values, the words it may be.
-
-    A match needs every required token, so a doc can only match if it holds a word
-    from each of these sets; a pattern without any (all wildcards or regexes)
-    returns an empty tuple.
-    """
-    return tuple(w for w in (_literal_words(t) for t in tokens) if w)
-
-
 @dataclass(frozen=True, slots=True)
 class Anchors:
     """What a doc's lower-cased words must hold for one pattern to match.
@@ -179,18 +169,23 @@ class Anchors:
     def of(cls, tokens: list[dict[str, Any]]) -> Anchors:
         """Return the anchors of a pattern's tokens.
 
-        A required token that must start a sentence and has literal values adds
-        those values marked as a sentence's first word (see ``Words``).
+        Each required token with literal values gives the set of words it may be:
+        a match needs every required token, so a doc must hold a word from each
+        set. A required token that must start a sentence adds those values marked
+        as a sentence's first word (see ``Words``).
         """
+        literal = [_literal_words(t) for t in tokens]  # once per token: rules have thousands
         regexes = tuple(
-            r for t in tokens if _literal_words(t) is None and (r := _word_regex(t)) is not None
+            r
+            for t, words in zip(tokens, literal, strict=True)
+            if words is None and (r := _word_regex(t)) is not None
         )
         starts = tuple(
             frozenset(SENTENCE_START + w for w in words)
-            for t in tokens
-            if t.get("IS_SENT_START") is True and (words := _literal_words(t))
+            for t, words in zip(tokens, literal, strict=True)
+            if words and t.get("IS_SENT_START") is True
         )
-        return cls(anchor_sets(tokens) + starts, regexes)
+        return cls(tuple(w for w in literal if w) + starts, regexes)
 
     def __bool__(self) -> bool:
         return bool(self.sets or self.regexes)
@@ -293,29 +288,37 @@ class _Group:
         return any(pattern.held_by(words) for pattern in self.anchors)
 
 
+@functools.cache
+def _common_words() -> frozenset[str]:
+    """Words too common to index patterns under: stop words and punctuation."""
+    import string
+
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS) | frozenset(string.punctuation)
+
+
+def _commonness(words: frozenset[str]) -> tuple[bool, int]:
+    """Rank an anchor set: whether it holds a common word, then its size.
+
+    Set operations only: the index is built over thousands of sets at the first check.
+    """
+    return not words.isdisjoint(_common_words()), len(words)
+
+
 class _Waker:
     """Find the groups that could match a set of words without asking every group.
 
     Each pattern is filed under the words of one of its anchor sets: it can only
     match where one of those words occurs, so only the patterns filed under a word
     at hand are asked (:meth:`Anchors.held_by`); a group wakes when one of its
-    patterns could match, as :meth:`_Group.could_match` says. The set chosen is the one
-    with the fewest common words (stop words, punctuation), then the smallest:
+    patterns could match, as :meth:`_Group.could_match` says. The set chosen is one
+    without common words (stop words, punctuation) if there is one, then the smallest:
     any set gives the same answers, a rare one asks fewer groups. Groups with a
     pattern that has no anchors are always asked.
     """
 
     def __init__(self, groups: list[_Group]) -> None:
-        from spacy.lang.en.stop_words import STOP_WORDS
-
-        def commonness(words: frozenset[str]) -> tuple[int, int]:
-            common = sum(
-                1
-                for w in words
-                if not w.startswith(SENTENCE_START) and (w in STOP_WORDS or not w.isalnum())
-            )
-            return common, len(words)
-
         self.groups = groups
         #: (group, pattern) pairs always asked: patterns without anchor words
         self.always: set[tuple[int, int]] = set()
@@ -325,7 +328,8 @@ class _Waker:
                 if not pattern.sets:
                     self.always.add((i, j))
                     continue
-                for word in min(pattern.sets, key=commonness):
+                sets = pattern.sets
+                for word in sets[0] if len(sets) == 1 else min(sets, key=_commonness):
                     self.by_word.setdefault(word, set()).add((i, j))
 
     def _woken(self, words: frozenset[str]) -> list[int]:
