@@ -1,8 +1,18 @@
 """Time `mailcoach check` against loading the spaCy model alone, in the same run.
 
 The issue's target: our overhead on top of loading the model is at most 20%.
-Runs each command ROUNDS times, alternating them so machine noise hits both
-equally, and reports medians, their ratio and the median of the per-round ratios.
+Three commands run ROUNDS times each, interleaved so machine noise hits all alike:
+
+- ``mailcoach check DRAFT``, as a user runs it;
+- the bare load the issue names, ``python -c "import spacy; spacy.load(...)"``;
+- the same bare load, then ``os._exit(0)``.
+
+``mailcoach`` ends its process as soon as its output is flushed, skipping the
+interpreter's teardown (about a quarter of a second of freeing the model's
+objects; see ``mailcoach.cli.main``). Against the plain bare load that would hide
+our own overhead behind the teardown it skips, so the target is judged against
+the bare load that ends the same way; the plain ratio is printed too. Reports
+medians, their ratio and the median of the per-round ratios.
 
 Both sides start from bytecode, as an installed package does (``pip install``
 compiles it): an editable install run with PYTHONDONTWRITEBYTECODE set, as on
@@ -50,34 +60,45 @@ def main() -> None:
 
     model = resolve_model(None)
     mailcoach = shutil.which("mailcoach", path=str(Path(sys.executable).parent)) or "mailcoach"
-    check = [mailcoach, "check", str(args.draft)]
-    bare = [
-        sys.executable,
-        "-c",
-        f"import spacy; spacy.load({model!r}, exclude={list(EXCLUDED_PIPES)!r})",
-    ]
+    load = f"import spacy; spacy.load({model!r}, exclude={list(EXCLUDED_PIPES)!r})"
+    commands = {
+        "mailcoach check": [mailcoach, "check", str(args.draft)],
+        "spacy.load alone": [sys.executable, "-c", load],
+        "spacy.load + _exit": [sys.executable, "-c", f"{load}; import os; os._exit(0)"],
+    }
 
     package = importlib.util.find_spec("mailcoach")
     if package and package.submodule_search_locations:
         for folder in package.submodule_search_locations:
             compileall.compile_dir(folder, quiet=1)
-    timed(check), timed(bare)  # warm the file cache; not counted
-    checks, loads = [], []
+    for command in commands.values():
+        timed(command)  # warm the file cache; not counted
+    times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(args.rounds):
-        checks.append(timed(check))
-        loads.append(timed(bare))
-    c, b = statistics.median(checks), statistics.median(loads)
-    ratio = c / b
-    paired = statistics.median(x / y for x, y in zip(checks, loads, strict=True))
+        for name, command in commands.items():
+            times[name].append(timed(command))
+
     print(f"model: {model}; draft: {args.draft.name}; rounds: {args.rounds}")
-    print(f"spacy.load alone   median {b:.3f} s  (min {min(loads):.3f}, max {max(loads):.3f})")
-    print(f"mailcoach check    median {c:.3f} s  (min {min(checks):.3f}, max {max(checks):.3f})")
+    for name, values in times.items():
+        print(
+            f"{name:20s} median {statistics.median(values):.3f} s  "
+            f"(min {min(values):.3f}, max {max(values):.3f})"
+        )
+    ratios = {}
+    for base in ("spacy.load + _exit", "spacy.load alone"):
+        checks, loads = times["mailcoach check"], times[base]
+        ratios[base] = statistics.median(checks) / statistics.median(loads)
+        paired = statistics.median(c / b for c, b in zip(checks, loads, strict=True))
+        print(
+            f"vs {base:20s} ratio {ratios[base]:.3f} (overhead {100 * (ratios[base] - 1):+.1f}%), "
+            f"median of per-round ratios {paired:.3f}"
+        )
+    target = ratios["spacy.load + _exit"]
     print(
-        f"ratio {ratio:.3f}  (overhead {100 * (ratio - 1):+.1f}%; "
-        f"target at most {100 * (TARGET_RATIO - 1):.0f}%)"
+        f"target: at most {100 * (TARGET_RATIO - 1):.0f}% over the like-for-like load: "
+        f"{'met' if target <= TARGET_RATIO else 'NOT met'} ({100 * (target - 1):+.1f}%)"
     )
-    print(f"median of per-round ratios {paired:.3f}")
-    sys.exit(0 if ratio <= TARGET_RATIO else 1)
+    sys.exit(0 if target <= TARGET_RATIO else 1)
 
 
 if __name__ == "__main__":

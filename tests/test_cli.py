@@ -202,3 +202,29 @@ def test_help_does_not_import_spacy() -> None:
 def test_usage_error_exits_2() -> None:
     r = CliRunner().invoke(cli, ["check"])
     assert r.exit_code == 2
+
+
+def test_process_ends_with_all_output_written_and_the_exit_code() -> None:
+    """main() skips the interpreter's teardown: the output must still arrive whole."""
+    draft = SAMPLES / "drafts" / "overdue-angry.txt"
+    out = subprocess.run(
+        [sys.executable, "-m", "mailcoach", "check", str(draft), "--format", "json"],
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 1, out.stderr
+    report = json.loads(out.stdout)
+    assert report["verdict"] in {"revise", "hold"} and report["findings"]
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "stderr"),
+    [(None, 0, ""), (3, 3, ""), ("mailcoach: gone wrong", 1, "mailcoach: gone wrong\n")],
+)
+def test_end_process_behaves_like_sys_exit(code: object, status: int, stderr: str) -> None:
+    script = (
+        "import sys; from mailcoach.cli import _end_process; "
+        f"sys.stdout.write('partial line'); _end_process({code!r})"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert (out.returncode, out.stdout, out.stderr) == (status, "partial line", stderr)
