@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span
 from mailcoach.model import Severity
 from mailcoach.nlp import CANDIDATES_KEY, SPANS_KEY
 from mailcoach.nlp.guards import GUARDS, PARSE_GUARDS
-from mailcoach.rules.compile import CompiledRules
+from mailcoach.rules.compile import CompiledRules, is_parsed
 from mailcoach.rules.load import Rule, RuleSet, load_rules, rules_from_rows, rules_to_rows
 
 DEFAULT_CONFIG: dict[str, Any] = {"lexicons": [], "disable": [], "levels": {}}
@@ -91,11 +91,16 @@ class RuleMatcher(_SerializedRules):
         return doc
 
 
+#: Kinds that flag a whole sentence, second to the rules that point at words.
+BROAD_KINDS = frozenset({"sentiment", "model"})
+
+
 class GuardFilter(_SerializedRules):
     """Drop matches their rule's guards excuse, then resolve overlaps.
 
     Within one category, overlapping matches keep the most severe, then the longest.
-    A ``sentiment`` rule's sentence is dropped when another rule flagged inside it.
+    A ``sentiment`` rule's sentence is dropped when another rule flagged inside it;
+    a ``model`` rule's, when another rule of its category did.
     """
 
     def __init__(self, rules: RuleSet) -> None:
@@ -111,6 +116,12 @@ class GuardFilter(_SerializedRules):
         return rule is not None and not PARSE_GUARDS.isdisjoint(rule.spec.unless)
 
     def _excused(self, span: Span, rule: Rule) -> bool:
+        if rule.spec.kind == "model" and is_parsed(span.doc, span.start):
+            # A model rule flags a whole sentence; guards that read the verb and its
+            # subject ("we will not sue", "we failed to") judge its main verb too.
+            root = span.sent.root
+            judged = (span, span.doc[root.i : root.i + 1])
+            return any(GUARDS[name](s) for name in rule.spec.unless for s in judged)
         return any(GUARDS[name](span) for name in rule.spec.unless)
 
     def __call__(self, doc: Doc) -> Doc:
@@ -120,12 +131,19 @@ class GuardFilter(_SerializedRules):
             if rule is not None and not self._excused(span, rule):
                 live.append((span, rule))
         doc.spans[CANDIDATES_KEY] = [s for s, _ in live]
-        pointed = [(s, r) for s, r in live if r.spec.kind != "sentiment"]
+        pointed = [(s, r) for s, r in live if r.spec.kind not in BROAD_KINDS]
         broad = [
             (s, r)
             for s, r in live
             if r.spec.kind == "sentiment"
             and not any(p.start < s.end and s.start < p.end for p, _ in pointed)
+        ] + [
+            (s, r)
+            for s, r in live
+            if r.spec.kind == "model"
+            and not any(
+                q.category == r.category and p.start < s.end and s.start < p.end for p, q in pointed
+            )
         ]
         ranked = sorted(
             pointed + broad,

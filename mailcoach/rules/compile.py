@@ -12,6 +12,7 @@ import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -678,9 +679,69 @@ class SentimentKind(Kind):
                         yield Candidate(self.rules[rule_id], visible[0].i, visible[-1].i + 1)
 
 
+#: The model was trained on sentences: shorter fragments ("Thanks!") are left to the rules.
+MODEL_MIN_WORDS = 3
+
+
+class _ModelParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    weights: str = Field(pattern=r"^[\w.-]+\.json$")
+    threshold: float = Field(gt=0.0, lt=1.0)
+
+
+class ModelKind(Kind):
+    """Sentences the sentence model (``mailcoach.nlp.classifier``) scores for the category.
+
+    A rule of this kind flags a whole sentence when the model's probability for
+    the rule's category is at least ``threshold``; fragments of fewer than three
+    words and blocks of lines that do not end a sentence (a name, an address, a
+    signature) are not scored. ``weights`` names the weights
+    file, in the rule file's folder. The model is scored once per sentence for
+    all its rules. Like a ``sentiment`` rule it reports a sentence only when no
+    other rule of its category flagged inside it (see ``GuardFilter``).
+    """
+
+    name = "model"
+
+    def __init__(self, vocab: Vocab, make_doc: Callable[[str], Doc]) -> None:
+        super().__init__(vocab, make_doc)
+        self.by_model: dict[Path, list[tuple[Rule, float]]] = {}
+
+    def add(self, rule: Rule) -> None:
+        from mailcoach.nlp.classifier import load_classifier
+
+        p = _params(rule, _ModelParams)
+        path = Path(rule.file).parent / p.weights
+        if rule.category.value not in load_classifier(path).categories:
+            raise _fail(rule, f"params.weights: {p.weights} has no '{rule.category.value}' scores")
+        self.by_model.setdefault(path, []).append((rule, p.threshold))
+        super().add(rule)
+
+    def find(self, doc: Doc, words: Words, *, parsed_only: bool = False) -> Iterator[Candidate]:
+        from mailcoach.nlp.classifier import load_classifier
+
+        if parsed_only:
+            return
+        for path, rules in self.by_model.items():
+            model = load_classifier(path)
+            for first, last, _ in words.sentences:
+                visible = [t for t in doc[first:last] if not t.is_space]
+                text = doc[first:last].text.strip()
+                if sum(t.is_alpha for t in visible) < MODEL_MIN_WORDS or (
+                    "\n" in text and text[-1] not in ".!?"
+                ):
+                    continue  # a fragment, or a name, address or signature block
+                scores = model.probabilities([t.lower_ for t in visible], text)
+                for rule, threshold in rules:
+                    if scores[rule.category.value] >= threshold:
+                        yield Candidate(rule, visible[0].i, visible[-1].i + 1)
+
+
 #: The closed set of rule kinds. A new kind is a reviewed change with docs.
 KINDS: dict[str, type[Kind]] = {
-    kind.name: kind for kind in (PhraseKind, TokenKind, DependencyKind, ShoutingKind, SentimentKind)
+    kind.name: kind
+    for kind in (PhraseKind, TokenKind, DependencyKind, ShoutingKind, SentimentKind, ModelKind)
 }
 
 

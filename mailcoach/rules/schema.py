@@ -50,7 +50,7 @@ def token_problem(token: Any) -> str | None:
 
 
 LevelName = Literal["info", "warning", "error"]
-KindName = Literal["phrase", "token", "dependency", "shouting", "sentiment"]
+KindName = Literal["phrase", "token", "dependency", "shouting", "sentiment", "model"]
 GuardName = Literal[
     "conditional",
     "negated",

@@ -1,0 +1,128 @@
+"""The sentence model: its features, training, weights file and its place among the rules."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import mailcoach
+from mailcoach.errors import LexiconError
+from mailcoach.model import Category
+from mailcoach.nlp.classifier import WEIGHTS_FILE, features, load_classifier, train
+from mailcoach.resources import lexicon_dir
+from mailcoach.settings import Settings
+
+SHIPPED = lexicon_dir() / WEIGHTS_FILE
+
+
+def _model_findings(text: str, settings: Settings | None = None) -> set[str]:
+    report = mailcoach.check(text, settings=settings)
+    return {f.rule_id for f in report.findings if f.rule_id.endswith(".model")}
+
+
+def test_features_are_words_pairs_first_word_and_marks() -> None:
+    found = features(["you", "never", "pay", "!"], "You NEVER pay!")
+    assert {"you", "you never", "never pay", "<s> you", "<!>", "<CAPS>"} <= found
+    assert "<?>" not in found
+    assert features([], "") == {"<s>"}
+
+
+def test_training_learns_a_category_and_leaves_calm_text_alone() -> None:
+    hostile = ["you lot are useless", "useless as ever , you lot", "you lot never listen"]
+    calm = ["thanks for the update", "the invoice is attached", "see you on monday"]
+    items = [(s.split(), s, ["inflammatory"]) for s in hostile] + [(s.split(), s, []) for s in calm]
+    model = train(items, ["inflammatory", "blaming"])
+    assert model.probabilities("honestly you lot are useless".split(), "")["inflammatory"] > 0.5
+    assert model.probabilities("the update is attached".split(), "")["inflammatory"] < 0.5
+    assert model.probabilities("you lot are useless".split(), "")["blaming"] < 0.5
+
+
+def test_shipped_weights_cover_every_category_and_only_tuning_splits() -> None:
+    data = json.loads(SHIPPED.read_text(encoding="utf-8"))
+    assert data["categories"] == [c.value for c in Category]
+    assert data["trained_on"] and all(
+        name.startswith("sentences-dev") for name in data["trained_on"]
+    ), "the sentence model must never see the held-out test splits"
+    assert len(load_classifier(SHIPPED).weights) > 1000
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "cannot be read"),
+        ("{not json", "not valid JSON"),
+        ('{"format": 99}', "format 99"),
+        ('{"format": 1, "categories": ["a"]}', "not a weights file"),
+        ('{"format": 1, "categories": ["a"], "bias": [0], "weights": {"x": [1, 2]}}', "one weight"),
+    ],
+)
+def test_bad_weights_file_is_a_clear_error(
+    tmp_path: Path, content: str | None, message: str
+) -> None:
+    path = tmp_path / WEIGHTS_FILE
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    with pytest.raises(LexiconError, match=message):
+        load_classifier(path)
+
+
+def test_model_rule_needs_its_category_in_the_weights(tmp_path: Path) -> None:
+    (tmp_path / "w.json").write_text(
+        '{"format": 1, "categories": ["inflammatory"], "bias": [0], "weights": {}}',
+        encoding="utf-8",
+    )
+    (tmp_path / "blaming.yml").write_text(
+        """\
+- id: blaming.our-model
+  kind: model
+  level: warning
+  params: {weights: w.json, threshold: 0.5}
+  message: "Reads as blame."
+  why: "Blame gets argued with."
+  suggestion: "Say what happened."
+  examples: {flag: ["You again."], pass: ["Thanks."]}
+""",
+        encoding="utf-8",
+    )
+    with pytest.raises(LexiconError, match="has no 'blaming' scores"):
+        mailcoach.check("Hello.", settings=Settings(lexicons=(str(tmp_path),)))
+
+
+# Hostile sentences in phrasings no word list holds; the model carries them.
+MISSED_BY_RULES = [
+    ("Not sure why I even bother asking at this point.", "passive_aggressive"),
+    ("Funny how the money always goes missing on your side.", "blaming"),
+]
+
+
+@pytest.mark.parametrize(("text", "category"), MISSED_BY_RULES)
+def test_model_flags_what_the_rules_miss(text: str, category: str) -> None:
+    assert f"{category}.model" in _model_findings(text)
+    disabled = Settings(disable=(f"{category}.model",))
+    assert f"{category}.model" not in _model_findings(text, disabled)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If the delivery is late again, please just give me a ring.",  # conditional
+        "I sent the wrong invoice last week; the corrected one is attached.",  # first person
+        "The parcel never arrived and the tracking still shows it in the depot.",  # a fact
+        "Thank you so much, the crew did a brilliant job on Saturday!",  # sincere thanks
+        "The balance of $1,240.00 is now 45 days past due.",  # firm, fair collections
+    ],
+)
+def test_model_leaves_tricky_calm_sentences_alone(text: str) -> None:
+    assert _model_findings(text) == set()
+
+
+def test_model_ignores_a_hostile_quoted_reply() -> None:
+    text = (
+        "Hi Sam,\n\nThanks, the revised statement is attached.\n\nBest,\nAlex\n\n"
+        "On Mon, 3 Mar 2025 at 09:12, Sam <sam@example.com> wrote:\n"
+        "> Not sure why I even bother asking at this point.\n"
+        "> Funny how the money always goes missing on your side.\n"
+    )
+    assert _model_findings(text) == set()
