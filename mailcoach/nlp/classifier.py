@@ -179,20 +179,21 @@ def train(
 
 
 def _corpus_items(folder: Path) -> tuple[list[tuple[list[str], str, list[str]]], dict[str, int]]:
-    """Read the tuning splits (``sentences-dev*.jsonl``) of a corpus folder, tokenized."""
+    """Read the sentences of the tuning splits (``dev*``) of a corpus folder, tokenized."""
     import spacy
+
+    from mailcoach.evaluate import SPLITS, load_corpus
 
     make_doc = spacy.blank("en").make_doc
     items: list[tuple[list[str], str, list[str]]] = []
     counts: dict[str, int] = {}
-    for path in sorted(folder.glob("sentences-dev*.jsonl")):
-        lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-        counts[path.name] = len(lines)
-        for item in lines:
-            words = [t.lower_ for t in make_doc(item["text"]) if not t.is_space]
-            items.append((words, item["text"], item["labels"]))
-    if not items:
-        raise SystemExit(f"no sentences-dev*.jsonl in {folder}")
+    for split in (s for s in SPLITS if s.startswith("dev")):
+        sentences = [(i.text, i.gold) for i in load_corpus(folder, split) if i.text is not None]
+        counts[f"sentences-{split}.jsonl"] = len(sentences)
+        items.extend(
+            ([t.lower_ for t in make_doc(text) if not t.is_space], text, sorted(gold))
+            for text, gold in sentences
+        )
     return items, counts
 
 
@@ -209,6 +210,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     fit.add_argument("-o", "--output", type=Path, required=True)
     args = parser.parse_args(argv)
     items, counts = _corpus_items(args.corpus)
+    if not items:
+        raise SystemExit(f"no tuning sentences (sentences-dev*.jsonl) in {args.corpus}")
     model = train(items, [c.value for c in Category])
     args.output.write_text(model.to_json(counts), encoding="utf-8")
     print(f"{args.output}: {len(model.weights)} features from {len(items)} sentences ({counts})")

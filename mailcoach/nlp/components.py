@@ -91,8 +91,9 @@ class RuleMatcher(_SerializedRules):
         return doc
 
 
-#: Kinds that flag a whole sentence, second to the rules that point at words.
-BROAD_KINDS = frozenset({"sentiment", "model"})
+#: Kinds that flag a whole sentence, second to the rules that point at words; on a
+#: tie between them, the earlier kind is kept.
+BROAD_KINDS = ("sentiment", "model")
 
 
 class GuardFilter(_SerializedRules):
@@ -132,17 +133,16 @@ class GuardFilter(_SerializedRules):
                 live.append((span, rule))
         doc.spans[CANDIDATES_KEY] = [s for s, _ in live]
         pointed = [(s, r) for s, r in live if r.spec.kind not in BROAD_KINDS]
-        broad = [
+        broad = [  # sentiment sentences first, then the model's: ties keep that order
             (s, r)
+            for kind in BROAD_KINDS
             for s, r in live
-            if r.spec.kind == "sentiment"
-            and not any(p.start < s.end and s.start < p.end for p, _ in pointed)
-        ] + [
-            (s, r)
-            for s, r in live
-            if r.spec.kind == "model"
+            if r.spec.kind == kind
             and not any(
-                q.category == r.category and p.start < s.end and s.start < p.end for p, q in pointed
+                p.start < s.end
+                and s.start < p.end
+                and (kind == "sentiment" or q.category == r.category)
+                for p, q in pointed
             )
         ]
         ranked = sorted(
