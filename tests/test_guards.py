@@ -65,3 +65,47 @@ def test_words_our_own_colleague_reported_are_not_the_senders() -> None:
     assert Category.SARCASTIC not in categories(
         'Our designer called the first draft "rough as guts", so she is redoing it.'
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If it is not paid by 28 June, we will refer it to our collections agency.",
+        "We will pass the account to our collections partner on July 1st unless we hear from you.",
+        "If the balance is still open by the 20th, we will refer it to our collections team.",
+        "The file goes to our debt collection agency on 03/07/2026, as our terms allow.",
+    ],
+)
+def test_a_collections_step_for_a_named_day_is_a_notice(text: str) -> None:
+    assert Category.THREATENING not in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We will hand your account over to a debt collection agency.",
+        "Pay by Friday or we pass it to our collectors.",  # a weekday is not a calendar date
+        "Invoice 12 from May goes to a debt collection agency next.",  # a month alone neither
+        "Pay by 5 December or the bailiffs will be round.",  # a date excuses only a referral
+    ],
+)
+def test_an_undated_collections_threat_still_flags(text: str) -> None:
+    assert Category.THREATENING in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In your email you wrote that our work was 'unacceptable'; which parts fell short?",
+        "You called the charge \u201ca total scam\u201d, so here is how it was worked out.",
+        "Your note said \u2018this is a disgrace\u2019 and I would like to put it right.",
+    ],
+)
+def test_the_readers_words_in_single_or_curly_quotes_are_quoted(text: str) -> None:
+    assert Category.INFLAMMATORY not in categories(text)
+
+
+def test_an_apostrophe_does_not_open_a_quotation() -> None:
+    # "students'", "you're" and "don't" hold apostrophes; the insult is outside any quotation
+    text = "The students' report was fine, but you're a disgrace and don't deserve the contract."
+    assert Category.INFLAMMATORY in categories(text)

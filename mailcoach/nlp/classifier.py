@@ -11,9 +11,10 @@ Its weights are data: ``lexicons/classifier-weights.json``, written by::
 
     python -m mailcoach.nlp.classifier train tests/corpus -o lexicons/classifier-weights.json
 
-Features are the lower-cased words and neighbouring word pairs of the sentence,
-its first word, and whether it holds "!", "?" or a word in capitals. A
-sentence's features are scaled by one over the square root of their number, so
+Features are the lower-cased words and neighbouring word pairs of the sentence
+(a quotation counts as one word: the reader's words are not the writer's), its
+first word, and whether it holds "!", "?" or a word in capitals. A sentence's
+features are scaled by one over the square root of their number, so
 long sentences do not score higher for being long. Training is plain
 full-batch gradient descent on the logistic loss with a small L2 penalty:
 deterministic, and quick on a few thousand sentences.
@@ -31,7 +32,10 @@ from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
+from spacy.tokens import Token
+
 from mailcoach.errors import LexiconError
+from mailcoach.nlp.guards import quote_regions
 
 #: The version of the weights file format.
 FORMAT = 1
@@ -43,13 +47,15 @@ L2 = 0.01
 #: Weights smaller than this are left out of the file; they barely move a score.
 PRUNE = 0.005
 _CAPS = re.compile(r"\b[A-Z]{3,}\b")
+#: The word that stands for a whole quotation.
+QUOTE = "<q>"
 
 
 def features(words: Sequence[str], text: str) -> set[str]:
     """Return the features of one sentence.
 
     Args:
-        words: its lower-cased tokens, without whitespace tokens.
+        words: its words, as ``sentence_words`` gives them.
         text: its text (for the punctuation and capitals features).
     """
     found = set(words)
@@ -62,6 +68,28 @@ def features(words: Sequence[str], text: str) -> set[str]:
     if _CAPS.search(text):
         found.add("<CAPS>")
     return found
+
+
+def sentence_words(tokens: Sequence[Token]) -> list[str]:
+    """Return the words the model reads from a sentence's tokens (no whitespace tokens).
+
+    They are lower-cased, and each quotation is one ``<q>`` word: the model scores
+    the writer's own words ("you called the charge <q>"), not the reader's words
+    they quote, yet still sees that something was put in quotation marks.
+    """
+    if not tokens:
+        return []
+    start = tokens[0].idx
+    text = tokens[0].doc.text[start : tokens[-1].idx + len(tokens[-1])]
+    regions = list(quote_regions(text))
+    words: list[str] = []
+    for token in tokens:
+        at = token.idx - start
+        if not any(a <= at < b for a, b in regions):
+            words.append(token.lower_)
+        elif not words or words[-1] != QUOTE:
+            words.append(QUOTE)
+    return words
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +219,7 @@ def _corpus_items(folder: Path) -> tuple[list[tuple[list[str], str, list[str]]],
         sentences = [(i.text, i.gold) for i in load_corpus(folder, split) if i.text is not None]
         counts[f"sentences-{split}.jsonl"] = len(sentences)
         items.extend(
-            ([t.lower_ for t in make_doc(text) if not t.is_space], text, sorted(gold))
+            (sentence_words([t for t in make_doc(text) if not t.is_space]), text, sorted(gold))
             for text, gold in sentences
         )
     return items, counts

@@ -8,6 +8,7 @@ otherwise.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 
 from spacy.tokens import Span, Token
@@ -116,6 +117,17 @@ CAP_PHRASES = (
     ("up", "to", "a", "limit"),
 )
 CURRENCY_SIGNS = frozenset({"$", "£", "€", "₹", "¥"})
+MONTHS = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+#: A numeric date: 28/06, 28.06.2026, 2026-06-28.
+_NUMERIC_DATE = re.compile(r"^(\d{1,2}[/.]\d{1,2}([/.]\d{2,4})?|\d{4}-\d{2}-\d{2})$")
+#: A day of the month: 28, 28th, 1st.
+_DAY = re.compile(r"^(\d{1,2})(st|nd|rd|th)?$")
+#: Quotation marks that open and close: straight and curly, double and single.
+_OPENING = frozenset("\"'“‘")
+_CLOSING = frozenset("\"'”’")
 
 
 def _has_subject(token: Token) -> bool:
@@ -317,12 +329,63 @@ def capped(span: Span) -> bool:
     return False
 
 
+def quote_regions(text: str) -> Iterator[tuple[int, int]]:
+    """Yield the (start, end) of each quotation in ``text``.
+
+    A mark opens a quotation when it hugs the next word (start or space before it,
+    a letter or digit after) and closes one when it hugs the previous word; an
+    apostrophe inside a word ("don't") does neither.
+    """
+    start = None
+    for i, char in enumerate(text):
+        before = text[i - 1] if i else " "
+        after = text[i + 1] if i + 1 < len(text) else " "
+        hugs_next = after.isalnum() and (before.isspace() or before in "([{—–-")
+        hugs_previous = not after.isalnum() and (before.isalnum() or before in ".,!?…")
+        if start is None and char in _OPENING and hugs_next:
+            start = i
+        elif start is not None and char in _CLOSING and hugs_previous:
+            yield start, i + 1
+            start = None
+
+
 def quoted(span: Span) -> bool:
-    """Tell whether the span stands inside double quotation marks in its sentence."""
+    """Tell whether the span stands inside quotation marks in its sentence.
+
+    Straight and curly, double and single marks count ("you called it 'a scam'").
+    """
     sent = span.sent
-    before = sent.doc.text[sent.start_char : span.start_char]
-    after = sent.doc.text[span.end_char : sent.end_char]
-    return before.count('"') % 2 == 1 and '"' in after
+    offset = sent.start_char
+    return any(
+        offset + start < span.start_char and span.end_char <= offset + end
+        for start, end in quote_regions(sent.text)
+    )
+
+
+def _day(word: str, *, ordinal: bool = False) -> bool:
+    """Tell whether a word is a day of the month ("28", "1st"; only "1st" if ``ordinal``)."""
+    day = _DAY.match(word)
+    return bool(day and 1 <= int(day[1]) <= 31 and (day[2] or not ordinal))
+
+
+def dated(span: Span) -> bool:
+    """Tell whether the span's sentence names a calendar date ("by 28 June", "on 1/7").
+
+    A step announced for a named day is a notice the reader can act on, not a
+    vague menace: "we will refer it to our collections partner on 1 July".
+    """
+    words = [t.lower_ for t in span.sent if not t.is_space]
+    for i, word in enumerate(words):
+        if _NUMERIC_DATE.match(word):
+            return True
+        if word.rstrip(".") in MONTHS:
+            before = words[i - 2] if i >= 2 and words[i - 1] == "of" else words[i - 1] if i else ""
+            after = words[i + 1] if i + 1 < len(words) else ""
+            if _day(before) or _day(after):
+                return True  # "28 June", "28th of June", "June 28"
+        if word == "the" and i + 1 < len(words) and _day(words[i + 1], ordinal=True):
+            return True  # "by the 20th"
+    return False
 
 
 #: Guards that read the dependency parse; the others need only tokens, sentences, VADER.
@@ -339,4 +402,5 @@ GUARDS: dict[str, Callable[[Span], bool]] = {
     "reported": reported,
     "quoted": quoted,
     "capped": capped,
+    "dated": dated,
 }

@@ -719,7 +719,7 @@ class ModelKind(Kind):
         super().add(rule)
 
     def find(self, doc: Doc, words: Words, *, parsed_only: bool = False) -> Iterator[Candidate]:
-        from mailcoach.nlp.classifier import load_classifier
+        from mailcoach.nlp.classifier import load_classifier, sentence_words
 
         if parsed_only:
             return
@@ -732,7 +732,7 @@ class ModelKind(Kind):
                     "\n" in text and text[-1] not in ".!?"
                 ):
                     continue  # a fragment, or a name, address or signature block
-                scores = model.probabilities([t.lower_ for t in visible], text)
+                scores = model.probabilities(sentence_words(visible), text)
                 for rule, threshold in rules:
                     if scores[rule.category.value] >= threshold:
                         yield Candidate(rule, visible[0].i, visible[-1].i + 1)

@@ -61,6 +61,7 @@ GuardName = Literal[
     "reported",
     "quoted",
     "capped",
+    "dated",
 ]
 KIND_NAMES: tuple[str, ...] = get_args(KindName)
 GUARD_NAMES: tuple[str, ...] = get_args(GuardName)
