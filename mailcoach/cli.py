@@ -779,7 +779,7 @@ def rules_test(
 )
 @click.option(
     "--split",
-    type=click.Choice(["dev", "dev2", "dev3", "dev4", "dev5", "test", "test2", "all"]),
+    type=click.Choice(["dev", "dev2", "dev3", "dev4", "dev5", "dev6", "test", "test2", "all"]),
     default="test",
     show_default=True,
 )

@@ -22,11 +22,10 @@ def _model_findings(text: str, settings: Settings | None = None) -> set[str]:
     return {f.rule_id for f in report.findings if f.rule_id.endswith(".model")}
 
 
-def test_features_are_words_pairs_first_word_and_marks() -> None:
+def test_features_are_words_pairs_and_marks() -> None:
     found = features(["you", "never", "pay", "!"], "You NEVER pay!")
-    assert {"you", "you never", "never pay", "<s> you", "<!>", "<CAPS>"} <= found
-    assert "<?>" not in found
-    assert features([], "") == {"<s>"}
+    assert found == {"you", "never", "pay", "!", "you never", "never pay", "pay !", "<!>", "<CAPS>"}
+    assert features([], "") == set()
 
 
 def test_training_learns_a_category_and_leaves_calm_text_alone() -> None:

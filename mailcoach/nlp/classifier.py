@@ -12,9 +12,10 @@ Its weights are data: ``lexicons/classifier-weights.json``, written by::
     python -m mailcoach.nlp.classifier train tests/corpus -o lexicons/classifier-weights.json
 
 Features are the lower-cased words and neighbouring word pairs of the sentence
-(a quotation counts as one word: the reader's words are not the writer's), its
-first word, and whether it holds "!", "?" or a word in capitals. A sentence's
-features are scaled by one over the square root of their number, so
+(leaving out quotations: the reader's words are not the writer's), and
+whether it holds "!", "?" or a word in capitals. Not the first word: it learned the
+writers' habits ("You ..." opened most blame, so "You're welcome to call" was blame
+too). A sentence's features are scaled by one over the square root of their number, so
 long sentences do not score higher for being long. Training is plain
 full-batch gradient descent on the logistic loss with a small L2 penalty:
 deterministic, and quick on a few thousand sentences.
@@ -47,8 +48,6 @@ L2 = 0.01
 #: Weights smaller than this are left out of the file; they barely move a score.
 PRUNE = 0.005
 _CAPS = re.compile(r"\b[A-Z]{3,}\b")
-#: The word that stands for a whole quotation.
-QUOTE = "<q>"
 
 
 def features(words: Sequence[str], text: str) -> set[str]:
@@ -60,7 +59,6 @@ def features(words: Sequence[str], text: str) -> set[str]:
     """
     found = set(words)
     found.update(f"{a} {b}" for a, b in pairwise(words))
-    found.add(f"<s> {words[0]}" if words else "<s>")
     if "!" in text:
         found.add("<!>")
     if "?" in text:
@@ -73,23 +71,17 @@ def features(words: Sequence[str], text: str) -> set[str]:
 def sentence_words(tokens: Sequence[Token]) -> list[str]:
     """Return the words the model reads from a sentence's tokens (no whitespace tokens).
 
-    They are lower-cased, and each quotation is one ``<q>`` word: the model scores
-    the writer's own words ("you called the charge <q>"), not the reader's words
-    they quote, yet still sees that something was put in quotation marks.
+    They are lower-cased, and quotations are left out: the model scores the
+    writer's own words ("you called the charge"), not the words they quote. Scare
+    quotes are the rules' business, which know a mocking quote from a quoted label
+    ("Out for delivery").
     """
     if not tokens:
         return []
     start = tokens[0].idx
     text = tokens[0].doc.text[start : tokens[-1].idx + len(tokens[-1])]
     regions = list(quote_regions(text))
-    words: list[str] = []
-    for token in tokens:
-        at = token.idx - start
-        if not any(a <= at < b for a, b in regions):
-            words.append(token.lower_)
-        elif not words or words[-1] != QUOTE:
-            words.append(QUOTE)
-    return words
+    return [t.lower_ for t in tokens if not any(a <= t.idx - start < b for a, b in regions)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +96,7 @@ class Classifier:
         """Return each category's probability for one sentence."""
         found = features(words, text)
         totals = list(self.bias)
-        scale = 1.0 / math.sqrt(len(found))
+        scale = 1.0 / math.sqrt(len(found) or 1)
         for feature in found:
             row = self.weights.get(feature)
             if row is not None:
@@ -176,7 +168,8 @@ def train(
     """Fit the model on (words, text, labels) triples; see the module docstring."""
     import numpy as np
 
-    rows = [(features(words, text), set(labels)) for words, text, labels in items]
+    found_labels = ((features(words, text), set(labels)) for words, text, labels in items)
+    rows = [(found, labels) for found, labels in found_labels if found]
     vocabulary = sorted({f for found, _ in rows for f in found})
     index = {f: i for i, f in enumerate(vocabulary)}
     # The sentences as a sparse matrix: for each of its features, the sentence's row,
