@@ -779,7 +779,23 @@ def rules_test(
 )
 @click.option(
     "--split",
-    type=click.Choice(["dev", "dev2", "dev3", "dev4", "dev5", "dev6", "test", "test2", "all"]),
+    type=click.Choice(
+        [
+            "dev",
+            "dev2",
+            "dev3",
+            "dev4",
+            "dev5",
+            "dev6",
+            "dev7",
+            "dev8",
+            "dev9",
+            "test",
+            "test2",
+            "test3",
+            "all",
+        ]
+    ),
     default="test",
     show_default=True,
 )

@@ -28,6 +28,7 @@ import functools
 import json
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -47,7 +48,11 @@ LEARNING_RATE = 4.0
 L2 = 0.01
 #: Weights smaller than this are left out of the file; they barely move a score.
 PRUNE = 0.005
-_CAPS = re.compile(r"\b[A-Z]{3,}\b")
+#: A feature needs this many training sentences to get a weight.
+MIN_COUNT = 1
+#: Shouting: two capitalised words in a row ("PAY NOW") or one of five letters or more
+#: ("URGENT"). Not a lone acronym or currency code ("CHF", "ASAP").
+_CAPS = re.compile(r"\b[A-Z]{2,}[\s,]+[A-Z]{2,}\b|\b[A-Z]{5,}\b")
 
 
 def features(words: Sequence[str], text: str) -> set[str]:
@@ -168,22 +173,30 @@ def train(
     """Fit the model on (words, text, labels) triples; see the module docstring."""
     import numpy as np
 
-    found_labels = ((features(words, text), set(labels)) for words, text, labels in items)
-    rows = [(found, labels) for found, labels in found_labels if found]
-    vocabulary = sorted({f for found, _ in rows for f in found})
+    found_labels = [(features(words, text), set(labels)) for words, text, labels in items]
+    # A feature seen in fewer than MIN_COUNT sentences gets no weight: it would only
+    # memorise its one sentence. It still counts in the sentence's scale, as it does
+    # when the model reads a sentence.
+    seen = Counter(f for found, _ in found_labels for f in found)
+    rows = [
+        (1.0 / math.sqrt(len(found)), sorted(f for f in found if seen[f] >= MIN_COUNT), labels)
+        for found, labels in found_labels
+    ]
+    rows = [row for row in rows if row[1]]
+    vocabulary = sorted({f for _, kept, _ in rows for f in kept})
     index = {f: i for i, f in enumerate(vocabulary)}
     # The sentences as a sparse matrix: for each of its features, the sentence's row,
     # the feature's column and the value (one over the root of the feature count).
     # Entries come in row order; ``by_column`` orders them by column. Every row and
     # every column has an entry, so sums over them are ``reduceat`` at their starts.
-    row_of = np.array([r for r, (found, _) in enumerate(rows) for _ in found])
-    column = np.array([index[f] for found, _ in rows for f in sorted(found)])
-    value = np.array([1.0 / math.sqrt(len(found)) for found, _ in rows for _ in found])[:, None]
+    row_of = np.array([r for r, (_, kept, _) in enumerate(rows) for _ in kept])
+    column = np.array([index[f] for _, kept, _ in rows for f in kept])
+    value = np.array([scale for scale, kept, _ in rows for _ in kept])[:, None]
     row_starts = np.flatnonzero(np.r_[True, row_of[1:] != row_of[:-1]])
     by_column = np.argsort(column, kind="stable")
     sorted_columns = column[by_column]
     column_starts = np.flatnonzero(np.r_[True, sorted_columns[1:] != sorted_columns[:-1]])
-    y = np.array([[c in labels for c in categories] for _, labels in rows], dtype=np.float64)
+    y = np.array([[c in labels for c in categories] for *_, labels in rows], dtype=np.float64)
     w = np.zeros((len(vocabulary), len(categories)))
     b = np.zeros(len(categories))
     n = len(rows)
