@@ -6,11 +6,18 @@ import json
 from pathlib import Path
 
 import pytest
+import spacy
 
 import mailcoach
 from mailcoach.errors import LexiconError
 from mailcoach.model import Category
-from mailcoach.nlp.classifier import WEIGHTS_FILE, features, load_classifier, train
+from mailcoach.nlp.classifier import (
+    WEIGHTS_FILE,
+    features,
+    load_classifier,
+    sentence_words,
+    train,
+)
 from mailcoach.resources import lexicon_dir
 from mailcoach.settings import Settings
 
@@ -26,6 +33,40 @@ def test_features_are_words_pairs_and_marks() -> None:
     found = features(["you", "never", "pay", "!"], "You NEVER pay!")
     assert found == {"you", "never", "pay", "!", "you never", "never pay", "pay !", "<!>", "<CAPS>"}
     assert features([], "") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "shouting"),
+    [
+        ("PAY THE INVOICE NOW", True),
+        ("This is URGENT.", True),
+        ("Total open: CHF 8,600.00", False),  # a currency code
+        ("Please pay ASAP in USD.", False),  # lone acronyms
+    ],
+)
+def test_capitals_feature_is_shouting_not_acronyms(text: str, shouting: bool) -> None:
+    assert ("<CAPS>" in features(text.lower().split(), text)) is shouting
+
+
+def test_the_model_reads_the_writers_words_not_the_quotation() -> None:
+    doc = spacy.blank("en")("You called the charge 'a total scam', so here is the breakdown.")
+    words = sentence_words([t for t in doc if not t.is_space])
+    assert "scam" not in words and "total" not in words
+    assert words[:4] == ["you", "called", "the", "charge"] and "breakdown" in words
+    doc = spacy.blank("en")("We don't think the students' union is wrong.")
+    assert sentence_words(list(doc)) == [t.lower_ for t in doc]  # apostrophes quote nothing
+
+
+def test_a_feature_seen_in_one_sentence_gets_no_weight() -> None:
+    items = [
+        ("you lot are useless".split(), "", ["inflammatory"]),
+        ("useless as ever you lot".split(), "", ["inflammatory"]),
+        ("thanks for the update".split(), "", []),
+        ("the update is attached".split(), "", []),
+    ]
+    model = train(items, ["inflammatory"])
+    assert {"useless", "you lot", "update"} <= set(model.weights)
+    assert not {"ever", "attached", "thanks"} & set(model.weights)
 
 
 def test_training_learns_a_category_and_leaves_calm_text_alone() -> None:
@@ -111,6 +152,9 @@ def test_model_flags_what_the_rules_miss(text: str, category: str) -> None:
         "The parcel never arrived and the tracking still shows it in the depot.",  # a fact
         "Thank you so much, the crew did a brilliant job on Saturday!",  # sincere thanks
         "The balance of $1,240.00 is now 45 days past due.",  # firm, fair collections
+        "You're welcome to call me on Monday to go through it.",  # "You ..." is not blame
+        "You mentioned the pallets arrived on Tuesday.",
+        "The bank returned it with the note 'insufficient funds' on 2 October.",  # a quotation
     ],
 )
 def test_model_leaves_tricky_calm_sentences_alone(text: str) -> None:

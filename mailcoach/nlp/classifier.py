@@ -12,13 +12,14 @@ Its weights are data: ``lexicons/classifier-weights.json``, written by::
     python -m mailcoach.nlp.classifier train tests/corpus -o lexicons/classifier-weights.json
 
 Features are the lower-cased words and neighbouring word pairs of the sentence
-(leaving out quotations: the reader's words are not the writer's), and
-whether it holds "!", "?" or a word in capitals. Not the first word: it learned the
-writers' habits ("You ..." opened most blame, so "You're welcome to call" was blame
-too). A sentence's features are scaled by one over the square root of their number, so
-long sentences do not score higher for being long. Training is plain
-full-batch gradient descent on the logistic loss with a small L2 penalty:
-deterministic, and quick on a few thousand sentences.
+(leaving out quotations: the reader's words are not the writer's), and whether it
+holds "!", "?" or shouting capitals. Not its first word: that feature learned the
+writers' habits ("You ..." opened most blame, so "You're welcome to call" read as
+blame). Only features seen in at least two training sentences get a weight: one
+seen once can only memorise its sentence. A sentence's features are scaled by one
+over the square root of their number, so long sentences do not score higher for
+being long. Training is plain full-batch gradient descent on the logistic loss with
+a small L2 penalty: deterministic, and quick on a few thousand sentences.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ L2 = 0.01
 #: Weights smaller than this are left out of the file; they barely move a score.
 PRUNE = 0.005
 #: A feature needs this many training sentences to get a weight.
-MIN_COUNT = 1
+MIN_COUNT = 2
 #: Shouting: two capitalised words in a row ("PAY NOW") or one of five letters or more
 #: ("URGENT"). Not a lone acronym or currency code ("CHF", "ASAP").
 _CAPS = re.compile(r"\b[A-Z]{2,}[\s,]+[A-Z]{2,}\b|\b[A-Z]{5,}\b")
