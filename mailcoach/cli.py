@@ -32,6 +32,7 @@ from mailcoach import (
     load_settings,
     read_draft,
 )
+from mailcoach.evaluate import SPLITS
 from mailcoach.settings import FAIL_ON_CHOICES
 
 if TYPE_CHECKING:
@@ -779,23 +780,7 @@ def rules_test(
 )
 @click.option(
     "--split",
-    type=click.Choice(
-        [
-            "dev",
-            "dev2",
-            "dev3",
-            "dev4",
-            "dev5",
-            "dev6",
-            "dev7",
-            "dev8",
-            "dev9",
-            "test",
-            "test2",
-            "test3",
-            "all",
-        ]
-    ),
+    type=click.Choice([*SPLITS, "all"]),
     default="test",
     show_default=True,
 )
