@@ -52,6 +52,11 @@ def test_calm_dispute_language_is_clean(text: str) -> None:
     assert report.tone_score >= 90
 
 
+def test_a_legal_disclaimer_is_not_the_senders_threat() -> None:
+    # the disclaimer warns of "legal action"; the sender's own text is calm
+    assert check(MAIL / "legal_disclaimer.eml").findings == ()
+
+
 def test_hostile_quoted_reply_is_not_the_senders_language() -> None:
     report = check(MAIL / "gmail_reply.eml")
     assert report.verdict is Verdict.OK, [f.text for f in report.findings]

@@ -26,7 +26,9 @@ SHIPPED = lexicon_dir() / WEIGHTS_FILE
 
 def _model_findings(text: str, settings: Settings | None = None) -> set[str]:
     report = mailcoach.check(text, settings=settings)
-    return {f.rule_id for f in report.findings if f.rule_id.endswith(".model")}
+    return {
+        f.rule_id for f in report.findings if f.rule_id.split(".")[-1] in {"model", "pineapple"}
+    }
 
 
 def test_features_are_words_pairs_and_marks() -> None:
@@ -169,3 +171,33 @@ def test_model_ignores_a_hostile_quoted_reply() -> None:
         "> Funny how the money always goes missing on your side.\n"
     )
     assert _model_findings(text) == set()
+
+
+def test_model_skips_greeting_and_sign_off_lines(tmp_path: Path) -> None:
+    # a model that calls any sentence holding "pineapple" blame, and nothing else
+    (tmp_path / "w.json").write_text(
+        '{"format": 1, "categories": ["blaming"], "bias": [-9], "weights": {"pineapple": [50]}}',
+        encoding="utf-8",
+    )
+    (tmp_path / "blaming.yml").write_text(
+        """\
+- id: blaming.pineapple
+  kind: model
+  level: warning
+  params: {weights: w.json, threshold: 0.5}
+  message: "Reads as blame."
+  why: "Blame gets argued with."
+  suggestion: "Say what happened."
+  examples: {flag: ["The pineapple order is late."], pass: ["Thanks."]}
+""",
+        encoding="utf-8",
+    )
+    settings = Settings(lexicons=(str(tmp_path),))
+
+    def flagged(line: str) -> list[str]:
+        text = f"{line}\n\nThe statement is attached.\n"
+        report = mailcoach.check(text, settings=settings)
+        return [f.text for f in report.findings if f.rule_id == "blaming.pineapple"]
+
+    assert flagged("Pineapple thanks to you all.") == ["Pineapple thanks to you all."]
+    assert flagged("Pineapple thanks to you all,") == []

@@ -82,7 +82,7 @@ def test_fixture_list_is_complete() -> None:
         "unknown_charset_label.eml", "mislabelled_charset.eml", "gmail_reply.eml",
         "outlook_original_message.eml", "outlook_from_sent_block.eml", "forwarded.eml",
         "inline_reply.eml", "dash_signature.eml", "signoff_signature.eml",
-        "attachment_only.eml", "malformed_multipart.eml", "empty_body.eml",
+        "legal_disclaimer.eml", "attachment_only.eml", "malformed_multipart.eml", "empty_body.eml",
         "headers_only.eml", "bom_crlf.txt", "invalid_utf8.txt", "empty.txt", "binary.bin",
         "subject_line_draft.txt",
     }  # fmt: skip
@@ -663,6 +663,35 @@ def test_signoff_block_signature() -> None:
             "+1 555 0100\nsam.ortiz@ortiz-supply.example\n"
         )
     ]
+
+
+def test_legal_disclaimer_after_the_signature_is_not_own_text() -> None:
+    draft = load("legal_disclaimer.eml")
+    assert draft.own_text.endswith("Could you confirm by 1 November that this works?\n")
+    [signature] = texts(draft, SIGNATURE)
+    assert signature.startswith("\nBest regards,\n\nNadia Brennan\n")
+    assert signature.endswith("Harvest Lane accepts no liability for viruses.\n")
+
+
+def test_a_disclaimer_without_a_sign_off_is_not_own_text() -> None:
+    body = (
+        "The statement is attached.\n\n"
+        "DISCLAIMER: This email may be confidential. If you are not the intended\n"
+        "recipient, please delete it.\n"
+    )
+    assert kinds_of(body) == [
+        (OWN, "The statement is attached.\n"),
+        (SIGNATURE, body[len("The statement is attached.\n") :]),
+    ]
+
+
+def test_confidential_words_in_own_text_stay_own_text() -> None:
+    body = (
+        "Please keep the figures confidential.\n\n"
+        "If you are not the intended recipient of the refund, please tell me.\n\n"
+        "The invoice is attached.\n"
+    )
+    assert kinds_of(body) == [(OWN, body)]
 
 
 # -- split_body on its own ------------------------------------------------------------

@@ -15,6 +15,8 @@ signature:
 ``c``  closing phrase alone on its line ("Best regards,", "Thanks, Sam")
 ``p``  mobile footer ("Sent from my phone")
 ``n``  short line that could belong to a signature (name, title, phone, email)
+``l``  legal disclaimer ("DISCLAIMER: This message is confidential ... notify the
+       sender and delete it"), with the rest of its paragraph
 ``t``  any other text
 =====  ===============================================================
 
@@ -62,6 +64,7 @@ HARD_SPLITTER = "f"
 SIG_DELIMITER = "d"
 CLOSING = "c"
 MOBILE_FOOTER = "p"
+DISCLAIMER = "l"
 SHORT = "n"
 TEXT = "t"
 
@@ -100,9 +103,12 @@ _CLOSING_PHRASES = (
     "many thanks",
     "thanks again",
     "thanks so much",
+    "thanks very much",
+    "thanks a lot",
     "thanks",
     "thank you again",
     "thank you so much",
+    "thank you very much",
     "thank you",
     "with thanks",
     "cheers",
@@ -113,6 +119,9 @@ _CLOSING_PHRASES = (
     "yours truly",
     "respectfully",
     "take care",
+    "speak soon",
+    "talk soon",
+    "warmly",
 )
 _CLOSING_RE = re.compile(
     r"(?i:"
@@ -131,12 +140,28 @@ _CONTACT_RE = re.compile(
     r"|(?:https?://|www\.)\S+"  # URL
     r"|\+?\d[\d ().-]{5,}\d"  # phone number
 )
+#: A line that opens a legal disclaimer ("DISCLAIMER:", "Confidentiality notice -").
+_DISCLAIMER_HEAD_RE = re.compile(
+    r"(?:disclaimer|(?:confidentiality|legal|important|privacy)\s+notice"
+    r"|privileged\s+(?:and|&)\s+confidential|confidential)\s*[:.\-–—]",
+    re.IGNORECASE,
+)
+#: What a disclaimer says; a line saying two of these things is one.
+_DISCLAIMER_CUE_RE = re.compile(
+    r"(?P<confidential>confidential)|(?P<privileged>privileged)"
+    r"|(?P<recipient>intended\s+(?:\w+\s+){0,3}(?:recipient|addressee)s?)"
+    r"|(?P<notify>notify\s+(?:the\s+)?sender)|(?P<delete>(?:delete|destroy)\s+(?:it|this|the|all))"
+    r"|(?P<unauthorised>unauthori[sz]ed)|(?P<no_liability>accepts?\s+no\s+(?:liability|responsibility))"
+    r"|(?P<virus>virus(?:es)?\b)|(?P<prohibited>strictly\s+prohibited)",
+    re.IGNORECASE,
+)
 _SMALL_WORDS = frozenset(
     {"of", "and", "for", "the", "at", "in", "on", "to", "a", "an", "de", "du", "von", "van", "y"}
 )
 _QUOTE_BLOCK_RE = re.compile(r"(?:s+e*)?m(?:e*m)*")
 _SIGNATURE_BODY_RE = re.compile(r"[^smf]*")
 _SIGNOFF_TAIL_RE = re.compile(r"[cnpe]*")
+_DISCLAIMER_TAIL_RE = re.compile(r"[le]*")
 _OWN_STRETCH_RE = re.compile(r"[^x]+")
 
 
@@ -171,7 +196,19 @@ def mark_lines(lines: Sequence[str]) -> str:
             continue
         markers.append(_mark_line(lines, i))
         i += 1
-    return "".join(markers)
+    return _whole_disclaimer_paragraphs("".join(markers))
+
+
+def _whole_disclaimer_paragraphs(markers: str) -> str:
+    """Mark every line of a text paragraph that holds a disclaimer line as disclaimer.
+
+    A disclaimer wrapped over several lines names its cues in only some of them.
+    """
+    return re.sub(
+        rf"[{TEXT}{DISCLAIMER}]+",
+        lambda m: m[0] if DISCLAIMER not in m[0] else DISCLAIMER * len(m[0]),
+        markers,
+    )
 
 
 def _mark_line(lines: Sequence[str], i: int) -> str:
@@ -194,9 +231,19 @@ def _mark_line(lines: Sequence[str], i: int) -> str:
         return CLOSING
     if _MOBILE_FOOTER_RE.fullmatch(stripped):
         return MOBILE_FOOTER
+    if _is_disclaimer_line(stripped):
+        return DISCLAIMER
     if _is_signature_line(stripped):
         return SHORT
     return TEXT
+
+
+def _is_disclaimer_line(stripped: str) -> bool:
+    """Return whether a line opens or says a legal disclaimer (two of its usual cues)."""
+    if _DISCLAIMER_HEAD_RE.match(stripped):
+        return True
+    cues = {m.lastgroup for m in _DISCLAIMER_CUE_RE.finditer(stripped)}
+    return len(cues) >= 2
 
 
 def _attribution_at(lines: Sequence[str], i: int) -> tuple[int, str] | None:
@@ -333,9 +380,15 @@ def _line_kinds(markers: str, lines: Sequence[str]) -> list[SegmentKind]:
     first_text = next((k for k, c in enumerate(markers) if c != EMPTY), count)
     mask = "".join(c if kinds[k] is None else "x" for k, c in enumerate(markers))
     for stretch in _OWN_STRETCH_RE.finditer(mask):
-        signoff = _signoff_start(mask, stretch.start(), stretch.end(), first_text)
+        end = stretch.end()
+        # a legal disclaimer that ends the stretch, then a sign-off before it
+        legal = _DISCLAIMER_TAIL_RE.match(mask[stretch.start() : end][::-1])
+        if legal and DISCLAIMER in legal[0]:
+            end -= legal.end()
+            assign(end, stretch.end(), SegmentKind.SIGNATURE)
+        signoff = _signoff_start(mask, stretch.start(), end, first_text)
         if signoff is not None:
-            assign(signoff, stretch.end(), SegmentKind.SIGNATURE)
+            assign(signoff, end, SegmentKind.SIGNATURE)
 
     for k, c in enumerate(markers):
         if kinds[k] is None and c != EMPTY:

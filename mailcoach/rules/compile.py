@@ -679,8 +679,9 @@ class SentimentKind(Kind):
                         yield Candidate(self.rules[rule_id], visible[0].i, visible[-1].i + 1)
 
 
-#: The model was trained on sentences: shorter fragments ("Thanks!") are left to the rules.
-MODEL_MIN_WORDS = 3
+#: The model needs context: in a sentence of three words one word decides the score
+#: ("You are right." read as blame), so shorter sentences are left to the rules.
+MODEL_MIN_WORDS = 4
 
 
 class _ModelParams(BaseModel):
@@ -694,10 +695,11 @@ class ModelKind(Kind):
     """Sentences the sentence model (``mailcoach.nlp.classifier``) scores for the category.
 
     A rule of this kind flags a whole sentence when the model's probability for
-    the rule's category is at least ``threshold``; fragments of fewer than three
-    words and blocks of lines that do not end a sentence (a name, an address, a
-    signature) are not scored. ``weights`` names the weights
-    file, in the rule file's folder. The model is scored once per sentence for
+    the rule's category is at least ``threshold``; sentences of fewer than four
+    words, lines that end in a comma (a greeting or sign-off: "Thanks very much,")
+    and blocks of lines that do not end a sentence (a name, an address, a
+    signature) are not scored. ``weights`` names the weights file, in the rule
+    file's folder. The model is scored once per sentence for
     all its rules. Like a ``sentiment`` rule it reports a sentence only when no
     other rule of its category flagged inside it (see ``GuardFilter``).
     """
@@ -728,10 +730,12 @@ class ModelKind(Kind):
             for first, last, _ in words.sentences:
                 visible = [t for t in doc[first:last] if not t.is_space]
                 text = doc[first:last].text.strip()
-                if sum(t.is_alpha for t in visible) < MODEL_MIN_WORDS or (
-                    "\n" in text and text[-1] not in ".!?"
+                if (
+                    sum(t.is_alpha for t in visible) < MODEL_MIN_WORDS
+                    or ("\n" in text and text[-1] not in ".!?")
+                    or text[-1] == ","
                 ):
-                    continue  # a fragment, or a name, address or signature block
+                    continue  # a fragment, a greeting or sign-off line, a name or address block
                 scores = model.probabilities(sentence_words(visible), text)
                 for rule, threshold in rules:
                     if scores[rule.category.value] >= threshold:
