@@ -685,6 +685,20 @@ def test_a_disclaimer_without_a_sign_off_is_not_own_text() -> None:
     ]
 
 
+def test_a_name_and_contact_block_without_a_sign_off_is_a_signature() -> None:
+    own = "Hi Kieran,\n\nThe refund is due by Friday.\n"
+    signature = (
+        "\nCamille\n\nCamille Ashdown\nOwner, Ashdown Hill Vineyard\n"
+        "ashdownhill.example.com | (707) 555-0188\n"
+    )
+    assert kinds_of(own + signature) == [(OWN, own), (SIGNATURE, signature)]
+
+
+def test_a_short_last_line_without_contact_details_stays_own_text() -> None:
+    body = "The invoice is 60 days overdue.\n\nPAY NOW\nSam Ortiz\n"
+    assert kinds_of(body) == [(OWN, body)]
+
+
 def test_confidential_words_in_own_text_stay_own_text() -> None:
     body = (
         "Please keep the figures confidential.\n\n"

@@ -455,3 +455,18 @@ def test_two_tone_clauses_in_one_sentence_are_both_dropped() -> None:
         today=TODAY,
     )
     assert result.text == "Frankly, the pallets arrived on 3 May."
+
+
+def test_a_cut_sentence_leaves_its_neighbours_a_space_apart() -> None:
+    # "You did ..." would repeat the first rewrite, so it is cut from mid-line
+    text = (
+        "Kieran,\n\nWe have opened forty cases. Your crew did not sanitize the filler heads. "
+        "I saw the residue myself and your operator shrugged it off. You did exactly the same "
+        "thing at the Mendez place last year, and now you have done it to us.\n\nThis is your "
+        "failure, start to finish. You rushed the changeover because you were running late, "
+        "and you always run late.\n\nI want a refund by Friday.\n\nCamille\n"
+    )
+    result = rewrite(text, today=TODAY)
+    assert any(not e.replacement for e in result.edits), "the case needs a cut"
+    assert "shrugged it off. " in result.text
+    assert re.search(r"[a-z][.!?][A-Z]", result.text) is None, result.text

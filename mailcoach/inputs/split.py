@@ -138,6 +138,7 @@ _MOBILE_FOOTER_RE = re.compile(
 _CONTACT_RE = re.compile(
     r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # email address
     r"|(?:https?://|www\.)\S+"  # URL
+    r"|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,24}\b(?:/\S*)?"  # bare domain: acme.example.com
     r"|\+?\d[\d ().-]{5,}\d"  # phone number
 )
 #: A line that opens a legal disclaimer ("DISCLAIMER:", "Confidentiality notice -").
@@ -387,6 +388,8 @@ def _line_kinds(markers: str, lines: Sequence[str]) -> list[SegmentKind]:
             end -= legal.end()
             assign(end, stretch.end(), SegmentKind.SIGNATURE)
         signoff = _signoff_start(mask, stretch.start(), end, first_text)
+        if signoff is None:
+            signoff = _contact_block_start(mask, lines, stretch.start(), end)
         if signoff is not None:
             assign(signoff, end, SegmentKind.SIGNATURE)
 
@@ -394,6 +397,26 @@ def _line_kinds(markers: str, lines: Sequence[str]) -> list[SegmentKind]:
         if kinds[k] is None and c != EMPTY:
             kinds[k] = SegmentKind.OWN
     return _resolve_blank_lines(kinds)
+
+
+def _contact_block_start(mask: str, lines: Sequence[str], start: int, end: int) -> int | None:
+    """Return where a block of name and contact lines with no sign-off ends a stretch.
+
+    "Camille / Camille Ashdown / Winemaker / (707) 555-0188": signature-like lines
+    (and blank ones) after the last line of prose, at most SIGNATURE_MAX_LINES of
+    them, one holding a phone number, an email address or a web address. Without
+    the contact line a short last line stays own text ("PAY NOW").
+    """
+    tail = _SIGNOFF_TAIL_RE.match(mask[start:end][::-1])
+    if not tail or not tail.end():
+        return None
+    tail_start = end - tail.end()
+    block = [k for k in range(tail_start, end) if mask[k] != EMPTY]
+    if not block or len(block) > SIGNATURE_MAX_LINES or block[0] == start:
+        return None
+    if not any(_CONTACT_RE.search(lines[k]) for k in block):
+        return None
+    return block[0]
 
 
 def _signoff_start(mask: str, start: int, end: int, first_text: int) -> int | None:

@@ -384,9 +384,13 @@ class _Rewriter:
             blank_before = start >= 2 and body[start - 2 : start] == "\n\n"
             if blank_before and end < len(body) and body[end] == "\n":
                 end += 1  # and its own paragraph
-        elif not line_start:
+        elif not line_start and (end == len(body) or body[end] == "\n"):
+            # it ended its line: cut the space before it instead ("A.[ B.]")
+            end = sentence.end
             while start > 0 and body[start - 1] in " \t":
                 start -= 1
+        # otherwise text follows on the line: cut the sentence and the space after
+        # it, and keep the space before ("A. [B. ]C."), so the neighbours stay apart
         return start, end
 
     def edits(self) -> list[Edit]:
