@@ -109,3 +109,10 @@ def test_an_apostrophe_does_not_open_a_quotation() -> None:
     # "students'", "you're" and "don't" hold apostrophes; the insult is outside any quotation
     text = "The students' report was fine, but you're a disgrace and don't deserve the contract."
     assert Category.INFLAMMATORY in categories(text)
+
+
+def test_a_complaint_route_offered_to_the_reader_is_no_threat() -> None:
+    offered = "If you are unhappy with our final response, you can refer it to the ombudsman."
+    assert Category.THREATENING not in categories(offered)
+    threat = "Unless the refund arrives by Friday, I will refer this to the ombudsman."
+    assert Category.THREATENING in categories(threat)

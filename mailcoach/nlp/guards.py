@@ -272,6 +272,20 @@ def first_person(span: Span) -> bool:
     return bool(set(before) & FIRST_PERSON)
 
 
+def second_person(span: Span) -> bool:
+    """Tell whether the reader, or both sides, take the step ("you can refer it to the
+    ombudsman", "either of us can"): a route offered, not a step threatened.
+
+    Only an active subject counts: "you will be reported" is still done to the reader.
+    """
+    subject = _subject_of(span)
+    if subject is None or subject.dep_ != "nsubj":
+        return False
+    words = {t.lower_ for t in subject.subtree}
+    shared = subject.lower_ in {"either", "both", "each"}
+    return shared or (bool(words & SECOND_PERSON) and not words & FIRST_PERSON)
+
+
 def question(span: Span) -> bool:
     """Tell whether the span is in a genuine question, not a demand for an account."""
     sent = span.sent
@@ -389,13 +403,14 @@ def dated(span: Span) -> bool:
 
 
 #: Guards that read the dependency parse; the others need only tokens, sentences, VADER.
-PARSE_GUARDS = frozenset({"conditional", "negated", "first-person", "reported"})
+PARSE_GUARDS = frozenset({"conditional", "negated", "first-person", "second-person", "reported"})
 
 #: The guards a rule may name in ``unless:``; keys match rules.schema.GUARD_NAMES.
 GUARDS: dict[str, Callable[[Span], bool]] = {
     "conditional": conditional,
     "negated": negated,
     "first-person": first_person,
+    "second-person": second_person,
     "question": question,
     "hedged": hedged,
     "positive": positive,

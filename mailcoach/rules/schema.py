@@ -55,6 +55,7 @@ GuardName = Literal[
     "conditional",
     "negated",
     "first-person",
+    "second-person",
     "question",
     "hedged",
     "positive",
