@@ -128,6 +128,8 @@ _DAY = re.compile(r"^(\d{1,2})(st|nd|rd|th)?$")
 #: Quotation marks that open and close: straight and curly, double and single.
 _OPENING = frozenset("\"'“‘")
 _CLOSING = frozenset("\"'”’")
+#: Besides a letter or digit, what a quotation may open with ("'$500 is a joke'").
+_QUOTE_STARTS = frozenset("$£€¥₹#@(")
 
 
 def _has_subject(token: Token) -> bool:
@@ -347,14 +349,16 @@ def quote_regions(text: str) -> Iterator[tuple[int, int]]:
     """Yield the (start, end) of each quotation in ``text``.
 
     A mark opens a quotation when it hugs the next word (start or space before it,
-    a letter or digit after) and closes one when it hugs the previous word; an
-    apostrophe inside a word ("don't") does neither.
+    a letter, digit or currency sign after) and closes one when it hugs the previous
+    word; an apostrophe inside a word ("don't") does neither.
     """
     start = None
     for i, char in enumerate(text):
         before = text[i - 1] if i else " "
         after = text[i + 1] if i + 1 < len(text) else " "
-        hugs_next = after.isalnum() and (before.isspace() or before in "([{—–-")
+        hugs_next = (after.isalnum() or after in _QUOTE_STARTS) and (
+            before.isspace() or before in "([{—–-"
+        )
         hugs_previous = not after.isalnum() and (before.isalnum() or before in ".,!?…")
         if start is None and char in _OPENING and hugs_next:
             start = i
