@@ -699,6 +699,11 @@ def test_a_short_last_line_without_contact_details_stays_own_text() -> None:
     assert kinds_of(body) == [(OWN, body)]
 
 
+def test_a_shouted_line_above_contact_details_stays_own_text() -> None:
+    body = "The invoice is 60 days overdue.\n\nPAY IT NOW.\nSam Ortiz\n+1 555 0100\n"
+    assert kinds_of(body) == [(OWN, body)]
+
+
 def test_confidential_words_in_own_text_stay_own_text() -> None:
     body = (
         "Please keep the figures confidential.\n\n"

@@ -416,7 +416,19 @@ def _contact_block_start(mask: str, lines: Sequence[str], start: int, end: int) 
         return None
     if not any(_CONTACT_RE.search(lines[k]) for k in block):
         return None
+    if any(_shouted_or_sentence(lines[k]) for k in block):
+        return None  # "PAY NOW." above a phone number is still the sender's to answer for
     return block[0]
+
+
+def _shouted_or_sentence(line: str) -> bool:
+    """Return whether a signature-like line is a shouted phrase or ends a sentence."""
+    stripped = line.strip()
+    if _CONTACT_RE.search(stripped):
+        return False
+    letters = [w for w in stripped.split() if any(c.isalpha() for c in w)]
+    shouted = len(letters) >= 2 and all(w.isupper() for w in letters)
+    return shouted or stripped.endswith((".", "!"))
 
 
 def _signoff_start(mask: str, start: int, end: int, first_text: int) -> int | None:
