@@ -110,26 +110,34 @@ def test_bad_weights_file_is_a_clear_error(
         load_classifier(path)
 
 
-def test_model_rule_needs_its_category_in_the_weights(tmp_path: Path) -> None:
-    (tmp_path / "w.json").write_text(
-        '{"format": 1, "categories": ["inflammatory"], "bias": [0], "weights": {}}',
-        encoding="utf-8",
-    )
-    (tmp_path / "blaming.yml").write_text(
-        """\
-- id: blaming.our-model
+def _model_rule_folder(folder: Path, weights: str, rule_id: str, flag: str) -> Settings:
+    """Write a lexicon folder holding one blaming model rule and its weights file."""
+    (folder / "w.json").write_text(weights, encoding="utf-8")
+    (folder / "blaming.yml").write_text(
+        f"""\
+- id: {rule_id}
   kind: model
   level: warning
-  params: {weights: w.json, threshold: 0.5}
+  params: {{weights: w.json, threshold: 0.5}}
   message: "Reads as blame."
   why: "Blame gets argued with."
   suggestion: "Say what happened."
-  examples: {flag: ["You again."], pass: ["Thanks."]}
+  examples: {{flag: ["{flag}"], pass: ["Thanks."]}}
 """,
         encoding="utf-8",
     )
+    return Settings(lexicons=(str(folder),))
+
+
+def test_model_rule_needs_its_category_in_the_weights(tmp_path: Path) -> None:
+    settings = _model_rule_folder(
+        tmp_path,
+        '{"format": 1, "categories": ["inflammatory"], "bias": [0], "weights": {}}',
+        "blaming.our-model",
+        "You again.",
+    )
     with pytest.raises(LexiconError, match="has no 'blaming' scores"):
-        mailcoach.check("Hello.", settings=Settings(lexicons=(str(tmp_path),)))
+        mailcoach.check("Hello.", settings=settings)
 
 
 # Hostile sentences in phrasings no word list holds; the model carries them.
@@ -175,24 +183,12 @@ def test_model_ignores_a_hostile_quoted_reply() -> None:
 
 def test_model_skips_greeting_and_sign_off_lines(tmp_path: Path) -> None:
     # a model that calls any sentence holding "pineapple" blame, and nothing else
-    (tmp_path / "w.json").write_text(
+    settings = _model_rule_folder(
+        tmp_path,
         '{"format": 1, "categories": ["blaming"], "bias": [-9], "weights": {"pineapple": [50]}}',
-        encoding="utf-8",
+        "blaming.pineapple",
+        "The pineapple order is late.",
     )
-    (tmp_path / "blaming.yml").write_text(
-        """\
-- id: blaming.pineapple
-  kind: model
-  level: warning
-  params: {weights: w.json, threshold: 0.5}
-  message: "Reads as blame."
-  why: "Blame gets argued with."
-  suggestion: "Say what happened."
-  examples: {flag: ["The pineapple order is late."], pass: ["Thanks."]}
-""",
-        encoding="utf-8",
-    )
-    settings = Settings(lexicons=(str(tmp_path),))
 
     def flagged(line: str) -> list[str]:
         text = f"{line}\n\nThe statement is attached.\n"

@@ -161,8 +161,9 @@ _SMALL_WORDS = frozenset(
 )
 _QUOTE_BLOCK_RE = re.compile(r"(?:s+e*)?m(?:e*m)*")
 _SIGNATURE_BODY_RE = re.compile(r"[^smf]*")
-_SIGNOFF_TAIL_RE = re.compile(r"[cnpe]*")
-_DISCLAIMER_TAIL_RE = re.compile(r"[le]*")
+#: The markers of the lines that may follow a closing phrase, and of a disclaimer's.
+SIGNOFF_TAIL = CLOSING + SHORT + MOBILE_FOOTER + EMPTY
+DISCLAIMER_TAIL = DISCLAIMER + EMPTY
 _OWN_STRETCH_RE = re.compile(r"[^x]+")
 
 
@@ -383,10 +384,10 @@ def _line_kinds(markers: str, lines: Sequence[str]) -> list[SegmentKind]:
     for stretch in _OWN_STRETCH_RE.finditer(mask):
         end = stretch.end()
         # a legal disclaimer that ends the stretch, then a sign-off before it
-        legal = _DISCLAIMER_TAIL_RE.match(mask[stretch.start() : end][::-1])
-        if legal and DISCLAIMER in legal[0]:
-            end -= legal.end()
-            assign(end, stretch.end(), SegmentKind.SIGNATURE)
+        legal = _tail_start(mask, stretch.start(), end, DISCLAIMER_TAIL)
+        if DISCLAIMER in mask[legal:end]:
+            assign(legal, end, SegmentKind.SIGNATURE)
+            end = legal
         signoff = _signoff_start(mask, stretch.start(), end, first_text)
         if signoff is None:
             signoff = _contact_block_start(mask, lines, stretch.start(), end)
@@ -399,6 +400,15 @@ def _line_kinds(markers: str, lines: Sequence[str]) -> list[SegmentKind]:
     return _resolve_blank_lines(kinds)
 
 
+def _tail_start(mask: str, start: int, end: int, letters: str) -> int:
+    """Return where the run of lines marked only with ``letters`` that ends
+    ``mask[start:end]`` begins (``end`` when the last line is marked otherwise)."""
+    k = end
+    while k > start and mask[k - 1] in letters:
+        k -= 1
+    return k
+
+
 def _contact_block_start(mask: str, lines: Sequence[str], start: int, end: int) -> int | None:
     """Return where a block of name and contact lines with no sign-off ends a stretch.
 
@@ -407,11 +417,7 @@ def _contact_block_start(mask: str, lines: Sequence[str], start: int, end: int) 
     them, one holding a phone number, an email address or a web address. Without
     the contact line a short last line stays own text ("PAY NOW").
     """
-    tail = _SIGNOFF_TAIL_RE.match(mask[start:end][::-1])
-    if not tail or not tail.end():
-        return None
-    tail_start = end - tail.end()
-    block = [k for k in range(tail_start, end) if mask[k] != EMPTY]
+    block = [k for k in range(_tail_start(mask, start, end, SIGNOFF_TAIL), end) if mask[k] != EMPTY]
     if not block or len(block) > SIGNATURE_MAX_LINES or block[0] == start:
         return None
     if not any(_CONTACT_RE.search(lines[k]) for k in block):
@@ -438,9 +444,7 @@ def _signoff_start(mask: str, start: int, end: int, first_text: int) -> int | No
     footer, followed only by closing phrases, short signature-like lines and blank
     lines, at most SIGNOFF_MAX_LINES of them.
     """
-    # The lines that may follow a closing phrase end the stretch: match them backwards.
-    tail = _SIGNOFF_TAIL_RE.match(mask[start:end][::-1])
-    tail_start = end - (tail.end() if tail else 0)
+    tail_start = _tail_start(mask, start, end, SIGNOFF_TAIL)
     after = sum(1 for c in mask[tail_start:end] if c != EMPTY)
     for k in range(tail_start, end):
         marker = mask[k]
