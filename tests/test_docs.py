@@ -20,7 +20,11 @@ def _setup_commands() -> list[str]:
 def test_readme_has_the_two_setup_commands_and_ci_runs_the_test_one() -> None:
     commands = _setup_commands()
     assert len(commands) == 2
-    assert commands[0].endswith("mailcoach check samples/drafts/overdue-angry.txt")
+    assert commands[0].endswith("mailcoach check --fail-on never samples/drafts/overdue-angry.txt")
+    for command in commands:
+        # A complete lock is installed without resolving anything, and proved by pip check.
+        assert "--no-deps --require-hashes" in command and "pip check" in command
+        assert "--no-build-isolation" in command and "install --upgrade pip" not in command
     assert "--require-hashes" in commands[0] and "--require-hashes" in commands[1]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert commands[1] in ci.splitlines()

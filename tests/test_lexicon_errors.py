@@ -130,3 +130,21 @@ def test_a_fixed_file_is_reread(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert load_rules((str(tmp_path),)).get("blaming.a") is not None
+
+
+def test_a_cache_entry_is_checked_against_the_file_content(tmp_path: Path) -> None:
+    """An edit that keeps the size and the modification time is still seen."""
+    import os
+
+    path = _write(tmp_path, "blaming", GOOD.format(id="blaming.a", kind="token", patterns="[[{LOWER: slow}]]"))
+    before = path.stat()
+    assert load_rules((str(tmp_path),)).get("blaming.a") is not None
+    path.write_text(
+        GOOD.format(id="blaming.a", kind="token", patterns="[[{LOWER: slaw}]]").replace("blaming.a", "blaming.b"),
+        encoding="utf-8",
+    )
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+    load_rules.cache_clear()  # the in-process memo; the on-disk cache is what is tested
+    rules = load_rules((str(tmp_path),))
+    assert rules.get("blaming.b") is not None and rules.get("blaming.a") is None

@@ -92,7 +92,7 @@ def _describe(error: ErrorDetails) -> str:
 
 
 #: Bump when the cached form of a lexicon file changes.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 ENV_CACHE = "MAILCOACH_CACHE"
 
 
@@ -106,16 +106,21 @@ def cache_dir() -> Path:
 
 
 def _cache_entry(path: Path) -> tuple[Path, list[int | str]]:
-    stat = path.stat()
+    """Return the cache slot of ``path`` and the key its entry must carry.
+
+    The key holds a digest of the file's bytes, not only its size and time, so an
+    edit that keeps both (or a restored backup) is never answered from the cache.
+    """
     where = str(path.resolve())
-    key: list[int | str] = [CACHE_FORMAT, where, stat.st_mtime_ns, stat.st_size]
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    key: list[int | str] = [CACHE_FORMAT, where, digest]
     return cache_dir() / (hashlib.sha1(where.encode()).hexdigest()[:16] + ".json"), key
 
 
 def _from_cache(path: Path) -> Any:
     """Return the cached parse of an unchanged, already validated file, or None."""
-    slot, key = _cache_entry(path)
     try:
+        slot, key = _cache_entry(path)
         cached = srsly.read_json(slot)
     except (OSError, ValueError):
         return None
@@ -124,8 +129,8 @@ def _from_cache(path: Path) -> Any:
 
 def _to_cache(path: Path, data: Any) -> None:
     """Remember a file's parse once it has passed every check; failures only cost speed."""
-    slot, key = _cache_entry(path)
     try:
+        slot, key = _cache_entry(path)
         slot.parent.mkdir(parents=True, exist_ok=True)
         partial = slot.with_suffix(f".{os.getpid()}.tmp")
         srsly.write_json(partial, {"key": key, "data": data})
