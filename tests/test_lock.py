@@ -66,19 +66,38 @@ def _closure(roots: list[Requirement]) -> list[tuple[str, Requirement]]:
     return edges
 
 
-def _roots(*, dev: bool) -> list[Requirement]:
+#: Each lock and the extras it holds on top of the core dependencies and the build backend.
+LOCKS = {
+    "requirements.lock": (),
+    "requirements-dask.lock": ("dask",),
+    "requirements-train.lock": ("train",),
+    "requirements-dev.lock": ("test", "dask", "train"),
+}
+
+
+def _roots(extras: tuple[str, ...]) -> list[Requirement]:
     project = PYPROJECT["project"]
     lines = list(project["dependencies"]) + list(PYPROJECT["build-system"]["requires"])
-    if dev:
-        lines += project["optional-dependencies"]["test"] + EDITABLE_BUILD_EXTRAS
+    for extra in extras:
+        lines += project["optional-dependencies"][extra]
+    if "test" in extras:
+        lines += EDITABLE_BUILD_EXTRAS
     return [Requirement(line) for line in lines]
 
 
-@pytest.mark.parametrize(("lock", "dev"), [("requirements.lock", False), ("requirements-dev.lock", True)])
-def test_lock_pins_every_dependency_at_a_version_its_dependants_accept(lock: str, dev: bool) -> None:
+def test_every_extra_has_a_lock() -> None:
+    extras = set(PYPROJECT["project"]["optional-dependencies"])
+    assert extras == {extra for held in LOCKS.values() for extra in held}
+    assert set(LOCKS) == {path.name for path in ROOT.glob("requirements*.lock")}
+
+
+@pytest.mark.parametrize(("lock", "extras"), sorted(LOCKS.items()))
+def test_lock_pins_every_dependency_at_a_version_its_dependants_accept(
+    lock: str, extras: tuple[str, ...]
+) -> None:
     pins = _pins(lock)
     problems = []
-    for parent, req in _closure(_roots(dev=dev)):
+    for parent, req in _closure(_roots(extras)):
         name = canonicalize_name(req.name)
         if name not in pins:
             problems.append(f"{parent} needs {req}, which {lock} does not pin")
@@ -87,13 +106,15 @@ def test_lock_pins_every_dependency_at_a_version_its_dependants_accept(lock: str
     assert not problems, "\n".join(sorted(set(problems)))
 
 
-def test_runtime_lock_agrees_with_the_dev_lock() -> None:
-    runtime, dev = _pins("requirements.lock"), _pins("requirements-dev.lock")
-    assert set(runtime) <= set(dev)
-    assert {name: runtime[name] for name in runtime} == {name: dev[name] for name in runtime}
+@pytest.mark.parametrize("lock", sorted(set(LOCKS) - {"requirements-dev.lock"}))
+def test_every_lock_agrees_with_the_dev_lock(lock: str) -> None:
+    """What CI tests is what users install: one version of each package in every lock."""
+    pins, dev = _pins(lock), _pins("requirements-dev.lock")
+    assert set(pins) <= set(dev)
+    assert {name: dev[name] for name in pins} == pins
 
 
-@pytest.mark.parametrize("lock", ["requirements.lock", "requirements-dev.lock"])
+@pytest.mark.parametrize("lock", sorted(LOCKS))
 def test_lock_pins_by_hash_and_names_no_index(lock: str) -> None:
     text = (ROOT / lock).read_text(encoding="utf-8")
     for block in re.split(r"\n(?=[A-Za-z0-9])", text):
