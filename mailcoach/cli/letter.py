@@ -177,17 +177,15 @@ def letter_cmd(
         sys.exit(Exit.FINDINGS)
     except MailcoachError as exc:
         fail(exc)
+    if ics_path is not None and ics is not None:
+        write_bytes(ics_path, ics)
+    if output is not None:
+        write_bytes(output, data)
     _show_cost(facts, rate, time_)  # only beside a letter: an error comes alone
     for note in letter.notes:
         click.echo(f"mailcoach: note: {note}", err=True)
-    if ics_path is not None and ics is not None:
-        write_bytes(ics_path, ics)
     if output is None:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-    else:
-        write_bytes(output, data)
+        write_bytes(None, data)
 
 
 def _letter_merge(
@@ -239,7 +237,12 @@ def _letter_merge(
         if weighing:
             click.echo(f"mailcoach: {where}: {weighing}", err=True)
         name = f"row-{row.number:03d}-{_slug(letter.to)}{suffix}"
-        write_bytes(out_dir / name, data)
+        try:
+            write_bytes(out_dir / name, data)
+        except FatalError as exc:  # this row's file only; the other rows go on
+            bad += 1
+            click.echo(f"mailcoach: not written: {where}: {exc.format_message()}", err=True)
+            continue
         written.append(letter)
     if ics_path is not None and written:
         try:

@@ -175,7 +175,7 @@ def rewrite_cmd(
         out_bytes = text.encode("utf-8")
     target = Path(source) if in_place else output
     if in_place:
-        keep_original(Path(source), notes)
+        keep_original(Path(source), data, notes)
     write_bytes(target, out_bytes)
     if fmt == "text":
         from mailcoach.render.text import render_checklist
