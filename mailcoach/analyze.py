@@ -45,21 +45,27 @@ NEGATIVITY_PENALTY = 15
 #: How many drafts check_many holds at once: memory stays flat however long the input.
 DRAFTS_PER_CHUNK = 64
 
-Source = str | bytes | Path | Draft
+Source = str | bytes | bytearray | memoryview | Path | Draft
 
 
 def to_draft(source: Source, settings: Settings) -> Draft:
-    """Turn text, raw message bytes, a path or a Draft into a Draft.
+    """Turn text, a raw message (any bytes-like object), a path or a Draft into a Draft.
 
     Raises:
-        InputError: if a path cannot be read or a message cannot be decoded.
+        InputError: if a path cannot be read, a message cannot be decoded, or
+            ``source`` is none of these.
     """
     if isinstance(source, Draft):
         return source
     if isinstance(source, Path):
         return read_draft(source, max_bytes=settings.max_bytes)
-    if isinstance(source, bytes):
-        return parse_bytes(source, max_bytes=settings.max_bytes)
+    if isinstance(source, bytes | bytearray | memoryview):
+        return parse_bytes(bytes(source), max_bytes=settings.max_bytes)
+    if not isinstance(source, str):
+        raise InputError(
+            "expected the draft as text (str), a raw message (bytes), a Path or a Draft, "
+            f"not {type(source).__name__}."
+        )
     return parse_text(source)
 
 

@@ -266,7 +266,13 @@ def _merge_cost(letter: Letter, rate: Decimal | None, hours: Decimal | None) -> 
     return weighing.text if weighing else None
 
 
+#: Characters of the recipient's name in a merge letter's file name (a file name is at
+#: most 255 bytes, and a letter of another script takes up to four).
+SLUG_CHARS = 40
+
+
 def _slug(name: str) -> str:
     """Return a file-name-safe form of a name: "Dana Whitfield" → "dana-whitfield"."""
     cleaned = "".join(c.lower() if c.isalnum() else "-" for c in name)
-    return "-".join(part for part in cleaned.split("-") if part) or "letter"
+    slug = "-".join(part for part in cleaned.split("-") if part)
+    return slug[:SLUG_CHARS].rstrip("-") or "letter"
