@@ -198,6 +198,15 @@ def test_an_empty_backup_of_a_non_empty_draft_is_not_trusted(tmp_path: Path) -> 
     assert leftovers(tmp_path, "draft.txt", "draft.txt.orig") == []
 
 
+def test_a_folder_at_the_backup_name_is_refused(tmp_path: Path) -> None:
+    draft = tmp_path / "draft.txt"
+    shutil.copy(ANGRY, draft)
+    (tmp_path / "draft.txt.orig").mkdir()
+    line = one_line_error(run("rewrite", str(draft), "--in-place"))
+    assert "not a regular file" in line and "draft.txt was not changed" in line
+    assert draft.read_bytes() == ANGRY.read_bytes()
+
+
 def test_a_complete_backup_from_an_earlier_run_is_kept(tmp_path: Path) -> None:
     draft = tmp_path / "draft.txt"
     shutil.copy(ANGRY, draft)
@@ -315,3 +324,19 @@ def test_output_into_a_folder_without_search_permission_is_one_line(tmp_path: Pa
         folder.chmod(0o755)
     assert "Permission denied" in child_error(proc)
     assert leftovers(folder) == []
+
+
+@needs_permissions
+def test_a_backup_that_cannot_be_read_is_not_trusted(tmp_path: Path) -> None:
+    draft = tmp_path / "draft.txt"
+    shutil.copy(ANGRY, draft)
+    backup = tmp_path / "draft.txt.orig"
+    backup.write_text("an original nobody can read back\n")
+    backup.chmod(0o000)
+    try:
+        proc = run_child(["rewrite", str(draft), "--in-place"], drop_caps=True)
+    finally:
+        backup.chmod(0o644)
+    line = child_error(proc)
+    assert "cannot read" in line and "draft.txt was not changed" in line
+    assert draft.read_bytes() == ANGRY.read_bytes()

@@ -183,7 +183,8 @@ def keep_original(path: Path, expected: bytes, notes: list[str]) -> None:
     A new backup is written to a temporary file, flushed and read back; only when
     its size and SHA-256 equal the original's is it linked into place as
     ``FILE.orig`` (so it can neither clobber nor follow anything put there). An
-    existing backup is kept as the original when it is a complete regular file; an
+    existing backup is kept as the original when it is a regular file that reads
+    back whole and is not empty beside a non-empty FILE; an
     empty one beside a non-empty FILE is a backup that never completed and is made
     again; a link or anything else is refused.
 
@@ -226,6 +227,12 @@ def keep_original(path: Path, expected: bytes, notes: list[str]) -> None:
         if not stat.S_ISREG(existing.st_mode):
             raise FatalError(f"{backup} is not a regular file;{unchanged} Move it away.")
         if existing.st_size > 0 or not current:
+            try:
+                _read_regular(backup)  # a backup that cannot be read back is no backup
+            except OSError as exc:
+                raise FatalError(
+                    f"cannot read {backup}: {_reason(exc)};{unchanged} Move it away and run again."
+                ) from None
             notes.append(f"{backup} already exists and was kept as the original")
             return
         _make_backup(path, backup, current, status, unchanged, replace=True)
