@@ -354,3 +354,24 @@ def test_check_does_not_pass_escape_sequences_to_the_terminal(tmp_path: Path) ->
     assert lines[shown + 1].index("^") == lines[shown].index("You failed")
     json_out = json.loads(run("check", str(draft), "--format", "json").stdout)
     assert "\x1b" in json_out["subject"]  # JSON keeps the data; it is escaped there
+
+
+@pytest.mark.parametrize(("hourly", "hours"), [("1e30", "2"), ("1e999999", "3"), ("5", "1e40")])
+def test_cost_options_too_large_to_write_are_a_usage_error(hourly: str, hours: str) -> None:
+    """decimal.InvalidOperation and decimal.Overflow used to escape."""
+    r = run("letter", "first-contact", "--facts", str(CASE), "--hourly", hourly, "--hours", hours)
+    assert r.exit_code == 2 and "Traceback" not in r.stderr
+    assert "must be at most" in r.stderr
+
+
+def test_the_cost_weighing_refuses_amounts_it_cannot_write() -> None:
+    from decimal import Decimal
+
+    from mailcoach.errors import FactsError
+    from mailcoach.letters import weigh_cost
+
+    facts = read_facts(CASE)
+    with pytest.raises(FactsError, match="hourly cost"):
+        weigh_cost(facts, hourly=Decimal("1e30"), hours=Decimal(2))
+    with pytest.raises(FactsError, match="hours"):
+        weigh_cost(facts, hourly=Decimal(50), hours=Decimal("1e40"))

@@ -25,8 +25,8 @@ Exit codes:
   3    mail merge: some rows were bad and skipped (reported by row number)"""
 
 
-def _decimal(value: str | None, option: str) -> Decimal | None:
-    """Read a number option (--hourly, --hours)."""
+def _decimal(value: str | None, option: str, most: Decimal) -> Decimal | None:
+    """Read a number option (--hourly, --hours): above zero and at most ``most``."""
     if value is None:
         return None
     try:
@@ -35,6 +35,8 @@ def _decimal(value: str | None, option: str) -> Decimal | None:
         raise click.BadParameter(f"{value!r} is not a number.", param_hint=option) from None
     if not number.is_finite() or number <= 0:
         raise click.BadParameter(f"{value!r} must be above zero.", param_hint=option)
+    if number > most:
+        raise click.BadParameter(f"{value!r} must be at most {most:,}.", param_hint=option)
     return number
 
 
@@ -151,7 +153,10 @@ def letter_cmd(
             f"{kind!r} is not a kind of letter; choose one of: {', '.join(KINDS)}.",
             param_hint="KIND",
         )
-    rate, time_ = _decimal(hourly, "--hourly"), _decimal(hours, "--hours")
+    from mailcoach.letters.facts import MAX_AMOUNT, MAX_HOURS
+
+    rate = _decimal(hourly, "--hourly", MAX_AMOUNT - Decimal("0.01"))
+    time_ = _decimal(hours, "--hours", MAX_HOURS)
     settings = make_settings(config, model, lexicons, disable)
     if csv_path is not None:
         if out_dir is None:

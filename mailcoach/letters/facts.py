@@ -55,6 +55,8 @@ NO_DECIMALS: frozenset[str] = frozenset({"JPY"})
 #: Amounts must stay below this (a figure with more digits is a typo, and could not be
 #: written to the cent).
 MAX_AMOUNT = Decimal(10) ** 15
+#: The most hours a cost check takes.
+MAX_HOURS = Decimal(10_000)
 #: Dates a case can carry; the letters count days and weeks from them.
 EARLIEST_DATE = datetime.date(1900, 1, 1)
 LATEST_DATE = datetime.date(2999, 12, 31)
@@ -284,7 +286,7 @@ class Cost(_Strict):
     """What pursuing the balance costs: our hourly cost and the hours expected."""
 
     hourly: Money
-    hours: Decimal = Field(gt=0, le=10_000)
+    hours: Decimal = Field(gt=0, le=MAX_HOURS)
 
 
 class Disputed(_Strict):
