@@ -37,7 +37,7 @@ from mailcoach.settings import FAIL_ON_CHOICES
 
 if TYPE_CHECKING:
     from mailcoach.letters import CaseFacts, Letter, SelfCheckFailed
-    from mailcoach.rewrite import Edit, RewriteResult
+    from mailcoach.rewriting import Edit, RewriteResult
     from mailcoach.rules.load import RuleSet
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -305,7 +305,7 @@ def rewrite_cmd(
       mailcoach rewrite draft.txt --benchmark none --format json
     """
     from mailcoach.inputs.parse import is_email, parse_bytes, read_bytes
-    from mailcoach.rewrite import (
+    from mailcoach.rewriting import (
         BenchmarkForm,
         BenchmarkParams,
         apply_edits,

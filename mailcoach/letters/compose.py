@@ -3,7 +3,7 @@
 Each kind of letter is one template, ``templates/letters/<kind>.j2``: its first line
 is ``Subject: …``, the rest is the letter. This module checks that the facts hold
 what the kind needs, works out the numbers and dates the template uses, adds the
-benchmark clause (from :mod:`mailcoach.rewrite.benchmark`), and runs the result
+benchmark clause (from :mod:`mailcoach.rewriting.benchmark`), and runs the result
 through :func:`mailcoach.check`: a letter with a warning- or error-level finding is
 refused with :class:`SelfCheckFailed`, never returned.
 """
@@ -24,7 +24,12 @@ from mailcoach.errors import FactsError, LetterError
 from mailcoach.letters.facts import CaseFacts, Invoice, read_facts, validate
 from mailcoach.model import Dispute, Finding, Report, Severity
 from mailcoach.resources import template_dir
-from mailcoach.rewrite.benchmark import Benchmark, BenchmarkForm, BenchmarkParams, benchmark_clause
+from mailcoach.rewriting.benchmark import (
+    Benchmark,
+    BenchmarkForm,
+    BenchmarkParams,
+    benchmark_clause,
+)
 from mailcoach.settings import Settings
 from mailcoach.templating import render
 

@@ -33,7 +33,7 @@ from mailcoach.analyze import analyze_drafts, check
 from mailcoach.coaching import asks_for_refund, is_benchmark
 from mailcoach.dispute import Fact, find_facts
 from mailcoach.model import Category, Draft, Finding, Report, Segment, SegmentKind, Severity
-from mailcoach.rewrite.benchmark import Benchmark, BenchmarkParams, benchmark_clause
+from mailcoach.rewriting.benchmark import Benchmark, BenchmarkParams, benchmark_clause
 from mailcoach.settings import Settings
 
 if TYPE_CHECKING:
