@@ -27,7 +27,7 @@ from mailcoach.nlp.partial import parse_sentences
 from mailcoach.nlp.pipeline import BATCH_SIZE, get_pipeline, parse_pipes, rules_for
 from mailcoach.rules.compile import Words
 from mailcoach.settings import Settings
-from mailcoach.text import LineIndex, normalize
+from mailcoach.text import Folded, LineIndex, fold
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -85,7 +85,7 @@ def _allowed(text: str, phrases: tuple[str, ...]) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     lowered = text.lower()
     for phrase in phrases:
-        needle = normalize(phrase.lower().strip())
+        needle = fold(phrase.lower().strip()).text
         if needle:
             spans.extend((m.start(), m.end()) for m in re.finditer(re.escape(needle), lowered))
     return spans
@@ -102,7 +102,12 @@ class _Builder:
         self.findings: list[Finding] = []
         self.sentences: list[SentenceSentiment] = []
 
-    def add(self, segment: Segment, doc: Doc) -> None:
+    def add(self, segment: Segment, folded: Folded, doc: Doc) -> None:
+        """Take the findings and sentence scores of one segment's doc.
+
+        The doc holds the segment's folded text (:func:`mailcoach.text.fold`); its
+        offsets are mapped back to the segment and then to the whole body.
+        """
         from mailcoach.nlp.sentiment import sentence_scores
 
         offset = segment.start
@@ -113,7 +118,7 @@ class _Builder:
                 continue
             if any(a < span.end_char and span.start_char < b for a, b in allowed):
                 continue
-            start, end = offset + span.start_char, offset + span.end_char
+            start, end = (offset + i for i in folded.span(span.start_char, span.end_char))
             text = self.draft.body[start:end]
             line, column = self.lines.position(start)
             self.findings.append(
@@ -133,11 +138,8 @@ class _Builder:
             )
         for sent, compound in sentence_scores(doc):
             if sent.text.strip():
-                self.sentences.append(
-                    SentenceSentiment(
-                        offset + sent.start_char, offset + sent.end_char, round(compound, 4)
-                    )
-                )
+                start, end = (offset + i for i in folded.span(sent.start_char, sent.end_char))
+                self.sentences.append(SentenceSentiment(start, end, round(compound, 4)))
 
     def report(self) -> Report:
         draft = self.draft
@@ -191,9 +193,11 @@ def _sentences_to_parse(doc: Doc, matcher: RuleMatcher, guards: GuardFilter) -> 
     return sorted(needed)
 
 
-def _two_stage(
-    nlp: Language, jobs: list[tuple[str, tuple[int, Segment]]]
-) -> Iterator[tuple[Doc, tuple[int, Segment]]]:
+#: What travels with each text through the pipeline: its draft, segment and fold map.
+Context = tuple[int, Segment, Folded]
+
+
+def _two_stage(nlp: Language, jobs: list[tuple[str, Context]]) -> Iterator[tuple[Doc, Context]]:
     """Run the cheap stage on every text and the parse only where it could matter.
 
     Stage one tokenizes, splits sentences, scores sentiment and runs the rules that
@@ -211,7 +215,7 @@ def _two_stage(
     matcher = cast("RuleMatcher", nlp.get_pipe("mailcoach_rules"))
     guards = cast("GuardFilter", nlp.get_pipe("mailcoach_guards"))
     partial = matcher.compiled.parse_within_sentences
-    deeper: list[tuple[Doc, list[int], tuple[int, Segment]]] = []
+    deeper: list[tuple[Doc, list[int], Context]] = []
     with nlp.select_pipes(disable=[*parse_pipes(nlp), "mailcoach_guards"]):
         for doc, context in nlp.pipe(jobs, as_tuples=True, batch_size=BATCH_SIZE):
             needed = _sentences_to_parse(doc, matcher, guards)
@@ -219,7 +223,7 @@ def _two_stage(
                 deeper.append((doc, needed, context))
             else:
                 yield guards(doc), context
-    again: list[tuple[str, tuple[int, Segment]]] = []
+    again: list[tuple[str, Context]] = []
     if partial and deeper:
         requests = []
         for doc, needed, _ in deeper:
@@ -246,7 +250,7 @@ def analyze_drafts(drafts: Iterable[Draft], settings: Settings) -> Iterator[Repo
     queue = iter(drafts)
     while chunk := list(islice(queue, DRAFTS_PER_CHUNK)):
         builders: list[_Builder] = []
-        jobs: list[tuple[str, tuple[int, Segment]]] = []
+        jobs: list[tuple[str, Context]] = []
         errors: dict[int, str] = {}
         for index, draft in enumerate(chunk):
             builders.append(_Builder(draft, rules, settings))
@@ -255,9 +259,11 @@ def analyze_drafts(drafts: Iterable[Draft], settings: Settings) -> Iterator[Repo
             except InputError as exc:
                 errors[index] = str(exc)
                 continue
-            jobs.extend((normalize(draft.body[s.start : s.end]), (index, s)) for s in segments)
-        for doc, (index, segment) in _two_stage(nlp, jobs):
-            builders[index].add(segment, doc)
+            for segment in segments:
+                folded = fold(draft.body[segment.start : segment.end])
+                jobs.append((folded.text, (index, segment, folded)))
+        for doc, (index, segment, folded) in _two_stage(nlp, jobs):
+            builders[index].add(segment, folded, doc)
         for index, builder in enumerate(builders):
             if index in errors:
                 yield Report(
