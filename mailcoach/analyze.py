@@ -268,7 +268,7 @@ def analyze_drafts(drafts: Iterable[Draft], settings: Settings) -> Iterator[Repo
             if index in errors:
                 yield Report(
                     source=builder.draft.source,
-                    verdict=Verdict.OK,
+                    verdict=Verdict.ERROR,
                     tone_score=0,
                     error=errors[index],
                 )
@@ -373,7 +373,7 @@ def check_many(
                 else:
                     yield draft
                     continue
-            failed[index] = Report(source=source, verdict=Verdict.OK, tone_score=0, error=error)
+            failed[index] = Report(source=source, verdict=Verdict.ERROR, tone_score=0, error=error)
             yield Draft(body="", segments=(), source=source)
 
     reports = _in_parallel(drafts(), s, jobs) if jobs > 1 else analyze_drafts(drafts(), s)
