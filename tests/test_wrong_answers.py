@@ -11,12 +11,22 @@ import codecs
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from mailcoach import Category, InputError, Verdict, check, check_many
+from mailcoach import (
+    Category,
+    ConfigError,
+    InputError,
+    Severity,
+    Verdict,
+    check,
+    check_many,
+    load_settings,
+)
 from mailcoach.cli import cli
 from mailcoach.text import fold
 
@@ -191,3 +201,50 @@ def test_an_unreadable_message_has_the_verdict_error_everywhere(tmp_path: Path) 
     table = {Path(row["source"]).name: row for row in csv.DictReader(io.StringIO(r.stdout))}
     assert table["a.eml"]["verdict"] == "error" and table["a.eml"]["tone_score"] == ""
     assert table["b.txt"]["verdict"] == "ok"
+
+
+# -- config typos are errors with a suggestion ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("toml", "expected"),
+    [
+        ('[levels]\n"blamng" = "error"\n', "did you mean 'blaming'?"),
+        ('[levels]\n"blamng.you-never" = "error"\n', "did you mean 'blaming.you-never'?"),
+        ('[levels]\n"blaming.you-nevr" = "error"\n', "did you mean 'blaming.you-never'?"),
+        ('disable = ["blaming.you-nevr"]\n', "did you mean 'blaming.you-never'?"),
+        ('disable = ["threatning"]\n', "did you mean 'threatening'?"),
+        ('fail_on = "error"\n', "did you mean 'fail-on'?"),
+        ('[levles]\nblaming = "error"\n', "did you mean 'levels'?"),
+        ('[benchmark]\nfrom = "none"\n', "did you mean 'form'?"),
+    ],
+)
+def test_a_config_typo_is_an_error_with_a_suggestion(
+    toml: str, expected: str, tmp_path: Path
+) -> None:
+    (tmp_path / "mailcoach.toml").write_text(toml, encoding="utf-8")
+    draft = tmp_path / "d.txt"
+    draft.write_text("You never pay on time.\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=re.escape(expected)):
+        check(draft, settings=load_settings(cwd=tmp_path))
+    r = CliRunner().invoke(cli, ["check", str(draft), "--config", str(tmp_path / "mailcoach.toml")])
+    assert r.exit_code == 2 and expected in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_config_entries_that_name_real_rules_and_categories_still_work(tmp_path: Path) -> None:
+    (tmp_path / "mailcoach.toml").write_text(
+        'disable = ["threatening", "blaming.you-never"]\n[levels]\nblaming = "error"\n'
+        '"passive_aggressive.per-my-last" = "info"\n',
+        encoding="utf-8",
+    )
+    settings = load_settings(cwd=tmp_path)
+    report = check("Per my last email, we will sue you. You failed to pay.", settings=settings)
+    assert {f.category for f in report.findings} <= {Category.BLAMING, Category.PASSIVE_AGGRESSIVE}
+    assert all(f.severity is Severity.ERROR for f in report.findings if f.category == "blaming")
+
+
+def test_tool_mailcoach_that_is_not_a_table_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool]\nmailcoach = "strict"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"must be a table"):
+        load_settings(tmp_path / "pyproject.toml")
