@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Iterator
 from itertools import islice
@@ -45,22 +46,33 @@ NEGATIVITY_PENALTY = 15
 #: How many drafts check_many holds at once: memory stays flat however long the input.
 DRAFTS_PER_CHUNK = 64
 
-Source = str | bytes | Path | Draft
+#: What the API checks. One rule everywhere: a ``str`` is the text itself, ``bytes``
+#: (or a bytearray or memoryview) a raw message, a ``Path`` (any ``os.PathLike``) a
+#: file to read, and a ``Draft`` is taken as it is.
+Source = str | bytes | bytearray | memoryview | os.PathLike[str] | Draft
 
 
-def to_draft(source: Source, settings: Settings) -> Draft:
+def to_draft(source: object, settings: Settings, name: str = "-") -> Draft:
     """Turn text, raw message bytes, a path or a Draft into a Draft.
 
+    ``name`` is how text and bytes are named in the report and in errors.
+
     Raises:
-        InputError: if a path cannot be read or a message cannot be decoded.
+        InputError: if a path cannot be read, a message cannot be decoded, or
+            ``source`` is none of the accepted types.
     """
     if isinstance(source, Draft):
         return source
-    if isinstance(source, Path):
-        return read_draft(source, max_bytes=settings.max_bytes)
-    if isinstance(source, bytes):
-        return parse_bytes(source, max_bytes=settings.max_bytes)
-    return parse_text(source)
+    if isinstance(source, str):
+        return parse_text(source, name)
+    if isinstance(source, bytes | bytearray | memoryview):
+        return parse_bytes(bytes(source), name, max_bytes=settings.max_bytes)
+    if isinstance(source, os.PathLike):
+        return read_draft(Path(os.fsdecode(source)), max_bytes=settings.max_bytes)
+    raise InputError(
+        f"cannot check an object of type {type(source).__name__}: pass the text as a str, "
+        "a raw message as bytes, a file as a pathlib.Path, or a Draft."
+    )
 
 
 def verdict_for(findings: Iterable[Finding]) -> Verdict:
@@ -280,15 +292,16 @@ def check(source: Source, *, settings: Settings | None = None) -> Report:
     """Check one draft and return its Report.
 
     Args:
-        source: the draft as text (``str``), raw message bytes (plain or RFC 5322),
-            a ``Path`` to a file, or a ``Draft``.
+        source: the draft as text (``str``), raw message bytes (plain or RFC 5322;
+            also a bytearray or memoryview), a ``Path`` to a file, or a ``Draft``.
+            A ``str`` is always the text itself, never a file name.
         settings: what to flag and how; defaults to the built-in settings.
 
     Returns:
         The report: findings, sentiment, tone score, verdict and dispute facts.
 
     Raises:
-        InputError: if the draft cannot be read.
+        InputError: if the draft cannot be read, or ``source`` is of another type.
         ModelMissingError: if the spaCy model is not installed.
         LexiconError: if a rule file is invalid.
     """
@@ -336,8 +349,19 @@ def _in_parallel(drafts: Iterator[Draft], settings: Settings, jobs: int) -> Iter
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _item_name(item: object, index: int) -> str:
+    """Return how a batch item is named in its report: a path as given, else its place."""
+    if isinstance(item, os.PathLike):
+        return os.fsdecode(item)
+    if isinstance(item, str):
+        return f"<text {index + 1}>"
+    if isinstance(item, bytes | bytearray | memoryview):
+        return f"<message {index + 1}>"
+    return f"<item {index + 1}>"
+
+
 def check_many(
-    sources: Iterable[Path | str | Draft | Unreadable],
+    sources: Iterable[Source | Unreadable],
     *,
     settings: Settings | None = None,
     jobs: int = 1,
@@ -345,31 +369,31 @@ def check_many(
     """Check many drafts lazily, in input order; an unreadable one yields an error Report.
 
     Args:
-        sources: paths (``str`` or ``Path``, one message each), Drafts, or what
-            :func:`mailcoach.iter_messages` yields (Drafts and Unreadable entries
-            from files, folders, mbox and Maildir); read one at a time.
+        sources: what :func:`check` takes, item by item — a ``str`` is text, ``bytes``
+            a raw message, a ``Path`` a file (one message), a ``Draft`` as it is —
+            or what :func:`mailcoach.iter_messages` yields (Drafts and Unreadable
+            entries from files, folders, mbox and Maildir); read one at a time.
+            Text and bytes are named ``<text N>`` and ``<message N>`` (N counts
+            from 1) in their reports.
         settings: what to flag and how.
         jobs: worker processes; each loads the pipeline once. 1 checks in this process.
 
     Yields:
-        One Report per source; ``error`` is set (and findings empty) when a source
-        could not be read.
+        One Report per source; ``error`` is set, ``verdict`` is ``Verdict.ERROR`` and
+        findings are empty when a source could not be read.
     """
     s = settings or Settings()
     failed: dict[int, Report] = {}
 
     def drafts() -> Iterator[Draft]:
         for index, item in enumerate(sources):
-            if isinstance(item, Draft):
-                yield item
-                continue
             if isinstance(item, Unreadable):
                 source, error = item.source, item.error
             else:
                 try:
-                    draft = read_draft(Path(item), max_bytes=s.max_bytes)
+                    draft = to_draft(item, s, _item_name(item, index))
                 except MailcoachError as exc:
-                    source, error = str(item), str(exc)
+                    source, error = _item_name(item, index), str(exc)
                 else:
                     yield draft
                     continue

@@ -62,8 +62,11 @@ _INVISIBLE_EXTRA = frozenset({"\u034f", *(chr(c) for c in range(0xFE00, 0xFE10))
 @functools.lru_cache(maxsize=4096)
 def _fold_char(char: str) -> str:
     """Return what one non-ASCII character is matched as: "" if invisible."""
-    if char in _INVISIBLE_EXTRA or unicodedata.category(char) == "Cf":
+    kind = unicodedata.category(char)
+    if char in _INVISIBLE_EXTRA or kind == "Cf":
         return ""
+    if kind == "Cs":  # a lone surrogate cannot be encoded for the model: not a character
+        return "\ufffd"
     return unicodedata.normalize("NFKC", char).translate(_PLAIN)
 
 

@@ -142,9 +142,24 @@ def parse_bytes(
     return _make_draft(text, source, notes=notes)
 
 
+#: A lone surrogate: not a character, and no encoder (UTF-8 for output) accepts it.
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
 def parse_text(text: str, source: str = "-") -> Draft:
-    """Return the Draft for a plain-text draft that is already decoded."""
-    return _make_draft(_normalise(text), source)
+    """Return the Draft for a plain-text draft that is already decoded.
+
+    A lone surrogate (from text decoded with ``surrogateescape``) becomes U+FFFD,
+    one character for one, with a note.
+    """
+    notes: list[str] = []
+    if _SURROGATE_RE.search(text):
+        text = _SURROGATE_RE.sub("\ufffd", text)
+        notes.append(
+            "the text held lone surrogates (bytes that were never decoded); "
+            "each is read as U+FFFD, the replacement character"
+        )
+    return _make_draft(_normalise(text), source, notes=notes)
 
 
 def looks_like_email(data: bytes) -> bool:
