@@ -8,6 +8,7 @@ Only ``MailcoachError`` subclasses leave the API (see also tests/test_properties
 from __future__ import annotations
 
 import inspect
+import os
 import random
 import subprocess
 import sys
@@ -29,7 +30,7 @@ from mailcoach import (
     rewrite,
 )
 
-from .conftest import SAMPLES
+from .conftest import ROOT, SAMPLES
 
 ANGRY = SAMPLES / "drafts" / "overdue-angry.txt"
 FACTS = SAMPLES / "cases" / "first-contact-joinery.toml"
@@ -70,12 +71,17 @@ def _orders() -> list[list[str]]:
     return orders
 
 
+#: A fresh interpreter imports this checkout's package, whichever one is installed.
+_FRESH_ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
 def _import_in_order(order: list[str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", _IMPORT_IN_ORDER, *order],
         capture_output=True,
         text=True,
         timeout=300,
+        env=_FRESH_ENV,
     )
 
 
@@ -99,7 +105,9 @@ def test_rewrite_and_benchmark_params_import_together() -> None:
     result = _import_in_order(["BenchmarkParams", "rewrite"])
     assert result.returncode == 0, result.stderr
     code = "from mailcoach import BenchmarkParams, rewrite; print(type(rewrite).__name__)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=_FRESH_ENV
+    )
     assert out.stdout.strip() == "function"
 
 
