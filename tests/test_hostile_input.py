@@ -329,7 +329,7 @@ def test_the_api_takes_text_with_a_lone_surrogate_and_bytes_like_messages(
 
 @pytest.mark.parametrize("source", [None, 42, ["a list"]])
 def test_the_api_refuses_other_types_with_its_own_error(source: object) -> None:
-    with pytest.raises(InputError, match="expected the draft as text"):
+    with pytest.raises(InputError, match="cannot check an object of type"):
         check(source)  # type: ignore[arg-type]
 
 
@@ -375,3 +375,21 @@ def test_the_cost_weighing_refuses_amounts_it_cannot_write() -> None:
         weigh_cost(facts, hourly=Decimal("1e30"), hours=Decimal(2))
     with pytest.raises(FactsError, match="hours"):
         weigh_cost(facts, hourly=Decimal(50), hours=Decimal("1e40"))
+
+
+def test_rewrite_when_the_plain_version_is_broken_base64_rewrites_from_the_html(
+    tmp_path: Path,
+) -> None:
+    """The parser checks the HTML when the plain part cannot be decoded; so does rewrite."""
+    data = (
+        "From: a@example.com\nTo: b@example.com\nSubject: 10442\nMIME-Version: 1.0\n"
+        'Content-Type: multipart/alternative; boundary="alt"\n\n'
+        '--alt\nContent-Type: text/plain; charset="utf-8"\n'
+        "Content-Transfer-Encoding: base64\n\nthis is *not* base64!\n"
+        '--alt\nContent-Type: text/html; charset="utf-8"\n\n'
+        f"<p>Hi Dana,</p><p>{HOSTILE}</p>\n--alt--\n"
+    ).encode()
+    _, message = _rewrite_eml(tmp_path, data)
+    texts = _texts(message)
+    assert "ridiculous" not in texts["text/plain"] and "ridiculous" not in texts["text/html"]
+    assert "invoice 10442" in texts["text/plain"] and "invoice 10442" in texts["text/html"]

@@ -9,7 +9,7 @@ from email.message import EmailMessage, Message
 from email.parser import BytesParser
 
 from mailcoach.errors import InputError
-from mailcoach.inputs.parse import _decode_part, _leaf_parts
+from mailcoach.inputs.parse import _decode_part, _leaf_parts, _Undecodable
 
 #: Headers the message had are written back as they were (never refolded), so a raw
 #: UTF-8 header too long to fold is kept byte for byte instead of failing to encode.
@@ -54,7 +54,7 @@ def replace_body(data: bytes, text: str, source: str = "-") -> tuple[bytes, list
         body = _body_part(message)
         if body is None:
             raise InputError(f"{source} has no text body to replace.")
-        if _decode_part(body, None)[0].replace("\r\n", "\n").replace("\r", "\n") == text:
+        if (_decoded(body) or "").replace("\r\n", "\n").replace("\r", "\n") == text:
             return data, notes  # nothing was rewritten: the message stays byte for byte
         group = _alternative_group(message, body)
         if group is None:
@@ -62,7 +62,7 @@ def replace_body(data: bytes, text: str, source: str = "-") -> tuple[bytes, list
                 notes.append(HTML_REPLACED_NOTE)
             _set_text(body, text, message)
         else:
-            _rewrite_alternatives(group, body, text, message, notes)
+            _rewrite_alternatives(group, text, message, notes)
         linesep = "\r\n" if b"\r\n" in data else "\n"  # keep the message's own line ends
         return message.as_bytes(policy=_KEEP_HEADERS.clone(linesep=linesep)), notes
     except InputError:
@@ -98,14 +98,22 @@ def _body_part(message: EmailMessage) -> EmailMessage | None:
             plain.append(part)
         elif part.get_content_type() == "text/html":
             html_parts.append(part)
-    candidates = plain + html_parts
-    for part in candidates:
-        if _decode_part(part, None)[0].strip():
+    decodable = [p for p in plain + html_parts if _decoded(p) is not None]
+    for part in decodable:
+        if (_decoded(part) or "").strip():
             assert isinstance(part, EmailMessage)
             return part
-    first = candidates[0] if candidates else None
+    first = decodable[0] if decodable else None
     assert first is None or isinstance(first, EmailMessage)
     return first
+
+
+def _decoded(part: Message) -> str | None:
+    """Return a text part's text, or None when it cannot be decoded (the parser skips it)."""
+    try:
+        return _decode_part(part, None)[0]
+    except _Undecodable:
+        return None
 
 
 def _alternative_group(message: EmailMessage, body: EmailMessage) -> EmailMessage | None:
@@ -125,7 +133,7 @@ def _alternative_group(message: EmailMessage, body: EmailMessage) -> EmailMessag
 
 
 def _rewrite_alternatives(
-    group: EmailMessage, body: EmailMessage, text: str, message: EmailMessage, notes: list[str]
+    group: EmailMessage, text: str, message: EmailMessage, notes: list[str]
 ) -> None:
     """Give every version in ``group`` the new text: plain as is, HTML rebuilt from it."""
     kept: list[EmailMessage] = []
@@ -134,7 +142,7 @@ def _rewrite_alternatives(
     for part in group.iter_parts():
         assert isinstance(part, EmailMessage)
         ctype = part.get_content_type()
-        if part is body or ctype == "text/plain":
+        if ctype == "text/plain":  # the checked part is one of these two
             _set_text(part, text, message)
         elif ctype == "text/html":
             _set_html(part, text, message)
@@ -142,7 +150,7 @@ def _rewrite_alternatives(
         elif part.is_multipart():  # multipart/related: the HTML and its images
             for inner in part.walk():
                 assert isinstance(inner, EmailMessage)
-                if inner is body or inner.get_content_type() == "text/plain":
+                if inner.get_content_type() == "text/plain":
                     _set_text(inner, text, message)
                 elif inner.get_content_type() == "text/html":
                     _set_html(inner, text, message)
