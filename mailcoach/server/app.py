@@ -20,6 +20,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
+from types import ModuleType
 from typing import Any, Literal, TypeVar
 
 import anyio
@@ -123,14 +124,25 @@ def error_response(status: int, message: str, extra: dict[str, Any] | None = Non
     return json_response({"error": message, **(extra or {})}, status)
 
 
+def public(name: str) -> Any:
+    """Return the public API's ``name``.
+
+    Until the ``mailcoach.rewrite`` subpackage is renamed, importing it replaces the
+    package attribute ``rewrite`` (the function) with the module; look through it.
+    """
+    import mailcoach
+
+    value = getattr(mailcoach, name)
+    return getattr(value, name) if isinstance(value, ModuleType) else value
+
+
 def warm_up(settings: Settings) -> None:
     """Load the pipeline, the rules and the rewrite templates once, before serving.
 
     Raises:
         MailcoachError: if the model, a lexicon or a template is broken.
     """
-    from mailcoach import rewrite
-
+    rewrite = public("rewrite")
     rewrite(check("You never pay on time. I am sick of this.", settings=settings),
             settings=settings)  # fmt: skip
 
@@ -202,7 +214,10 @@ class Guard:
             if scheme.lower() != "bearer" or not hmac.compare_digest(
                 value.strip().encode(), self.token.encode()
             ):
-                return 401, "this server needs its access token: send 'Authorization: Bearer <token>'."
+                return (
+                    401,
+                    "this server needs its access token: send 'Authorization: Bearer <token>'.",
+                )
         return None
 
     def _wrap(self, send: Send, scope: Scope) -> Send:
@@ -390,7 +405,9 @@ def create_app(options: ServeOptions | None = None) -> ASGIApp:
         terms: str | None = Query(None, max_length=80, description='e.g. "30-day".'),
         period: str | None = Query(None, max_length=80, description='e.g. "weekly".'),
     ) -> Response:
-        from mailcoach import BenchmarkForm, BenchmarkParams, rewrite
+        from mailcoach import BenchmarkForm, BenchmarkParams
+
+        rewrite = public("rewrite")
         from mailcoach.render.json_format import rewrite_to_dict
 
         source = draft_source(request, await read_body(request, settings.max_bytes))
@@ -476,7 +493,8 @@ def create_app(options: ServeOptions | None = None) -> ASGIApp:
             "upload.mbox", max_length=200, description="The file's name, used in the report."
         ),
         format: Literal["json", "jsonl", "html"] = Query(
-            "json", description="json: every report; jsonl: review --format jsonl; html: the report."
+            "json",
+            description="json: every report; jsonl: review --format jsonl; html: the report.",
         ),
     ) -> Response:
         body = await read_body(request, REVIEW_MAX_BYTES)
@@ -572,9 +590,7 @@ def _review(body: bytes, label: str, fmt: str, settings: Settings) -> Response:
                 if isinstance(item, Draft):
                     yield replace(item, source=_relabel(item.source, folder))
                 else:
-                    yield Unreadable(
-                        _relabel(item.source, folder), _relabel(item.error, folder)
-                    )
+                    yield Unreadable(_relabel(item.source, folder), _relabel(item.error, folder))
 
         reports = list(check_many(relabelled(), settings=settings, jobs=1))
     summary = ReviewSummary().extend(reports)
