@@ -317,7 +317,7 @@
     li.classList.toggle("accepted", what === "accepted");
     li.classList.toggle("skipped", what === "skipped");
     li.querySelector(".accept").setAttribute("aria-pressed", what === "accepted" ? "true" : "false");
-    li.querySelector(".skip").setAttribute("aria-pressed", what === "skipped" ? "true" : "false");
+    li.querySelector(".skip-edit").setAttribute("aria-pressed", what === "skipped" ? "true" : "false");
     showResult();
   }
 
@@ -334,7 +334,7 @@
       const was = original.slice(map(e.start), map(e.end));
       const label = f ? (CATEGORY_LABELS[f.category] || f.category) : "benchmark clause";
       const accept = el("button", { type: "button", class: "accept", "aria-pressed": "false", text: "Accept" });
-      const skip = el("button", { type: "button", class: "skip", "aria-pressed": "false", text: "Skip" });
+      const skip = el("button", { type: "button", class: "skip-edit", "aria-pressed": "false", text: "Skip" });
       accept.setAttribute("aria-label", "Accept edit " + (i + 1));
       skip.setAttribute("aria-label", "Skip edit " + (i + 1));
       accept.addEventListener("click", () => choose(i, "accepted"));
