@@ -15,6 +15,7 @@ import ipaddress
 import json
 import re
 import tempfile
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
@@ -228,6 +229,9 @@ class Guard:
                 message["headers"] = list(message.get("headers", [])) + self.headers
                 if api:
                     message["headers"].append((b"cache-control", b"no-store"))
+                work = scope.get("state", {}).get("work_ms")
+                if work is not None:
+                    message["headers"].append((b"server-timing", f"work;dur={work:.1f}".encode()))
             await send(message)
 
         return wrapped
@@ -320,8 +324,16 @@ def create_app(options: ServeOptions | None = None) -> ASGIApp:
 
     async def run(request: Request, fn: Callable[..., T], *args: Any) -> T:
         """Run ``fn`` in the one worker thread; library errors become API errors."""
+
+        def timed() -> T:
+            started = time.perf_counter()
+            try:
+                return fn(*args)
+            finally:  # reported as Server-Timing: the work, apart from HTTP and waiting
+                request.state.work_ms = (time.perf_counter() - started) * 1000
+
         try:
-            return await anyio.to_thread.run_sync(fn, *args, limiter=request.app.state.limiter)
+            return await anyio.to_thread.run_sync(timed, limiter=request.app.state.limiter)
         except MailcoachError as exc:
             raise ApiError(status_of(exc), str(exc)) from None
 
