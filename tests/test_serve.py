@@ -290,7 +290,7 @@ def test_concurrent_requests_get_their_own_answers(http: httpx.Client, live_serv
 # ----------------------------------------------------------------------- the token
 
 
-@pytest.mark.filterwarnings("ignore:Using `httpx`:DeprecationWarning")
+@pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`")
 def test_a_token_guards_the_api_but_not_the_page() -> None:
     from fastapi.testclient import TestClient
 
