@@ -87,6 +87,12 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def cpu_seconds(pid: int) -> float:
+    """Return the CPU time (user + system) process ``pid`` has used, in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], share: float) -> float:
     """Return the nearest-rank percentile of ``values`` (share in 0..1)."""
     ordered = sorted(values)
@@ -238,13 +244,20 @@ def main() -> None:
     try:
         started_rss = rss_mb(proc.pid)
         sequential(url, 30, 60)  # warm: the first requests build matchers lazily
+        cpu_before = cpu_seconds(proc.pid)
         warm = summary(sequential(url, args.requests, 120))
+        # The server's CPU time per request does not depend on what else the machine
+        # runs: on a busy machine the wall-clock latency is this plus waiting for a core.
+        warm["server_cpu_ms_per_request"] = round(
+            (cpu_seconds(proc.pid) - cpu_before) * 1000 / warm["requests"], 1
+        )
         load = asyncio.run(concurrent(url, proc.pid, args.clients, args.seconds, args.max_requests))
         after = summary(sequential(url, args.requests, 120))
     finally:
         stop_server(proc)
     results = {
         "draft_words": words,
+        "load_average": round(os.getloadavg()[0], 1),
         "server_rss_at_start_mb": round(started_rss, 1),
         "warm_one_client": warm,
         "load": load,
@@ -261,6 +274,10 @@ def main() -> None:
         print(json.dumps({**results, "targets": met}, indent=2))
     else:
         print(f"draft: {words} words; server RSS after start-up {started_rss:.0f} MB")
+        print(
+            f"server CPU time per warm request: {warm['server_cpu_ms_per_request']} ms "
+            f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+        )
         for name, part in (("warm, one client", warm), ("warm, after the load", after)):
             print(
                 f"{name:<22} {part['requests']:>5} requests  p50 {part['p50_ms']:6.1f} ms  "
