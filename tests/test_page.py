@@ -268,3 +268,17 @@ def test_several_eml_files_are_reviewed_together(page: Any, tmp_path: Path) -> N
     )
     assert page.locator("#review-status").inner_text().startswith("2 messages reviewed")
     assert json.dumps(page.locator("#review-status").inner_text())  # one readable line
+
+
+def test_a_long_draft_grows_the_editor_and_keeps_the_marks_aligned(page: Any) -> None:
+    editor = page.locator("#draft")
+    editor.fill(DRAFT * 8)
+    editor.press("End")
+    editor.press_sequentially(" Thanks.")
+    page.wait_for_function("() => document.querySelectorAll('#highlights mark').length >= 24")
+    sizes = editor.evaluate("t => [t.scrollHeight, t.clientHeight]")
+    assert sizes[0] <= sizes[1] + 2  # no scrolling inside the editor
+    # The last mark sits where the textarea shows its words: same box, same line.
+    mark = page.locator("#highlights mark").last.evaluate("m => m.getClientRects()[0].bottom")
+    box = editor.bounding_box()
+    assert box["y"] + box["height"] * 0.8 < mark < box["y"] + box["height"]

@@ -263,13 +263,21 @@
     }
   }
 
+  // The editor grows with the draft instead of scrolling, so the marks behind it stay aligned.
+  function grow() {
+    draft.style.height = "auto";
+    draft.style.height = draft.scrollHeight + 2 + "px";
+  }
+
   draft.addEventListener("input", () => {
-    // Keep the marks under the text they belong to until the new check arrives.
+    grow();
+    // Marks from the last check would sit under the wrong words until the next one.
     if (report) highlight(draft.value, []);
     clearTimeout(timer);
     timer = setTimeout(runCheck, 300);
   });
   draft.addEventListener("scroll", syncScroll);
+  window.addEventListener("resize", grow);
   draft.addEventListener("click", () => {
     if (!report || draft.value !== checked) return;
     const map = offsetMap(checked);
@@ -283,7 +291,7 @@
     syncScroll();
   }).observe(draft);
   $("clear").addEventListener("click", () => {
-    draft.value = ""; $("rewrite-view").hidden = true; runCheck(); draft.focus();
+    draft.value = ""; grow(); $("rewrite-view").hidden = true; runCheck(); draft.focus();
   });
 
   // ---------------------------------------------------------------- rewrite
@@ -376,6 +384,7 @@
   $("use").addEventListener("click", () => {
     if (!rewriteState) return;
     draft.value = rewriteState.text;
+    grow();
     $("rewrite-view").hidden = true;
     runCheck();
     draft.focus();
@@ -541,5 +550,6 @@
     sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(fromHash[1]));
     history.replaceState(null, "", location.pathname + location.search);
   }
+  grow();
   if (draft.value.trim()) runCheck();
 })();
