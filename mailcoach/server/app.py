@@ -21,7 +21,6 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
-from types import ModuleType
 from typing import Any, Literal, TypeVar
 
 import anyio
@@ -125,25 +124,14 @@ def error_response(status: int, message: str, extra: dict[str, Any] | None = Non
     return json_response({"error": message, **(extra or {})}, status)
 
 
-def public(name: str) -> Any:
-    """Return the public API's ``name``.
-
-    Until the ``mailcoach.rewrite`` subpackage is renamed, importing it replaces the
-    package attribute ``rewrite`` (the function) with the module; look through it.
-    """
-    import mailcoach
-
-    value = getattr(mailcoach, name)
-    return getattr(value, name) if isinstance(value, ModuleType) else value
-
-
 def warm_up(settings: Settings) -> None:
     """Load the pipeline, the rules and the rewrite templates once, before serving.
 
     Raises:
         MailcoachError: if the model, a lexicon or a template is broken.
     """
-    rewrite = public("rewrite")
+    from mailcoach import rewrite
+
     rewrite(check("You never pay on time. I am sick of this.", settings=settings),
             settings=settings)  # fmt: skip
 
@@ -417,9 +405,7 @@ def create_app(options: ServeOptions | None = None) -> ASGIApp:
         terms: str | None = Query(None, max_length=80, description='e.g. "30-day".'),
         period: str | None = Query(None, max_length=80, description='e.g. "weekly".'),
     ) -> Response:
-        from mailcoach import BenchmarkForm, BenchmarkParams
-
-        rewrite = public("rewrite")
+        from mailcoach import BenchmarkForm, BenchmarkParams, rewrite
         from mailcoach.render.json_format import rewrite_to_dict
 
         source = draft_source(request, await read_body(request, settings.max_bytes))
