@@ -282,3 +282,13 @@ def test_a_long_draft_grows_the_editor_and_keeps_the_marks_aligned(page: Any) ->
     mark = page.locator("#highlights mark").last.evaluate("m => m.getClientRects()[0].bottom")
     box = editor.bounding_box()
     assert box["y"] + box["height"] * 0.8 < mark < box["y"] + box["height"]
+
+
+def test_marks_stay_on_their_words_after_characters_outside_the_bmp(page: Any) -> None:
+    # The API counts code points; JavaScript strings count UTF-16 units (an emoji is 2).
+    editor = page.locator("#draft")
+    editor.fill("🙂🙂 Thanks for the call. 𝒳 You failed to pay again and this is ridiculous.")
+    editor.press_sequentially(" ")
+    page.wait_for_function("() => document.querySelectorAll('#highlights mark').length >= 2")
+    marks = page.locator("#highlights mark").all_inner_texts()
+    assert marks[:2] == ["You failed to pay again", "ridiculous"]
