@@ -156,8 +156,9 @@ def measure(
             if findings:
                 result.calm_flagged += 1
                 notes.extend(
-                    f"  calm, flagged: {f.rule_id} at {f.start} (line {line_of(report.body, f.start)},"
-                    f" {segment_of(report, f.start)}): {f.text!r}"
+                    f"  calm, flagged: {f.rule_id} at {f.start}"
+                    f" (line {line_of(report.body, f.start)}, {segment_of(report, f.start)}):"
+                    f" {f.text!r}"
                     for f in findings
                 )
         else:
