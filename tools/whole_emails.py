@@ -19,8 +19,10 @@ Per set it reports the calm emails with any finding at or above ``--at-least``
 share of hurtful sentences overlapped by such a finding; and how many findings lie
 outside the writer's own text as written down by hand in ``whole_emails_gold.json``
 (per file, the 1-based line ranges of the decoded body that are not the sender's:
-quotes, signatures, disclaimers). A file missing from the gold file is not counted
-there. With ``--aggregate`` only the counts are printed, never a file name or text.
+quotes, signatures, disclaimers; a closing like "Thanks for bearing with me," counts
+as own text), and how many lines the split puts on the wrong side of that gold. A
+file missing from the gold file is not counted there. With ``--aggregate`` only the
+counts are printed, never a file name or text.
 """
 
 from __future__ import annotations
@@ -68,6 +70,8 @@ class SetResult:
     hurtful_unfound: int = 0
     findings: int = 0
     outside_own: int = 0
+    kept_as_own: int = 0
+    hidden_own: int = 0
     gold_files: int = 0
     details: list[str] = field(default_factory=list)
 
@@ -128,6 +132,16 @@ def segment_of(report: Report, offset: int) -> str:
     return "none"
 
 
+def own_lines(report: Report) -> list[tuple[bool, str]]:
+    """Return, per line of the body, whether the split calls it own text, and the line."""
+    out: list[tuple[bool, str]] = []
+    offset = 0
+    for text in report.body.split("\n"):
+        out.append((segment_of(report, offset) in ("own", "none"), text))
+        offset += len(text) + 1
+    return out
+
+
 def measure(
     name: str,
     emails: Sequence[Email],
@@ -146,6 +160,13 @@ def measure(
         ranges = gold.get(email.key)
         if ranges is not None:
             result.gold_files += 1
+            for number, (own, text) in enumerate(own_lines(report), start=1):
+                gold_own = not any(lo <= number <= hi for lo, hi in ranges)
+                if text.strip() and own != gold_own:
+                    result.kept_as_own += own
+                    result.hidden_own += gold_own
+                    what = "kept as own" if own else "own text hidden"
+                    notes.append(f"  split: line {number} {what}: {text[:60]!r}")
             for f in findings:
                 line = line_of(report.body, f.start)
                 if any(lo <= line <= hi for lo, hi in ranges):
@@ -197,6 +218,8 @@ def summary(r: SetResult) -> str:
             + (f", {r.hurtful_unfound} not found in the body" if r.hurtful_unfound else ""),
             f"  findings: {r.findings}; outside the writer's own text: {r.outside_own}"
             f" (gold split for {r.gold_files} of {r.emails} files)",
+            f"  split against the gold: {r.kept_as_own} lines kept as own text that are not,"
+            f" {r.hidden_own} own lines hidden",
         ]
     )
 

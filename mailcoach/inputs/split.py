@@ -15,6 +15,8 @@ signature:
 ``c``  closing phrase alone on its line ("Best regards,", "Thanks, Sam")
 ``p``  mobile footer ("Sent from my phone")
 ``n``  short line that could belong to a signature (name, title, phone, email)
+``g``  short phrase with no sentence punctuation that is not title-cased: a company
+       tagline ("Connecting the Loire valley since 2009") when it follows a name
 ``l``  legal disclaimer ("DISCLAIMER: This message is confidential ... notify the
        sender and delete it"), with the rest of its paragraph
 ``t``  any other text
@@ -56,6 +58,13 @@ SIGNOFF_MAX_LINES = 6
 SIGNOFF_MAX_LINE_CHARS = 72
 #: ... and at most this many words.
 SIGNOFF_MAX_WORDS = 8
+#: A tagline ("Quality joinery since 1987") is at most this many characters.
+TAGLINE_MAX_CHARS = 60
+#: A bare name block (no sign-off, no contact details: "Mark", "Luis Ortega /
+#: Ortega Builders") ends a stretch with at most this many lines ...
+NAME_BLOCK_MAX_LINES = 3
+#: ... and its first line (the name) has at most this many words.
+NAME_MAX_WORDS = 4
 
 EMPTY = "e"
 QUOTE = "m"
@@ -66,18 +75,24 @@ CLOSING = "c"
 MOBILE_FOOTER = "p"
 DISCLAIMER = "l"
 SHORT = "n"
+TAGLINE = "g"
 TEXT = "t"
 
 _ATTRIBUTION_RES = (
     re.compile(r"On\s.+\swrote\s*:", re.IGNORECASE),
+    re.compile(r"Em\s.+\sescreveu\s*:", re.IGNORECASE),
+    re.compile(r"Den\s.+\sskrev\s.*:", re.IGNORECASE),
     re.compile(r"Am\s.+\sschrieb\s.*:", re.IGNORECASE),
     re.compile(r"Le\s.+\sa\s+écrit\s*:", re.IGNORECASE),
     re.compile(r"El\s.+\sescribió\s*:", re.IGNORECASE),
     re.compile(r"Op\s.+\sschreef\s.*:", re.IGNORECASE),
     re.compile(r"Il\s.+\sha\s+scritto\s*:", re.IGNORECASE),
 )
-_ATTRIBUTION_OPENERS = frozenset({"on", "am", "le", "el", "op", "il"})
-_NAME_WROTE_RE = re.compile(r"\S.*\swrote\s*:", re.IGNORECASE)
+_ATTRIBUTION_OPENERS = frozenset({"on", "am", "le", "el", "op", "il", "em", "den"})
+_NAME_WROTE_RE = re.compile(
+    r"\S.*\s(?:wrote|schrieb|a\s+écrit|escribió|escreveu|schreef|skrev|ha\s+scritto)\s*:",
+    re.IGNORECASE,
+)
 _HARD_SPLITTER_RE = re.compile(
     r"-{2,}\s*(?:original\s+message|forwarded\s+message|ursprüngliche\s+nachricht"
     r"|weitergeleitete\s+nachricht|message\s+d'origine|message\s+transféré)\s*-{2,}"
@@ -85,8 +100,28 @@ _HARD_SPLITTER_RE = re.compile(
     r"|-{2,}\s*forwarded\s+by\s.*",
     re.IGNORECASE,
 )
-_HEADER_FIELD_RE = re.compile(r"\*?(from|sent|date|to|cc|subject)\s*:\*?(?:\s|$)", re.IGNORECASE)
-_HEADER_BLOCK_FIELDS = frozenset({"sent", "date", "to", "cc", "subject"})
+#: A field of a quoted header block, in English and in the languages of the
+#: localised attributions above; bold markers ("*From:*", "**Sent:**") from an HTML
+#: conversion are allowed around the name.
+_HEADER_FIELD_RE = re.compile(
+    r"\**(from|sent|date|to|cc|subject"
+    r"|von|gesendet|datum|an|betreff"  # German
+    r"|de|envoyé|date|à|a|objet"  # French
+    r"|enviado|fecha|para|asunto"  # Spanish, Portuguese
+    r"|van|verzonden|aan|onderwerp"  # Dutch
+    r"|da|inviato|oggetto"  # Italian
+    r")\s*:\**(?:\s|$)",
+    re.IGNORECASE,
+)
+#: The localised names of the "From:" field.
+_HEADER_FROM_FIELDS = frozenset({"from", "von", "de", "van", "da"})
+_HEADER_BLOCK_FIELDS = frozenset(
+    {
+        "sent", "date", "to", "cc", "subject", "gesendet", "datum", "an", "betreff",
+        "envoyé", "à", "a", "objet", "enviado", "fecha", "para", "asunto", "verzonden",
+        "aan", "onderwerp", "inviato", "oggetto",
+    }
+)  # fmt: skip
 _UNDERSCORE_RE = re.compile(r"_{10,}")
 _CLOSING_PHRASES = (
     "best regards",
@@ -122,6 +157,32 @@ _CLOSING_PHRASES = (
     "speak soon",
     "talk soon",
     "warmly",
+    "rgds",
+    "kind rgds",
+    "br",
+    "thx",
+    "ta",
+    "yours",
+    "with apologies",
+    "with thanks and regards",
+    "cordialement",
+    "bien cordialement",
+    "bien à vous",
+    "merci",
+    "merci beaucoup",
+    "mit freundlichen grüßen",
+    "viele grüße",
+    "beste grüße",
+    "liebe grüße",
+    "met vriendelijke groet",
+    "saludos",
+    "saludos cordiales",
+    "un saludo",
+    "atentamente",
+    "atenciosamente",
+    "cordiali saluti",
+    "distinti saluti",
+    "med vänliga hälsningar",
 )
 _CLOSING_RE = re.compile(
     r"(?i:"
@@ -131,8 +192,15 @@ _CLOSING_RE = re.compile(
     + r"(?:\s*[-–—,]?\s*[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,2})?"
 )
 _MOBILE_FOOTER_RE = re.compile(
-    r"(?:sent\s+from\s+my\s+\w[\w\s-]{0,30}|sent\s+from\s+(?:mail|outlook)\s+for\s+\w+"
-    r"|get\s+outlook\s+for\s+\w+)\.?",
+    r"(?:sent\s+from\s+my\s+\w[\w\s-]{0,30}"
+    r"|sent\s+(?:from|with|via)\s+(?:the\s+)?(?:mail|outlook|yahoo\s+mail|gmail|proton\s*mail"
+    r"|spark|blackberry|samsung)\b[\w\s-]{0,30}"
+    r"|get\s+outlook\s+for\s+\w+"
+    r"|von\s+meinem\s+\w[\w\s-]{0,30}\s+gesendet"
+    r"|envoyé\s+de\s+mon\s+\w[\w\s-]{0,30}"
+    r"|enviado\s+desde\s+mi\s+\w[\w\s-]{0,30}"
+    r"|verzonden\s+(?:vanaf|met)\s+(?:mijn\s+)?\w[\w\s-]{0,30}"
+    r"|inviato\s+da\s+\w[\w\s-]{0,30})\.?",
     re.IGNORECASE,
 )
 _CONTACT_RE = re.compile(
@@ -140,6 +208,7 @@ _CONTACT_RE = re.compile(
     r"|(?:https?://|www\.)\S+"  # URL
     r"|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,24}\b(?:/\S*)?"  # bare domain: acme.example.com
     r"|\+?\d[\d ().-]{5,}\d"  # phone number
+    r"|(?<![\w@])@[A-Za-z0-9_]{2,30}\b"  # social handle: @acme_ltd
 )
 #: A line that opens a legal disclaimer ("DISCLAIMER:", "Confidentiality notice -").
 _DISCLAIMER_HEAD_RE = re.compile(
@@ -156,6 +225,13 @@ _DISCLAIMER_CUE_RE = re.compile(
     r"|(?P<virus>virus(?:es)?\b)|(?P<prohibited>strictly\s+prohibited)",
     re.IGNORECASE,
 )
+#: Words a name or a title does not contain ("See You In Court" is not a name).
+_PRONOUNS = frozenset({"i", "me", "my", "we", "us", "our", "you", "your", "yours", "they"})
+#: Company and name suffixes that end with a full stop without ending a sentence.
+_ABBREVIATIONS = frozenset(
+    {"co", "ltd", "inc", "llc", "plc", "corp", "pty", "gmbh", "ag", "sa", "sas", "bv", "nv",
+     "jr", "sr", "esq", "phd", "dr", "st", "rd", "ave"}
+)  # fmt: skip
 _SMALL_WORDS = frozenset(
     {"of", "and", "for", "the", "at", "in", "on", "to", "a", "an", "de", "du", "von", "van", "y"}
 )
@@ -164,6 +240,10 @@ _SIGNATURE_BODY_RE = re.compile(r"[^smf]*")
 #: The markers of the lines that may follow a closing phrase, and of a disclaimer's.
 SIGNOFF_TAIL = CLOSING + SHORT + MOBILE_FOOTER + EMPTY
 DISCLAIMER_TAIL = DISCLAIMER + EMPTY
+#: What may follow a sign-off: the above, taglines below a name, and disclaimers.
+SIGNOFF_BLOCK = SIGNOFF_TAIL + TAGLINE + DISCLAIMER
+#: The markers of a bare name block: names, titles, taglines and blank lines.
+NAME_BLOCK = SHORT + TAGLINE + EMPTY
 _OWN_STRETCH_RE = re.compile(r"[^x]+")
 
 
@@ -207,7 +287,7 @@ def _whole_disclaimer_paragraphs(markers: str) -> str:
     A disclaimer wrapped over several lines names its cues in only some of them.
     """
     return re.sub(
-        rf"[{TEXT}{DISCLAIMER}]+",
+        rf"[{TEXT}{TAGLINE}{DISCLAIMER}]+",
         lambda m: m[0] if DISCLAIMER not in m[0] else DISCLAIMER * len(m[0]),
         markers,
     )
@@ -237,6 +317,8 @@ def _mark_line(lines: Sequence[str], i: int) -> str:
         return DISCLAIMER
     if _is_signature_line(stripped):
         return SHORT
+    if _is_tagline(stripped):
+        return TAGLINE
     return TEXT
 
 
@@ -339,6 +421,21 @@ def _is_signature_line(stripped: str) -> bool:
     return all(_is_title_word(word) for word in words)
 
 
+def _is_tagline(stripped: str) -> bool:
+    """Return whether a line could be a company's tagline or a line of an address.
+
+    It is short, has no sentence punctuation at its end and no question or
+    exclamation mark at all, and is not shouted: "Connecting the Loire valley since
+    2009", "flat 6". Whether it is one depends on a name line above it.
+    """
+    if len(stripped) > TAGLINE_MAX_CHARS or stripped[-1] in ".:,;" or "?" in stripped:
+        return False
+    if "!" in stripped or len(stripped.split()) > SIGNOFF_MAX_WORDS:
+        return False
+    letters = [w for w in stripped.split() if any(c.isalpha() for c in w)]
+    return bool(letters) and not (len(letters) >= 2 and all(w.isupper() for w in letters))
+
+
 def _is_title_word(word: str) -> bool:
     """Return whether ``word`` looks like part of a name, title or company."""
     core = word.strip("()[]\"'“”‘’,.;:|&/-–—·•")
@@ -391,6 +488,8 @@ def _line_kinds(markers: str, lines: Sequence[str]) -> list[SegmentKind]:
         signoff = _signoff_start(mask, stretch.start(), end, first_text)
         if signoff is None:
             signoff = _contact_block_start(mask, lines, stretch.start(), end)
+        if signoff is None:
+            signoff = _name_block_start(mask, lines, stretch.start(), end)
         if signoff is not None:
             assign(signoff, end, SegmentKind.SIGNATURE)
 
@@ -417,14 +516,50 @@ def _contact_block_start(mask: str, lines: Sequence[str], start: int, end: int) 
     them, one holding a phone number, an email address or a web address. Without
     the contact line a short last line stays own text ("PAY NOW").
     """
-    block = [k for k in range(_tail_start(mask, start, end, SIGNOFF_TAIL), end) if mask[k] != EMPTY]
+    tail = _tail_start(mask, start, end, SIGNOFF_TAIL + TAGLINE + DISCLAIMER)
+    while tail < end and mask[tail] in TAGLINE + DISCLAIMER + EMPTY:
+        tail += 1  # the block starts with a name, title or contact line
+    block = [k for k in range(tail, end) if mask[k] not in EMPTY + DISCLAIMER]
     if not block or len(block) > SIGNATURE_MAX_LINES or block[0] == start:
         return None
     if not any(_CONTACT_RE.search(lines[k]) for k in block):
         return None
     if any(_shouted_or_sentence(lines[k]) for k in block):
         return None  # "PAY NOW." above a phone number is still the sender's to answer for
+    if not _taglines_follow_names(mask, block[0], end):
+        return None
     return block[0]
+
+
+def _name_block_start(mask: str, lines: Sequence[str], start: int, end: int) -> int | None:
+    """Return where a bare name block ends a stretch: "Mark", "Luis Ortega / Ortega Builders".
+
+    The block follows a blank line or a line ending in a comma ("Thanks for bearing
+    with me,"), has at most NAME_BLOCK_MAX_LINES lines, opens with a name of at most
+    NAME_MAX_WORDS words and holds no shouted line and no sentence: "PAY NOW" and
+    "Otherwise, Friday." stay own text.
+    """
+    tail = _tail_start(mask, start, end, NAME_BLOCK)
+    while tail < end and mask[tail] in TAGLINE + EMPTY:
+        tail += 1
+    block = [k for k in range(tail, end) if mask[k] != EMPTY]
+    if not block or len(block) > NAME_BLOCK_MAX_LINES or block[0] == start:
+        return None
+    before = lines[block[0] - 1].strip()
+    if before and not before.endswith(","):
+        return None
+    name = lines[block[0]].split()
+    if len(name) > NAME_MAX_WORDS or any(w.lower().strip(",.") in _PRONOUNS for w in name):
+        return None
+    if any(_shouted_or_sentence(lines[k]) for k in block):
+        return None
+    return block[0]
+
+
+def _taglines_follow_names(mask: str, start: int, end: int) -> bool:
+    """Return whether every tagline in ``mask[start:end]`` has a name line above it."""
+    first_tagline = mask.find(TAGLINE, start, end)
+    return first_tagline < 0 or SHORT in mask[start:first_tagline]
 
 
 def _shouted_or_sentence(line: str) -> bool:
@@ -434,24 +569,29 @@ def _shouted_or_sentence(line: str) -> bool:
         return False
     letters = [w for w in stripped.split() if any(c.isalpha() for c in w)]
     shouted = len(letters) >= 2 and all(w.isupper() for w in letters)
-    return shouted or stripped.endswith((".", "!"))
+    if stripped.endswith("."):
+        last = stripped.split()[-1].rstrip(".").lower()
+        # "Tidewater Candle Co." and "K. Alvarez" end with an abbreviation, not a sentence
+        return shouted or not (last in _ABBREVIATIONS or len(last) == 1 or "." in last)
+    return shouted or stripped.endswith("!")
 
 
 def _signoff_start(mask: str, start: int, end: int, first_text: int) -> int | None:
     """Return the line where a sign-off block ends the own stretch ``mask[start:end]``.
 
     A sign-off is a closing phrase (not the first line of the message) or a mobile
-    footer, followed only by closing phrases, short signature-like lines and blank
-    lines, at most SIGNOFF_MAX_LINES of them.
+    footer, followed only by closing phrases, short signature-like lines, taglines
+    below a name, legal disclaimers and blank lines, at most SIGNOFF_MAX_LINES of
+    them apart from the disclaimers.
     """
-    tail_start = _tail_start(mask, start, end, SIGNOFF_TAIL)
-    after = sum(1 for c in mask[tail_start:end] if c != EMPTY)
+    tail_start = _tail_start(mask, start, end, SIGNOFF_BLOCK)
+    after = sum(1 for c in mask[tail_start:end] if c not in EMPTY + DISCLAIMER)
     for k in range(tail_start, end):
         marker = mask[k]
-        if marker != EMPTY:
+        if marker not in EMPTY + DISCLAIMER:
             after -= 1  # now the number of non-empty lines after line k
         starts_signoff = marker == MOBILE_FOOTER or (marker == CLOSING and k != first_text)
-        if starts_signoff and after <= SIGNOFF_MAX_LINES:
+        if starts_signoff and after <= SIGNOFF_MAX_LINES and _taglines_follow_names(mask, k, end):
             return k
     return None
 
