@@ -51,9 +51,10 @@ UNDERSCORE_LOOKAHEAD_LINES = 2
 #: At most this many non-empty lines may follow a bare "--" delimiter (the strict
 #: RFC 3676 "-- " delimiter has no limit).
 SIGNATURE_MAX_LINES = 11
-#: At most this many non-empty lines may follow a closing phrase ("Best regards,")
-#: for the block to count as a signature.
-SIGNOFF_MAX_LINES = 6
+#: At most this many non-empty lines (disclaimers aside) may follow a closing phrase
+#: ("Best regards,") for the block to count as a signature: name, title, company,
+#: tagline, address, phone and web, social handles.
+SIGNOFF_MAX_LINES = 9
 #: A line after a closing phrase is at most this many characters ...
 SIGNOFF_MAX_LINE_CHARS = 72
 #: ... and at most this many words.
@@ -187,7 +188,7 @@ _CLOSING_PHRASES = (
 _CLOSING_RE = re.compile(
     r"(?i:"
     + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in _CLOSING_PHRASES)
-    + r")[,.!]?"
+    + r")\b[,.!]?"
     # an optional name on the same line: "Thanks, Sam" / "Best - Dana Price"
     + r"(?:\s*[-–—,]?\s*[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,2})?"
 )
@@ -385,7 +386,7 @@ def _from_line_follows(lines: Sequence[str], i: int) -> bool:
     """Return whether a "From:" line follows ``lines[i]`` closely."""
     for line in lines[i + 1 : i + 1 + UNDERSCORE_LOOKAHEAD_LINES]:
         match = _HEADER_FIELD_RE.match(line.strip())
-        if match and match.group(1).lower() == "from":
+        if match and match.group(1).lower() in _HEADER_FROM_FIELDS:
             return True
     return False
 
@@ -393,7 +394,7 @@ def _from_line_follows(lines: Sequence[str], i: int) -> bool:
 def _starts_header_block(lines: Sequence[str], i: int) -> bool:
     """Return whether ``lines[i]`` is the "From:" line of a quoted header block."""
     match = _HEADER_FIELD_RE.match(lines[i].strip())
-    if not match or match.group(1).lower() != "from":
+    if not match or match.group(1).lower() not in _HEADER_FROM_FIELDS:
         return False
     fields: set[str] = set()
     for line in lines[i + 1 : i + 1 + HEADER_BLOCK_MAX_LINES]:
@@ -524,7 +525,7 @@ def _contact_block_start(mask: str, lines: Sequence[str], start: int, end: int) 
         return None
     if not any(_CONTACT_RE.search(lines[k]) for k in block):
         return None
-    if any(_shouted_or_sentence(lines[k]) for k in block):
+    if _shouting_or_sentences(block, lines):
         return None  # "PAY NOW." above a phone number is still the sender's to answer for
     if not _taglines_follow_names(mask, block[0], end):
         return None
@@ -551,7 +552,7 @@ def _name_block_start(mask: str, lines: Sequence[str], start: int, end: int) -> 
     name = lines[block[0]].split()
     if len(name) > NAME_MAX_WORDS or any(w.lower().strip(",.") in _PRONOUNS for w in name):
         return None
-    if any(_shouted_or_sentence(lines[k]) for k in block):
+    if _shouting_or_sentences(block, lines):
         return None
     return block[0]
 
@@ -562,18 +563,40 @@ def _taglines_follow_names(mask: str, start: int, end: int) -> bool:
     return first_tagline < 0 or SHORT in mask[start:first_tagline]
 
 
-def _shouted_or_sentence(line: str) -> bool:
-    """Return whether a signature-like line is a shouted phrase or ends a sentence."""
-    stripped = line.strip()
+def _shouting_or_sentences(block: Sequence[int], lines: Sequence[str]) -> bool:
+    """Return whether a signature-like block holds a sentence, or shouts before a name.
+
+    A line in capitals below a name is a company name ("PEARCE & SONS ROOFING");
+    above any name it is the sender shouting ("PAY NOW").
+    """
+    named = False
+    for k in block:
+        stripped = lines[k].strip()
+        if _ends_sentence(stripped) or (not named and _shouted(stripped)):
+            return True
+        named = named or not _shouted(stripped)
+    return False
+
+
+def _shouted(stripped: str) -> bool:
+    """Return whether a line has two or more words, all in capitals (contacts aside)."""
     if _CONTACT_RE.search(stripped):
         return False
     letters = [w for w in stripped.split() if any(c.isalpha() for c in w)]
-    shouted = len(letters) >= 2 and all(w.isupper() for w in letters)
+    return len(letters) >= 2 and all(w.isupper() for w in letters)
+
+
+def _ends_sentence(stripped: str) -> bool:
+    """Return whether a line ends a sentence ("Today.", "Pay up!"), not an abbreviation.
+
+    "Tidewater Candle Co." and "K. Alvarez" end with an abbreviation or an initial.
+    """
+    if _CONTACT_RE.search(stripped):
+        return False
     if stripped.endswith("."):
         last = stripped.split()[-1].rstrip(".").lower()
-        # "Tidewater Candle Co." and "K. Alvarez" end with an abbreviation, not a sentence
-        return shouted or not (last in _ABBREVIATIONS or len(last) == 1 or "." in last)
-    return shouted or stripped.endswith("!")
+        return not (last in _ABBREVIATIONS or len(last) == 1 or "." in last)
+    return stripped.endswith("!")
 
 
 def _signoff_start(mask: str, start: int, end: int, first_text: int) -> int | None:

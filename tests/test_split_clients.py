@@ -1,0 +1,177 @@
+"""Where each line of a whole email goes, per mail client and signature shape.
+
+Every ``split_*`` fixture in ``tests/fixtures/mail`` is a message in one client's
+format, written for these tests. ``LAYOUT`` says, for each, the runs of non-blank
+lines: the kind of the run and the start of its first line. A run of kind
+``disclaimer`` is a signature segment whose lines the splitter marks as a legal
+disclaimer. The pieces of the split always put the body back together byte for
+byte, and the real pipeline never reports a finding outside the sender's own text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mailcoach import check
+from mailcoach.inputs import read_draft
+from mailcoach.inputs.split import DISCLAIMER, mark_lines
+from mailcoach.model import Draft, Segment, SegmentKind, Severity
+
+MAIL = Path(__file__).parent / "fixtures" / "mail"
+
+OWN, QUOTED, SIGNATURE, LEGAL = "own", "quoted", "signature", "disclaimer"
+
+#: fixture -> runs of non-blank lines: (kind, how the run's first line starts)
+LAYOUT: dict[str, list[tuple[str, str]]] = {
+    "split_gmail_wrapped_attribution.txt": [
+        (OWN, "Hi Priya,"),
+        (SIGNATURE, "Best regards,"),
+        (QUOTED, "On Tue, 3 Nov 2026 at 09:12, Priya Shah <"),
+    ],
+    "split_localised_attribution.txt": [
+        (OWN, "Hallo Jens,"),
+        (SIGNATURE, "Viele Grüße"),
+        (QUOTED, "Am 02.11.2026 um 17:40 schrieb"),
+    ],
+    "split_outlook_bold_header.txt": [
+        (OWN, "Hello Graham,"),
+        (SIGNATURE, "Regards,"),
+        (QUOTED, "**From:** Graham Tully"),
+    ],
+    "split_outlook_localised_header.txt": [
+        (OWN, "Dear Mr Vogel,"),
+        (SIGNATURE, "Kind regards,"),
+        (QUOTED, "________________"),
+    ],
+    "split_gmail_forwarded.txt": [
+        (OWN, "Hi Sunita,"),
+        (SIGNATURE, "Thanks,"),
+        (QUOTED, "---------- Forwarded message ---------"),
+    ],
+    "split_apple_forwarded.txt": [
+        (OWN, "Gemma, the thread below"),
+        (SIGNATURE, "Sent from my iPad"),
+        (QUOTED, "Begin forwarded message:"),
+    ],
+    "split_signature_company_caps.txt": [
+        (OWN, "Hi Dev,"),
+        (SIGNATURE, "Warm regards,"),
+    ],
+    "split_signature_no_signoff.txt": [
+        (OWN, "Morning Alex,"),
+        (SIGNATURE, "Jo Pearce"),
+    ],
+    "split_name_only_above_quote.txt": [
+        (OWN, "Ravi,"),
+        (SIGNATURE, "Kate"),
+        (QUOTED, "On Mon, 2 Nov 2026 at 18:11, Ravi Menon"),
+    ],
+    "split_disclaimer_alone.txt": [
+        (OWN, "Dear Ms Adeyemi,"),
+        (LEGAL, "This email and any attachments are confidential"),
+    ],
+    "split_disclaimer_then_footer.txt": [
+        (OWN, "Hi Tom,"),
+        (SIGNATURE, "Cheers,"),
+        (LEGAL, "CONFIDENTIALITY NOTICE:"),
+        (SIGNATURE, "Sent from my iPhone"),
+    ],
+    "split_mobile_footer_only.txt": [
+        (OWN, "Got it, thanks."),
+        (SIGNATURE, "Sent from Yahoo Mail on Android"),
+    ],
+    "split_hostile_own_text_above_quote.txt": [
+        (OWN, "Darren,"),
+        (SIGNATURE, "Lena Fischer"),
+        (QUOTED, "On Mon, 2 Nov 2026 at 10:00, Darren Holt"),
+    ],
+    "split_html_thunderbird.eml": [
+        (OWN, "Hi Felix,"),
+        (SIGNATURE, "-- "),
+        (QUOTED, "On 02/11/2026 18:40, Felix Brandt wrote:"),
+    ],
+    "split_html_outlook_desktop.eml": [
+        (OWN, "Hi Peter,"),
+        (SIGNATURE, "Best wishes,"),
+        (QUOTED, "From: Peter Shaw"),
+    ],
+    "split_html_outlook_web_prefixed.eml": [
+        (OWN, "Lisa, the missing pallet"),
+        (QUOTED, ">"),
+    ],
+}
+
+#: Fixtures whose own text says something hurtful: the check must still find it.
+HURTFUL_OWN = {"split_hostile_own_text_above_quote.txt"}
+#: Fixtures whose quotes, signature or disclaimer hold words that are flagged in own text.
+HOSTILE_ELSEWHERE = sorted(
+    set(LAYOUT)
+    - HURTFUL_OWN
+    - {"split_mobile_footer_only.txt", "split_signature_company_caps.txt"}
+    - {"split_signature_no_signoff.txt"}
+)
+
+
+def test_every_split_fixture_has_a_layout() -> None:
+    assert sorted(p.name for p in MAIL.glob("split_*")) == sorted(LAYOUT)
+
+
+def runs(draft: Draft) -> list[tuple[str, str]]:
+    """Return the runs of non-blank lines of ``draft``: (kind, first line)."""
+    lines = draft.body.split("\n")
+    markers = mark_lines(lines)
+    found: list[tuple[str, str]] = []
+    offset = 0
+    for line, marker in zip(lines, markers, strict=True):
+        segment = next((s for s in draft.segments if s.start <= offset < s.end), None)
+        offset += len(line) + 1
+        if segment is None or not line.strip():
+            continue
+        kind = segment.kind.value
+        if segment.kind is SegmentKind.SIGNATURE and marker == DISCLAIMER:
+            kind = LEGAL
+        if not found or found[-1][0] != kind:
+            found.append((kind, line))
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(LAYOUT))
+def test_each_line_goes_where_it_belongs(name: str) -> None:
+    draft = read_draft(MAIL / name)
+    got = runs(draft)
+    assert [kind for kind, _ in got] == [kind for kind, _ in LAYOUT[name]], got
+    for (_, line), (_, start) in zip(got, LAYOUT[name], strict=True):
+        assert line.startswith(start), (line, start)
+
+
+@pytest.mark.parametrize("name", sorted(LAYOUT))
+def test_the_pieces_put_the_body_back_together(name: str) -> None:
+    draft = read_draft(MAIL / name)
+    assert "".join(draft.body[s.start : s.end] for s in draft.segments) == draft.body
+    if name.endswith(".txt"):
+        assert draft.body == (MAIL / name).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", sorted(LAYOUT))
+def test_findings_never_land_outside_own_text(name: str) -> None:
+    report = check(MAIL / name)
+    own = [s for s in report.segments if s.kind is SegmentKind.OWN]
+    for finding in report.findings:
+        assert any(s.start <= finding.start and finding.end <= s.end for s in own), finding
+    if name in HURTFUL_OWN:
+        assert any(f.severity >= Severity.WARNING for f in report.findings)
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_ELSEWHERE))
+def test_what_the_split_sets_aside_would_be_flagged_as_own_text(name: str) -> None:
+    """The quotes and signatures hold words the checker flags: the split is what saves them."""
+    report = check(MAIL / name)
+    aside = "\n".join(
+        report.body[s.start : s.end].replace("> ", "").replace(">", "")
+        for s in report.segments
+        if s.kind is not SegmentKind.OWN
+    )
+    as_own = Draft(body=aside, segments=(Segment(0, len(aside), SegmentKind.OWN),))
+    assert any(f.severity >= Severity.WARNING for f in check(as_own).findings)
