@@ -206,6 +206,8 @@ def kinds_of(body: str) -> list[tuple[str, str]]:
         "Otherwise, Friday.",  # a sentence
         "PAY NOW\nSam Ortiz",  # shouting above the name
         "FINAL WARNING",
+        "Or Else",
+        "Last Chance",
     ],
 )
 def test_a_short_last_paragraph_that_is_not_a_name_stays_own(last: str) -> None:

@@ -228,6 +228,13 @@ _DISCLAIMER_CUE_RE = re.compile(
 )
 #: Words a name or a title does not contain ("See You In Court" is not a name).
 _PRONOUNS = frozenset({"i", "me", "my", "we", "us", "our", "you", "your", "yours", "they"})
+#: Words that make a short capitalised line a phrase rather than a name ("Or Else",
+#: "Last Chance", "Pay Up Now"); particles of names ("de", "van") are not among them.
+_NOT_IN_NAMES = _PRONOUNS | frozenset(
+    {"or", "else", "and", "the", "to", "of", "for", "at", "in", "on", "a", "an", "now",
+     "not", "no", "never", "again", "last", "final", "see", "pay", "up", "please",
+     "thanks", "thank", "sorry", "done", "enough", "today", "tomorrow"}
+)  # fmt: skip
 #: Company and name suffixes that end with a full stop without ending a sentence.
 _ABBREVIATIONS = frozenset(
     {"co", "ltd", "inc", "llc", "plc", "corp", "pty", "gmbh", "ag", "sa", "sas", "bv", "nv",
@@ -550,7 +557,7 @@ def _name_block_start(mask: str, lines: Sequence[str], start: int, end: int) -> 
     if before and not before.endswith(","):
         return None
     name = lines[block[0]].split()
-    if len(name) > NAME_MAX_WORDS or any(w.lower().strip(",.") in _PRONOUNS for w in name):
+    if len(name) > NAME_MAX_WORDS or any(w.lower().strip(",.!") in _NOT_IN_NAMES for w in name):
         return None
     if _shouting_or_sentences(block, lines):
         return None
