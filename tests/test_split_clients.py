@@ -97,6 +97,16 @@ LAYOUT: dict[str, list[tuple[str, str]]] = {
         (SIGNATURE, "Best wishes,"),
         (QUOTED, "From: Peter Shaw"),
     ],
+    "split_uk_company_footer.txt": [
+        (OWN, "Hi Marcus,"),
+        (SIGNATURE, "Kind regards,"),
+        (LEGAL, "Halden Door Systems Ltd. Registered"),
+    ],
+    "split_outlook_one_line_header.txt": [
+        (OWN, "Hi Beth,"),
+        (SIGNATURE, "Get Outlook for Android"),
+        (QUOTED, "From: Beth Crane"),
+    ],
     "split_html_outlook_web_prefixed.eml": [
         (OWN, "Lisa, the missing pallet"),
         (QUOTED, ">"),

@@ -114,6 +114,8 @@ _HEADER_FIELD_RE = re.compile(
     r")\s*:\**(?:\s|$)",
     re.IGNORECASE,
 )
+#: A field name inside a line ("From: Dana Sent: Monday To: Sam Subject: Pallets").
+_INLINE_HEADER_FIELD_RE = re.compile(r"\s\**(sent|date|to|cc|subject)\s*:\**\s", re.IGNORECASE)
 #: The localised names of the "From:" field.
 _HEADER_FROM_FIELDS = frozenset({"from", "von", "de", "van", "da"})
 _HEADER_BLOCK_FIELDS = frozenset(
@@ -196,7 +198,7 @@ _MOBILE_FOOTER_RE = re.compile(
     r"(?:sent\s+from\s+my\s+\w[\w\s-]{0,30}"
     r"|sent\s+(?:from|with|via)\s+(?:the\s+)?(?:mail|outlook|yahoo\s+mail|gmail|proton\s*mail"
     r"|spark|blackberry|samsung)\b[\w\s-]{0,30}"
-    r"|get\s+outlook\s+for\s+\w+"
+    r"|get\s+outlook\s+for\s+\w+(?:\s*<[^<>\s]+>)?"
     r"|von\s+meinem\s+\w[\w\s-]{0,30}\s+gesendet"
     r"|envoyé\s+de\s+mon\s+\w[\w\s-]{0,30}"
     r"|enviado\s+desde\s+mi\s+\w[\w\s-]{0,30}"
@@ -223,7 +225,23 @@ _DISCLAIMER_CUE_RE = re.compile(
     r"|(?P<recipient>intended\s+(?:\w+\s+){0,3}(?:recipient|addressee)s?)"
     r"|(?P<notify>notify\s+(?:the\s+)?sender)|(?P<delete>(?:delete|destroy)\s+(?:it|this|the|all))"
     r"|(?P<unauthorised>unauthori[sz]ed)|(?P<no_liability>accepts?\s+no\s+(?:liability|responsibility))"
-    r"|(?P<virus>virus(?:es)?\b)|(?P<prohibited>strictly\s+prohibited)",
+    r"|(?P<virus>virus(?:es)?\b)|(?P<prohibited>strictly\s+prohibited)"
+    r"|(?P<scanned>scanned\s+(?:by|for|with))",
+    re.IGNORECASE,
+)
+#: Boilerplate that is a footer on its own: the environment note, and a company's
+#: registration details (only with a number in the line: "Registered in England no.
+#: 04411873"; "send it to our registered office" is prose).
+_FOOTER_NOTE_RE = re.compile(
+    r"(?:please\s+)?(?:consider\s+the\s+environment"
+    r"|think\s+(?:green\s+)?before\s+(?:you\s+)?print)",
+    re.IGNORECASE,
+)
+_REGISTRATION_RE = re.compile(
+    r"registered\s+(?:in|office|address|number|no\b)"
+    r"|compan(?:y|ies)\s+(?:registration\s+)?(?:no|number|reg)\b"
+    r"|\bvat\s+(?:reg(?:istration)?\.?\s+)?(?:no|number)\b"
+    r"|\b(?:ABN|ACN|GSTIN|CIN|SIRET|RCS|KvK|HRB)\b",
     re.IGNORECASE,
 )
 #: Words a name or a title does not contain ("See You In Court" is not a name).
@@ -332,7 +350,9 @@ def _mark_line(lines: Sequence[str], i: int) -> str:
 
 def _is_disclaimer_line(stripped: str) -> bool:
     """Return whether a line opens or says a legal disclaimer (two of its usual cues)."""
-    if _DISCLAIMER_HEAD_RE.match(stripped):
+    if _DISCLAIMER_HEAD_RE.match(stripped) or _FOOTER_NOTE_RE.match(stripped):
+        return True
+    if _REGISTRATION_RE.search(stripped) and re.search(r"\d{4}", stripped):
         return True
     cues = {m.lastgroup for m in _DISCLAIMER_CUE_RE.finditer(stripped)}
     return len(cues) >= 2
@@ -403,6 +423,9 @@ def _starts_header_block(lines: Sequence[str], i: int) -> bool:
     match = _HEADER_FIELD_RE.match(lines[i].strip())
     if not match or match.group(1).lower() not in _HEADER_FROM_FIELDS:
         return False
+    inline = {m.group(1).lower() for m in _INLINE_HEADER_FIELD_RE.finditer(lines[i])}
+    if len(inline & _HEADER_BLOCK_FIELDS) >= HEADER_BLOCK_MIN_FIELDS:
+        return True  # a client that ran the header block into one line
     fields: set[str] = set()
     for line in lines[i + 1 : i + 1 + HEADER_BLOCK_MAX_LINES]:
         if not line.strip():
