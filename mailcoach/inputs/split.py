@@ -244,6 +244,19 @@ _REGISTRATION_RE = re.compile(
     r"|\b(?:ABN|ACN|GSTIN|CIN|SIRET|RCS|KvK|HRB)\b",
     re.IGNORECASE,
 )
+_PS_RE = re.compile(r"p\.?\s?p?\.?\s?s\b", re.IGNORECASE)
+#: Words that make a short line a remark, not a tagline ("Sort it out or else").
+_NOT_IN_TAGLINES = frozenset(
+    {"or", "else", "stop", "not", "never", "again", "enough", "what", "why", "how", "thanks",
+     "thank", "i", "i'm", "me", "my", "this", "those", "they", "is", "are", "was",
+     "were", "finally", "really", "honestly", "seriously", "wow", "we", "us", "our", "always"}
+)  # fmt: skip
+#: Words that make a line in capitals shouting rather than a company name.
+_NOT_IN_COMPANY_NAMES = frozenset(
+    {"i", "am", "not", "no", "now", "pay", "paid", "never", "again", "enough", "stop", "or",
+     "else", "why", "what", "how", "will", "must", "is", "are", "this", "that", "it"}
+)  # fmt: skip
+_SECOND_PERSON_RE = re.compile(r"\b(?:you|your|yours|yourself|yourselves|u|ur)\b", re.IGNORECASE)
 #: Words a name or a title does not contain ("See You In Court" is not a name).
 _PRONOUNS = frozenset({"i", "me", "my", "we", "us", "our", "you", "your", "yours", "they"})
 #: Words that make a short capitalised line a phrase rather than a name ("Or Else",
@@ -461,10 +474,26 @@ def _is_tagline(stripped: str) -> bool:
     """
     if len(stripped) > TAGLINE_MAX_CHARS or stripped[-1] in ".:,;" or "?" in stripped:
         return False
+    if any(mark in stripped for mark in ",'\"‘’“”"):
+        return False  # "Absolute cowboys, the lot of them", "another 'final' invoice"
     if "!" in stripped or len(stripped.split()) > SIGNOFF_MAX_WORDS:
         return False
+    if not (stripped[0].isupper() or stripped[0].isdigit()) or _addresses_reader(stripped):
+        return False  # "sort it out or else", "Your claims process is a joke"
+    if _PS_RE.match(stripped) or _words(stripped) & _NOT_IN_TAGLINES:
+        return False  # "Sort it out or else", "This audit is a shakedown"
     letters = [w for w in stripped.split() if any(c.isalpha() for c in w)]
     return bool(letters) and not (len(letters) >= 2 and all(w.isupper() for w in letters))
+
+
+def _words(stripped: str) -> set[str]:
+    """Return the lower-cased words of a line, without punctuation around them."""
+    return {w.strip(".,;:!?()\"'“”‘’").lower() for w in stripped.split()}
+
+
+def _addresses_reader(stripped: str) -> bool:
+    """Return whether a line speaks to the reader ("you", "your", "you're")."""
+    return _SECOND_PERSON_RE.search(stripped) is not None
 
 
 def _is_title_word(word: str) -> bool:
@@ -516,11 +545,13 @@ def _line_kinds(markers: str, lines: Sequence[str]) -> list[SegmentKind]:
         if DISCLAIMER in mask[legal:end]:
             assign(legal, end, SegmentKind.SIGNATURE)
             end = legal
-        signoff = _signoff_start(mask, stretch.start(), end, first_text)
+        signoff = _signoff_start(mask, lines, stretch.start(), end, first_text)
         if signoff is None:
             signoff = _contact_block_start(mask, lines, stretch.start(), end)
         if signoff is None:
             signoff = _name_block_start(mask, lines, stretch.start(), end)
+        elif mask[signoff] == MOBILE_FOOTER:  # "Sam / Sent from my iPhone"
+            signoff = _name_block_start(mask, lines, stretch.start(), signoff) or signoff
         if signoff is not None:
             assign(signoff, end, SegmentKind.SIGNATURE)
 
@@ -582,6 +613,10 @@ def _name_block_start(mask: str, lines: Sequence[str], start: int, end: int) -> 
     name = lines[block[0]].split()
     if len(name) > NAME_MAX_WORDS or any(w.lower().strip(",.!") in _NOT_IN_NAMES for w in name):
         return None
+    if len(block) == 1 and len(name) == 1:
+        return None  # "Mark" or "Pathetic": one word alone is left to the checker
+    if any("." in w and len(w) > 3 and w.lower().rstrip(".") not in _ABBREVIATIONS for w in name):
+        return None  # "Worst. Service. Ever"
     if _shouting_or_sentences(block, lines):
         return None
     return block[0]
@@ -602,10 +637,16 @@ def _shouting_or_sentences(block: Sequence[int], lines: Sequence[str]) -> bool:
     named = False
     for k in block:
         stripped = lines[k].strip()
-        if _ends_sentence(stripped) or (not named and _shouted(stripped)):
+        shouting = _shouted(stripped) and (not named or _shouts_at_reader(stripped))
+        if _ends_sentence(stripped) or shouting:
             return True
         named = named or not _shouted(stripped)
     return False
+
+
+def _shouts_at_reader(line: str) -> bool:
+    """Return whether a line in capitals is a remark ("PAY NOW", "YOU OWE US")."""
+    return _addresses_reader(line) or bool(_words(line) & _NOT_IN_COMPANY_NAMES)
 
 
 def _shouted(stripped: str) -> bool:
@@ -629,7 +670,9 @@ def _ends_sentence(stripped: str) -> bool:
     return stripped.endswith("!")
 
 
-def _signoff_start(mask: str, start: int, end: int, first_text: int) -> int | None:
+def _signoff_start(
+    mask: str, lines: Sequence[str], start: int, end: int, first_text: int
+) -> int | None:
     """Return the line where a sign-off block ends the own stretch ``mask[start:end]``.
 
     A sign-off is a closing phrase (not the first line of the message) or a mobile
@@ -638,6 +681,9 @@ def _signoff_start(mask: str, start: int, end: int, first_text: int) -> int | No
     them apart from the disclaimers.
     """
     tail_start = _tail_start(mask, start, end, SIGNOFF_BLOCK)
+    for k in range(tail_start, end):
+        if mask[k] == SHORT and _shouted(lines[k].strip()) and _shouts_at_reader(lines[k]):
+            tail_start = k + 1  # "YOU NEED TO PAY NOW" is no company name
     after = sum(1 for c in mask[tail_start:end] if c not in EMPTY + DISCLAIMER)
     for k in range(tail_start, end):
         marker = mask[k]
