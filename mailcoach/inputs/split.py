@@ -213,6 +213,8 @@ _CONTACT_RE = re.compile(
     r"|\+?\d[\d ().-]{5,}\d"  # phone number
     r"|(?<![\w@])@[A-Za-z0-9_]{2,30}\b"  # social handle: @acme_ltd
 )
+#: Characters of which an email address, web address, handle or phone number has one.
+_CONTACT_CHARS = frozenset("@./:+()0123456789")
 #: A line that opens a legal disclaimer ("DISCLAIMER:", "Confidentiality notice -").
 _DISCLAIMER_HEAD_RE = re.compile(
     r"(?:disclaimer|(?:confidentiality|legal|important|privacy)\s+notice"
@@ -229,6 +231,12 @@ _DISCLAIMER_CUE_RE = re.compile(
     r"|(?P<scanned>scanned\s+(?:by|for|with))",
     re.IGNORECASE,
 )
+#: A word of each cue above, looked for before the expression runs.
+_DISCLAIMER_CUE_WORDS = (
+    "confidential", "privileged", "intended", "notify", "delete", "destroy", "unauthori",
+    "accept", "virus", "prohibited", "scanned",
+)  # fmt: skip
+_FOUR_DIGITS_RE = re.compile(r"\d{4}")
 #: Boilerplate that is a footer on its own: the environment note, and a company's
 #: registration details (only with a number in the line: "Registered in England no.
 #: 04411873"; "send it to our registered office" is prose).
@@ -365,8 +373,11 @@ def _is_disclaimer_line(stripped: str) -> bool:
     """Return whether a line opens or says a legal disclaimer (two of its usual cues)."""
     if _DISCLAIMER_HEAD_RE.match(stripped) or _FOOTER_NOTE_RE.match(stripped):
         return True
-    if _REGISTRATION_RE.search(stripped) and re.search(r"\d{4}", stripped):
+    if _FOUR_DIGITS_RE.search(stripped) and _REGISTRATION_RE.search(stripped):
         return True
+    lowered = stripped.lower()
+    if sum(word in lowered for word in _DISCLAIMER_CUE_WORDS) < 2:
+        return False  # a cheap test first: most lines hold none of the cue words
     cues = {m.lastgroup for m in _DISCLAIMER_CUE_RE.finditer(stripped)}
     return len(cues) >= 2
 
@@ -459,6 +470,8 @@ def _is_signature_line(stripped: str) -> bool:
     """
     if len(stripped) > SIGNOFF_MAX_LINE_CHARS or stripped[-1] in "?!":
         return False
+    if any(not _is_title_word(w) and not _CONTACT_CHARS & set(w) for w in stripped.split()):
+        return False  # a plain lower-case word: no need to look for contact details
     words = _CONTACT_RE.sub(" ", stripped).split()
     if len(words) > SIGNOFF_MAX_WORDS:
         return False
@@ -651,10 +664,10 @@ def _shouts_at_reader(line: str) -> bool:
 
 def _shouted(stripped: str) -> bool:
     """Return whether a line has two or more words, all in capitals (contacts aside)."""
-    if _CONTACT_RE.search(stripped):
-        return False
     letters = [w for w in stripped.split() if any(c.isalpha() for c in w)]
-    return len(letters) >= 2 and all(w.isupper() for w in letters)
+    if len(letters) < 2 or not all(w.isupper() for w in letters):
+        return False
+    return _CONTACT_RE.search(stripped) is None
 
 
 def _ends_sentence(stripped: str) -> bool:
