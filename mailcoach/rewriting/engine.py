@@ -29,11 +29,11 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
-from mailcoach.analyze import analyze_drafts, check
+from mailcoach.analyze import Source, analyze_drafts, check
 from mailcoach.coaching import asks_for_refund, is_benchmark
 from mailcoach.dispute import Fact, find_facts
 from mailcoach.model import Category, Draft, Finding, Report, Segment, SegmentKind, Severity
-from mailcoach.rewrite.benchmark import Benchmark, BenchmarkParams, benchmark_clause
+from mailcoach.rewriting.benchmark import Benchmark, BenchmarkParams, benchmark_clause
 from mailcoach.settings import Settings
 
 if TYPE_CHECKING:
@@ -603,7 +603,7 @@ def check_edited(report: Report, edits: Sequence[Edit], *, settings: Settings) -
 
 
 def rewrite(
-    source: Report | str | Draft,
+    source: Report | Source,
     *,
     settings: Settings | None = None,
     benchmark: BenchmarkParams | None = None,
@@ -614,7 +614,8 @@ def rewrite(
 
     Args:
         source: a :class:`Report` from :func:`mailcoach.check`, or anything
-            ``check`` accepts (text, bytes, a path, a Draft).
+            ``check`` accepts: a ``str`` is the text, ``bytes`` a raw message, a
+            ``Path`` a file, or a Draft.
         settings: the settings to check with (and to re-check the rewrite with).
         benchmark: the benchmark form and figures; positive with defaults if None.
         level: findings at or above this level are rewritten.
