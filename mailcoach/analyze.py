@@ -369,7 +369,8 @@ def check_many(
     """Check many drafts lazily, in input order; an unreadable one yields an error Report.
 
     Args:
-        sources: what :func:`check` takes, item by item — a ``str`` is text, ``bytes``
+        sources: what :func:`check` takes, item by item (a single str, bytes, Path
+            or Draft is one item) — a ``str`` is text, ``bytes``
             a raw message, a ``Path`` a file (one message), a ``Draft`` as it is —
             or what :func:`mailcoach.iter_messages` yields (Drafts and Unreadable
             entries from files, folders, mbox and Maildir); read one at a time.
@@ -384,6 +385,13 @@ def check_many(
     """
     s = settings or Settings()
     failed: dict[int, Report] = {}
+    if isinstance(sources, str | bytes | bytearray | memoryview | os.PathLike | Draft):
+        sources = [sources]  # one draft, not a sequence of characters or bytes
+    elif not isinstance(sources, Iterable):
+        raise InputError(
+            f"check_many takes an iterable of drafts (a list, a generator), not "
+            f"{type(sources).__name__}; pass one draft to check()."
+        )
 
     def drafts() -> Iterator[Draft]:
         for index, item in enumerate(sources):

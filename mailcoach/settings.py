@@ -248,6 +248,8 @@ def load_settings(
         ConfigError: if the file cannot be read or holds an unknown or invalid key.
     """
     env = os.environ if environ is None else environ
+    if config is not None and not isinstance(config, str | os.PathLike):
+        raise ConfigError(f"config is a file's path (str or Path), not {type(config).__name__}.")
     explicit = config or env.get(ENV_CONFIG)
     path = Path(explicit) if explicit else find_config(cwd)
     settings = _from_table(_read_table(path), path) if path else Settings()

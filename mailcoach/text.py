@@ -73,6 +73,23 @@ def _fold_char(char: str) -> str:
 #: A run of characters that folding may change: anything outside printable ASCII
 #: other than tab and newline (ASCII itself is left alone, so most drafts are copied).
 _FOLDABLE = re.compile(r"[^\t\n\x20-\x7e]+")
+#: What makes a run that is already NFKC need folding all the same: the format
+#: characters of Unicode 14 (Python 3.11's; a newer one is still folded when it sits
+#: in a run that also holds one of these or is not NFKC), the extras, surrogates,
+#: and the characters :func:`normalize` makes plain.
+_FOLD_ANYWAY = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f\u034f\ufe00-\ufe0f\ud800-\udfff"
+    + re.escape("".join(chr(c) for c in _PLAIN))
+    + "]"
+)
+
+
+def _run_is_plain(run: str) -> bool:
+    """Tell whether a run of non-ASCII text folds to itself (checked in C, not per char)."""
+    return unicodedata.is_normalized("NFKC", run) and not _FOLD_ANYWAY.search(run)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +173,8 @@ def fold(text: str) -> Folded:
 
     last = 0
     for match in _FOLDABLE.finditer(text):
+        if _run_is_plain(match.group()):
+            continue  # kept with the ASCII around it
         if match.start() > last:
             add(last, text[last : match.start()], match.start() - last)
         for i in range(match.start(), match.end()):

@@ -7,11 +7,13 @@ Only ``MailcoachError`` subclasses leave the API (see also tests/test_properties
 
 from __future__ import annotations
 
+import inspect
 import os
 import random
 import subprocess
 import sys
 import types
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,7 @@ import mailcoach
 from mailcoach import (
     FactsError,
     InputError,
+    MailcoachError,
     Verdict,
     check,
     check_many,
@@ -202,3 +205,30 @@ def test_lone_surrogates_are_read_not_raised() -> None:
     report = check("Hi \udcff you failed to pay")
     assert report.body == "Hi \ufffd you failed to pay"
     assert any("surrogate" in n for n in report.notes)
+
+
+#: Arguments no public function takes as its first argument.
+WRONG = [None, 42, 3.5, object(), ["a", 1], b"\xff\x00", "", "no-such-thing", "\udcff"]
+
+
+@pytest.mark.parametrize(
+    "name",
+    sorted(n for n in mailcoach.__all__ if inspect.isfunction(getattr(mailcoach, n))),
+)
+def test_public_functions_raise_only_mailcoach_errors_on_wrong_input(name: str) -> None:
+    function = getattr(mailcoach, name)
+    for bad in WRONG:
+        args = (bad, {}) if name == "compose_letter" else (bad,)
+        try:
+            result = function(*args)
+            if isinstance(result, Iterator):
+                list(result)
+        except MailcoachError:
+            continue
+
+
+def test_check_many_takes_one_draft_as_one_item() -> None:
+    [report] = list(check_many("You never pay on time."))
+    assert report.verdict is Verdict.REVISE
+    with pytest.raises(InputError, match="iterable"):
+        list(check_many(42))  # type: ignore[arg-type]

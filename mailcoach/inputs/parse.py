@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import codecs
+import os
 import re
 import stat
 import sys
@@ -105,9 +106,11 @@ def read_bytes(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes
     Raises:
         InputError: if the file is missing, a folder, unreadable or too large.
     """
+    if not isinstance(path, str | os.PathLike):
+        raise InputError(f"a draft's path is a str or a Path, not {type(path).__name__}.")
     if str(path) == "-":
         return _read_stdin(max_bytes)
-    return _read_file(Path(path), str(path), max_bytes)
+    return _read_file(Path(os.fsdecode(path)), os.fsdecode(path), max_bytes)
 
 
 def is_email(data: bytes, source: str = "-") -> bool:
