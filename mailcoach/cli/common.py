@@ -16,6 +16,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from mailcoach import MailcoachError, Report, Settings, Severity, load_settings
+from mailcoach.render.text import terminal_safe
 from mailcoach.settings import FAIL_ON_CHOICES, check_rule_ref
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -45,7 +46,7 @@ class FatalError(click.ClickException):
     exit_code = Exit.ERROR
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"mailcoach: error: {self.format_message()}", err=True)
+        click.echo(f"mailcoach: error: {terminal_safe(self.format_message())}", err=True)
 
 
 def fail(exc: MailcoachError) -> NoReturn:

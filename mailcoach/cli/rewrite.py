@@ -21,6 +21,7 @@ from mailcoach.cli.common import (
     settings_options,
 )
 from mailcoach.cli.files import keep_original, write_bytes
+from mailcoach.render.text import terminal_safe
 
 if TYPE_CHECKING:
     from mailcoach.rewriting import Edit, RewriteResult
@@ -181,7 +182,7 @@ def rewrite_cmd(
         out_bytes = text.encode("utf-8")
     target = Path(source) if in_place else output
     if in_place:
-        keep_original(Path(source), notes)
+        keep_original(Path(source), data, notes)
     write_bytes(target, out_bytes)
     if fmt == "text":
         from mailcoach.render.text import render_checklist
@@ -190,7 +191,7 @@ def rewrite_cmd(
             if line:
                 click.echo(line, err=True)
         for note in notes:
-            click.echo(f"note: {note}", err=True)
+            click.echo(f"note: {terminal_safe(note)}", err=True)
         click.echo(
             "note: only what the rules flag is rewritten; read it through before you send it",
             err=True,
@@ -207,12 +208,12 @@ def _walk_edits(result: RewriteResult) -> list[Edit]:
         label = edit.rule_id or "benchmark clause"
         click.echo(f"edit {number}/{len(edits)}  {label}", err=True)
         if edit.why:
-            click.echo(f"  why: {edit.why}", err=True)
+            click.echo(f"  why: {terminal_safe(edit.why)}", err=True)
         if edit.original:
-            click.echo(click.style(f"  - {edit.original.strip()}", fg="red"), err=True)
-        click.echo(
-            click.style(f"  + {edit.replacement.strip() or '(removed)'}", fg="green"), err=True
-        )
+            shown = terminal_safe(edit.original.strip())
+            click.echo(click.style(f"  - {shown}", fg="red"), err=True)
+        added = terminal_safe(edit.replacement.strip()) or "(removed)"
+        click.echo(click.style(f"  + {added}", fg="green"), err=True)
         answer = click.prompt(
             "  [a]ccept, [s]kip, [e]dit, [q]uit",
             type=click.Choice(["a", "s", "e", "q"]),

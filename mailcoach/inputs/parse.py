@@ -357,8 +357,16 @@ def _reject_binary(data: bytes, name: str) -> None:
 
 
 def _normalise(text: str) -> str:
-    """Strip a leading BOM and turn CRLF and CR line ends into LF."""
-    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    """Strip a leading BOM, turn CRLF and CR line ends into LF, and lone surrogates into �.
+
+    A lone surrogate (``'\\udcff'``, left by ``surrogateescape`` decoding) is not text and
+    cannot be encoded; U+FFFD takes its place one for one, so offsets stay true.
+    """
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    return _SURROGATE_RE.sub("\ufffd", text)
+
+
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
 def _make_draft(

@@ -28,9 +28,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_args, get_origin
+from typing import Annotated, Any, Literal, NoReturn, get_args, get_origin
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -52,20 +53,36 @@ TITLES: frozenset[str] = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof
 REPLY_DAYS = 7
 #: Currencies without minor units.
 NO_DECIMALS: frozenset[str] = frozenset({"JPY"})
+#: Amounts must stay below this (a figure with more digits is a typo, and could not be
+#: written to the cent).
+MAX_AMOUNT = Decimal(10) ** 15
+#: The most hours a cost check takes.
+MAX_HOURS = Decimal(10_000)
+#: Dates a case can carry; the letters count days and weeks from them.
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+LATEST_DATE = datetime.date(2999, 12, 31)
+#: How deeply a facts file may nest tables and lists (a case needs three or four).
+MAX_DEPTH = 16
+#: Characters that break a line or control a terminal; a fact is one line of text.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def _as_date(value: Any) -> Any:
     """Accept a date or an ISO date string (YYYY-MM-DD); refuse numbers and timestamps."""
     if isinstance(value, datetime.datetime):
         raise ValueError("expected a date (YYYY-MM-DD), not a date and time")
-    if isinstance(value, datetime.date):
-        return value
     if isinstance(value, str):
         try:
-            return datetime.date.fromisoformat(value.strip())
+            value = datetime.date.fromisoformat(value.strip())
         except ValueError:
             raise ValueError(f"expected a date as YYYY-MM-DD, got {value!r}") from None
-    raise ValueError(f"expected a date as YYYY-MM-DD, got {type(value).__name__} {value!r}")
+    if not isinstance(value, datetime.date):
+        raise ValueError(f"expected a date as YYYY-MM-DD, got {type(value).__name__} {value!r}")
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValueError(
+            f"expected a date between {EARLIEST_DATE.year} and {LATEST_DATE.year}, got {value}"
+        )
+    return value
 
 
 def _as_money(value: Any) -> Any:
@@ -78,6 +95,8 @@ def _as_money(value: Any) -> Any:
         raise ValueError(f"expected an amount such as 1200.50, got {value!r}") from None
     if not amount.is_finite() or amount < 0:
         raise ValueError(f"expected a positive amount such as 1200.50, got {value!r}")
+    if amount >= MAX_AMOUNT:
+        raise ValueError(f"expected an amount below {MAX_AMOUNT:,}, got {_shown(value)}")
     return amount
 
 
@@ -90,7 +109,20 @@ def _as_currency(value: Any) -> Any:
 Day = Annotated[datetime.date, BeforeValidator(_as_date)]
 Money = Annotated[Decimal, BeforeValidator(_as_money)]
 Currency = Annotated[str, BeforeValidator(_as_currency)]
-Text = Annotated[str, Field(min_length=1)]
+
+
+def _one_line(value: str) -> str:
+    """Refuse line breaks and control characters: a fact may end up in a mail header."""
+    bad = _CONTROL_RE.search(value)
+    if bad:
+        raise ValueError(
+            f"expected one line of text, but it holds the control character "
+            f"{bad.group()!r} (a line break or a terminal code)"
+        )
+    return value
+
+
+Text = Annotated[str, Field(min_length=1), AfterValidator(_one_line)]
 
 
 def format_money(amount: Decimal, currency: str) -> str:
@@ -255,7 +287,7 @@ class Cost(_Strict):
     """What pursuing the balance costs: our hourly cost and the hours expected."""
 
     hourly: Money
-    hours: Decimal = Field(gt=0, le=10_000)
+    hours: Decimal = Field(gt=0, le=MAX_HOURS)
 
 
 class Disputed(_Strict):
@@ -590,27 +622,53 @@ def read_raw(path: Path) -> dict[str, Any]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise FactsError(f"{path}: the facts file is not UTF-8 text.") from None
-    if suffix == ".toml":
-        data: Any = _load_toml(text, path)
-    elif suffix in (".yml", ".yaml"):
-        data = _load_yaml(text, path)
-    elif suffix == ".json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise FactsError(
-                f"{path}: not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})."
-            ) from None
-    else:
+    if suffix not in (".toml", ".yml", ".yaml", ".json"):
         raise FactsError(
             f"{path}: unknown facts format {suffix or '(no extension)'}; "
             "use .toml, .yaml, .yml or .json (or --csv for a spreadsheet)."
         )
+    try:
+        data = _load(text, suffix, path)
+    except RecursionError:  # the parsers recurse once per level of nesting
+        _too_deep(str(path))
     if data is None:
         data = {}
     if not isinstance(data, dict):
         raise FactsError(f"{path}: the facts must be a table of fields, not {type(data).__name__}.")
+    _check_depth(data, str(path))
     return data
+
+
+def _load(text: str, suffix: str, path: Path) -> Any:
+    if suffix == ".toml":
+        return _load_toml(text, path)
+    if suffix in (".yml", ".yaml"):
+        return _load_yaml(text, path)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FactsError(
+            f"{path}: not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})."
+        ) from None
+
+
+def _too_deep(where: str) -> NoReturn:
+    raise FactsError(
+        f"{where}: the facts are nested more than {MAX_DEPTH} levels deep; "
+        "a case needs only a few (see README, Case facts)."
+    ) from None
+
+
+def _check_depth(data: Any, where: str) -> None:
+    """Refuse tables and lists nested deeper than a case needs (walked without recursion)."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            _too_deep(where)
+        children = value.values() if isinstance(value, Mapping) else value
+        if isinstance(value, Mapping | list):
+            stack.extend((child, depth + 1) for child in children)
 
 
 def _load_yaml(text: str, path: Path) -> Any:
