@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -132,9 +133,15 @@ def _to_cache(path: Path, data: Any) -> None:
     try:
         slot, key = _cache_entry(path)
         slot.parent.mkdir(parents=True, exist_ok=True)
-        partial = slot.with_suffix(f".{os.getpid()}.tmp")
-        srsly.write_json(partial, {"key": key, "data": data})
-        os.replace(partial, slot)
+        # An unpredictable, exclusively created name: a planted link is never written through.
+        fd, partial = tempfile.mkstemp(dir=slot.parent, prefix=slot.stem, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(srsly.json_dumps({"key": key, "data": data}))
+            os.replace(partial, slot)
+        except BaseException:
+            Path(partial).unlink(missing_ok=True)
+            raise
     except (OSError, TypeError, ValueError):
         pass  # a read-only home only costs speed
 
