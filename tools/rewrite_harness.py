@@ -123,7 +123,7 @@ def run_one(path: Path, label: dict[str, Any], today: datetime.date) -> DraftRes
             res.lost.append(f"{f.kind}:{f.text}")
     flat_out = " ".join(out.split())
     for item in [*label.get("facts", []), *label.get("must_keep", [])]:
-        if " ".join(item.split()) not in flat_out:
+        if " ".join(item.split()).lower() not in flat_out.lower():
             res.lost.append(item)
 
     # unflagged sentences byte-identical; silent removals
@@ -137,11 +137,12 @@ def run_one(path: Path, label: dict[str, Any], today: datetime.date) -> DraftRes
         hit = any(f.start < s.end and f.end > s.start for f in flagged)
         if not hit and text not in out:
             res.changed.append(text)
+    flat_notes = " ".join(notes.split())
     for edit in result.edits:
         if edit.rule_id is not None and not edit.replacement.strip():
-            gone = " ".join(edit.original.split())
-            if gone and gone[:40] not in " ".join(notes.split()):
-                res.silent.append(gone)
+            for gone in _SENTENCE_END.split(" ".join(edit.original.split())):
+                if gone and gone[:40] not in flat_notes:
+                    res.silent.append(gone)
 
     # duplicates
     count_in = Counter(s.lower() for s in _sentences(own_in))
@@ -150,10 +151,11 @@ def run_one(path: Path, label: dict[str, Any], today: datetime.date) -> DraftRes
             res.duplicated.append(sentence)
 
     # re-check
-    old = Counter((f.rule_id, f.text) for f in before.findings)
-    for f in after.findings:
-        if f.severity >= level and old[(f.rule_id, f.text)] == 0:
-            res.introduced.append(f"{f.rule_id}: {f.text}")
+    old = Counter(f.rule_id for f in before.findings if f.severity >= level)
+    new = Counter(f.rule_id for f in after.findings if f.severity >= level)
+    for rule_id, n in new.items():
+        if n > old[rule_id]:
+            res.introduced.append(rule_id)
     left = [f for f in after.findings if f.severity >= level]
     res.left_flagged = len(left)
     if left and not result.notes:
@@ -217,7 +219,8 @@ def main(argv: list[str] | None = None) -> int:
             bad = {
                 k: v
                 for k, v in vars(r).items()
-                if k not in {"file", "left_flagged", "benchmark"} and v not in (None, [], False, True)
+                if k not in {"file", "left_flagged", "benchmark", "type_ok", "roles_ok"}
+                and v not in (None, [], False)
             }
             if r.type_ok is False:
                 bad["type"] = "wrong"

@@ -8,6 +8,7 @@ the clause goes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -34,15 +35,23 @@ class BenchmarkParams:
     terms restored or kept ("30-day"); ``period`` how often progress is reported
     ("weekly"); ``restore`` whether the terms were withdrawn and the positive clause
     gives them back ("we will restore your 30-day terms") or they stand and the
-    clause keeps them ("we will keep your account on 30-day terms"). A rewrite
-    answers a dispute that is already under way, so it restores by default.
+    clause keeps them ("we will keep your account on 30-day terms"); None lets
+    the rewrite decide from the draft (restore only where it says the terms were
+    withdrawn).
     """
 
     form: BenchmarkForm = BenchmarkForm.POSITIVE
     count: int | None = None
     terms: str | None = None
     period: str | None = None
-    restore: bool = True
+    restore: bool | None = None
+
+    @property
+    def asked(self) -> bool:
+        """Tell whether the user asked for a clause (a figure given, or the punitive form)."""
+        return self.form is BenchmarkForm.PUNITIVE or any(
+            v is not None for v in (self.count, self.terms, self.period)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +70,11 @@ class Benchmark:
     warning: str | None = None
     facts: Dispute = field(default_factory=Dispute, compare=False, repr=False)
 
+    @property
+    def blanks(self) -> tuple[str, ...]:
+        """Return the ``[bracketed]`` blanks the writer still has to fill in."""
+        return tuple(re.findall(r"\[[^\]]+\]", self.text))
+
 
 def benchmark_clause(
     dispute_type: str,
@@ -68,6 +82,7 @@ def benchmark_clause(
     facts: Dispute | None = None,
     *,
     refund: bool = False,
+    defaults: bool = True,
 ) -> Benchmark | None:
     """Write the benchmark clause for a dispute.
 
@@ -78,6 +93,8 @@ def benchmark_clause(
         facts: the draft's or the case's facts, available to the template.
         refund: the writer is waiting for their own refund; the clause is then
             about the refund (``refund.j2``) whatever the dispute type.
+        defaults: fill a missing count, terms or period with the type's stock
+            value; False leaves ``[bracketed]`` blanks (see :attr:`Benchmark.blanks`).
 
     Returns:
         The clause, or None when ``params.form`` is ``none``.
@@ -98,8 +115,9 @@ def benchmark_clause(
             count=p.count,
             terms=p.terms,
             period=p.period,
-            restore=p.restore,
+            restore=bool(p.restore),
             facts=facts,
+            defaults=defaults,
         ).split()
     )
     warning = None

@@ -25,15 +25,26 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
 from mailcoach.analyze import analyze_drafts, check
-from mailcoach.coaching import asks_for_refund, is_benchmark
+from mailcoach.coaching import (
+    asks_for_refund,
+    carries_content,
+    claim_words,
+    is_benchmark,
+    situations,
+)
 from mailcoach.dispute import Fact, find_facts
 from mailcoach.model import Category, Draft, Finding, Report, Segment, SegmentKind, Severity
-from mailcoach.rewrite.benchmark import Benchmark, BenchmarkParams, benchmark_clause
+from mailcoach.rewrite.benchmark import (
+    Benchmark,
+    BenchmarkForm,
+    BenchmarkParams,
+    benchmark_clause,
+)
 from mailcoach.settings import Settings
 
 if TYPE_CHECKING:
@@ -105,6 +116,8 @@ class RewriteResult:
     before: Report
     after: Report
     notes: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    left_as_written: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +140,7 @@ class _Sentence:
     end: int
     findings: list[Finding] = field(default_factory=list)
     plan: Plan = Plan.KEEP
+    first: Plan = Plan.KEEP  # the plan it started with
 
 
 def _lead(sentence: _Sentence) -> Finding:
@@ -195,6 +209,54 @@ def tidy(sentence: str) -> str:
     return sentence_case(out)
 
 
+_DIGIT_WORD = re.compile(r"[^\s(),;:!?\"']*\d[^\s(),;:!?\"']*")
+_NUMBER_WORD = re.compile(
+    r"(?i)\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twice)\b"
+)
+_ORPHAN = re.compile(
+    r"(?:^[,;:.!?]|[,;:]\s*[.!?]$|\(\s*\)|\s[,;:]\s|[,;:]{2}"
+    r"|^\W*\w+,\s+(?:and|but|or|so|which|because)\b|[.!?]\s+[a-z])"
+)
+
+
+def broken_invariant(
+    old: str, new: str, *, today: datetime.date, template: bool = False
+) -> str | None:
+    """Return why ``new`` may not replace the writer's sentence ``old``, or None.
+
+    Nothing invented (a digit-bearing word, a number word or a fact of ``new``
+    that ``old`` lacks), nothing lost (every amount, date and reference of ``old``
+    stays), no parenthesised fact list, no orphan punctuation; a whole-sentence
+    template (``template``) may not bring in a claim word (a call, a plan, terms,
+    history) that ``old`` did not make.
+    """
+    for word in _DIGIT_WORD.findall(new):
+        if word.strip(".") not in old:
+            return f"invented {word.strip('.')!r}"
+    old_numbers = {w.lower() for w in _NUMBER_WORD.findall(old)}
+    for word in _NUMBER_WORD.findall(new):
+        if word.lower() not in old_numbers:
+            return f"invented {word!r}"
+    kept = {(f.kind, f.value) for f in find_facts(new, today=today)}
+    had = find_facts(old, today=today)
+    for fact in had:
+        if (fact.kind, fact.value) not in kept or fact.text.strip(" .") not in new:
+            return f"lost {fact.text!r}"
+    known = {(f.kind, f.value) for f in had}
+    for fact in find_facts(new, today=today):
+        if (fact.kind, fact.value) not in known:
+            return f"invented {fact.text!r}"
+    if new.count("(") > old.count("("):
+        return "a parenthesised list"
+    if _ORPHAN.search(new.strip()):
+        return "orphan punctuation"
+    if template:
+        extra = claim_words(new) - claim_words(old)
+        if extra:
+            return f"a claim the writer did not make ({', '.join(sorted(extra))})"
+    return None
+
+
 class _Rewriter:
     def __init__(
         self,
@@ -216,6 +278,9 @@ class _Rewriter:
         self.sentences = [_trimmed(self.body, s.start, s.end) for s in report.sentiment.sentences]
         self._written: dict[tuple[int, int, Plan], str] = {}
         self._new_clause: tuple[Benchmark | None, Edit | None] | None = None
+        self.removed: list[str] = []
+        self.left: list[str] = []
+        self.suggestion: Benchmark | None = None
 
     # ------------------------------------------------------------------ planning
 
@@ -251,6 +316,7 @@ class _Rewriter:
         for sentence in self.sentences:
             if sentence.findings:
                 sentence.plan = Plan.PHRASE if self._phrase_ok(sentence) else Plan.CLAUSE
+                sentence.first = sentence.plan
 
     # ------------------------------------------------------------------ writing
 
@@ -336,22 +402,7 @@ class _Rewriter:
         present = {f.category for f in sentence.findings}
         category = next((c for c in CATEGORY_ORDER if c in present), Category.INFLAMMATORY)
         context = self._context(sentence)
-        new = _squash(render(FOLDER, f"{category.value}.j2", **context))
-        return self._keep_facts(sentence, new, context)
-
-    def _facts_only(self, sentence: _Sentence) -> str:
-        context = self._context(sentence)
-        return _squash(render(FOLDER, "facts.j2", **context))
-
-    def _keep_facts(self, sentence: _Sentence, new: str, context: dict[str, object]) -> str:
-        """Return ``new``, with a facts sentence added if it lost any of the original's."""
-        kept = {(f.kind, f.value) for f in find_facts(new, today=self.today)}
-        original = find_facts(self.body[sentence.start : sentence.end], today=self.today)
-        lost = [f.text for f in original if (f.kind, f.value) not in kept]
-        if not lost:
-            return new
-        extra = _squash(render(FOLDER, "facts.j2", **{**context, "facts": lost}))
-        return f"{new} {extra}".strip()
+        return _squash(render(FOLDER, f"{category.value}.j2", **context))
 
     def replacement(self, sentence: _Sentence) -> str:
         """Return the sentence's text under its plan (computed once per plan)."""
@@ -360,17 +411,69 @@ class _Rewriter:
             self._written[key] = self._write(sentence)
         return self._written[key]
 
+    def _candidates(self, sentence: _Sentence) -> list[tuple[str, bool]]:
+        """Return the rewrites open to a sentence, lightest first: ``(text, from_template)``."""
+        out: list[tuple[str, bool]] = []
+        if sentence.first is Plan.PHRASE:
+            out.append((self._phrase(sentence), False))
+        kept = self._clause(sentence)
+        if kept is not None:
+            out.append((kept, False))
+        out.append((self._template(sentence), True))
+        return out
+
+    def removable(self, sentence: _Sentence) -> bool:
+        """Tell whether nothing of a sentence need survive.
+
+        It holds no fact, number, question, request, offer, commitment or
+        attachment (``content`` in ``lexicons/coaching.yml``).
+        """
+        text = self.body[sentence.start : sentence.end]
+        return not (
+            find_facts(text, today=self.today)
+            or "?" in text
+            or _DIGIT_WORD.search(text)
+            or _NUMBER_WORD.search(text)
+            or carries_content(text)
+        )
+
+    def _valid(self, sentence: _Sentence) -> list[str]:
+        """Return the sentence's rewrites that keep every invariant, lightest first."""
+        old = self.body[sentence.start : sentence.end]
+        others = {
+            " ".join(self.body[s.start : s.end].split()).lower()
+            for s in self.sentences
+            if s is not sentence
+        }
+        out: list[str] = []
+        for new, template in self._candidates(sentence):
+            if not new or new == old or new in out:
+                continue
+            if " ".join(new.split()).lower() in others:
+                continue  # would say the same sentence twice
+            if broken_invariant(old, new, today=self.today, template=template):
+                continue
+            if not self._has_verb(new):
+                continue
+            out.append(new)
+        return out
+
     def _write(self, sentence: _Sentence) -> str:
-        if sentence.plan is Plan.PHRASE:
-            return self._phrase(sentence)
-        if sentence.plan is Plan.CLAUSE:
-            kept = self._clause(sentence)
-            if kept is not None:
-                return self._keep_facts(sentence, kept, self._context(sentence))
-            return self._template(sentence)
-        if sentence.plan is Plan.SENTENCE:
-            return self._template(sentence)
-        return self._facts_only(sentence)
+        """Return the sentence under its plan: the next valid rewrite, lightest first.
+
+        Each time the re-check still flags the sentence, its plan moves one step
+        and the next valid rewrite is taken. When they are spent, the sentence
+        goes if nothing of it need survive (:meth:`removable`); otherwise the
+        heaviest valid rewrite stays (or the sentence as written, when none is
+        valid), and the notes say so.
+        """
+        valid = self._valid(sentence)
+        step = sentence.plan - sentence.first
+        if step < len(valid):
+            return valid[step]
+        if self.removable(sentence):
+            return ""
+        return valid[-1] if valid else self.body[sentence.start : sentence.end]
 
     def _deletion(self, sentence: _Sentence) -> tuple[int, int]:
         """Return the span to cut so that removing the sentence leaves tidy text."""
@@ -410,14 +513,23 @@ class _Rewriter:
                 gone.clear()
 
         written: set[str] = set()
+        self.removed, self.left = [], []
         for sentence in self.sentences:
             if sentence.plan is Plan.KEEP:
                 cut()
                 continue
             new = self.replacement(sentence)
-            if new in written and not find_facts(new):
-                new = ""  # the same general sentence twice reads like a form letter
-            written.add(new)
+            old = self.body[sentence.start : sentence.end]
+            if new and " ".join(new.split()).lower() in written:
+                new = old if not self.removable(sentence) else ""
+            if new == old:
+                self.left.append(old)
+                cut()
+                continue
+            if new:
+                written.add(" ".join(new.split()).lower())
+            else:
+                self.removed.append(old)
             if not new:
                 if gone and self.body[gone[-1].end : sentence.start].strip():
                     cut()
@@ -455,8 +567,8 @@ class _Rewriter:
             if sentence.plan is Plan.FACTS or any(sentence is m for m in moved):
                 continue
             if not sentence.findings:
-                sentence.findings.append(finding)
-            sentence.plan = Plan.SENTENCE if sentence.plan is Plan.KEEP else Plan(sentence.plan + 1)
+                continue  # a sentence the writer's check did not flag stays as written
+            sentence.plan = Plan(sentence.plan + 1)
             moved.append(sentence)
         return bool(moved)
 
@@ -481,18 +593,39 @@ class _Rewriter:
         return self._new_clause
 
     def _clause_to_insert(self) -> tuple[Benchmark | None, Edit | None]:
-        """Return the benchmark clause for this draft and the edit that inserts it."""
+        """Return the benchmark clause for this draft and the edit that inserts it.
+
+        A clause goes in only where the draft shows a broken promise or a repeat
+        problem, or the user asked for one (a figure given, or the punitive
+        form); terms are "restored" only where the draft says they were
+        withdrawn. A clause with a blank the draft cannot fill is not inserted:
+        it is suggested in the notes with what to fill in.
+        """
         own = [s for s in self.report.segments if s.kind is SegmentKind.OWN]
         own_text = [s for s in own if self.body[s.start : s.end].strip()]
         own_words = " ".join(self.body[s.start : s.end] for s in own_text)
+        found = situations(own_words)
+        flagged = any(s.findings for s in self.sentences)
+        shows = flagged and bool(found & {"broken-promise", "repeated"})
+        if self.params.form is BenchmarkForm.NONE or not own_text:
+            return None, None
+        if not (self.params.asked or shows):
+            return None, None
+        params = self.params
+        if params.restore is None:
+            params = replace(params, restore="terms-withdrawn" in found)
         clause = benchmark_clause(
             self.report.dispute.type,
-            self.params,
+            params,
             self.report.dispute,
             refund=asks_for_refund(own_words),
+            defaults=False,
         )
-        if clause is None or not own_text:
-            return clause, None
+        if clause is None:
+            return None, None
+        if clause.blanks:
+            self.suggestion = clause
+            return None, None
         at = _insertion_point(self.body, own_text[-1])
         return clause, Edit(at, at, "\n\n" + clause.text, None)
 
@@ -642,10 +775,42 @@ def rewrite(
     notes: list[str] = []
     if clause is not None and clause.warning:
         notes.append(clause.warning)
+    for gone in writer.removed:
+        notes.append(
+            f"removed (nothing of it survived a minimal edit): \u201c{_one_line(gone)}\u201d"
+        )
+    for kept in writer.left:
+        notes.append(
+            "left as written (no edit kept every fact and the grammar; reword it "
+            f"yourself): \u201c{_one_line(kept)}\u201d"
+        )
+    if writer.suggestion is not None:
+        blanks = _and_list(writer.suggestion.blanks)
+        notes.append(
+            f"a benchmark clause could set a safeguard; fill in {blanks} and add it if it "
+            f"fits: \u201c{writer.suggestion.text}\u201d"
+        )
     left = [f for f in after.findings if f.severity >= level]
     if left:
         notes.append(
             f"{len(left)} finding(s) could not be rewritten away; "
             "look at them before sending: " + ", ".join(f.rule_id for f in left)
         )
-    return RewriteResult(text, tuple(all_edits), clause, report, after, tuple(notes))
+    return RewriteResult(
+        text,
+        tuple(all_edits),
+        clause,
+        report,
+        after,
+        tuple(notes),
+        tuple(writer.removed),
+        tuple(writer.left),
+    )
+
+
+def _and_list(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
