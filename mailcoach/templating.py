@@ -35,10 +35,19 @@ def number_words(value: int) -> str:
 
 
 def sentence_case(text: str) -> str:
-    """Return ``text`` with its first letter in upper case, the rest untouched."""
+    """Return ``text`` with its first word capitalised, the rest untouched.
+
+    Only a lower-case letter that opens a plain lower-case word changes, and only
+    when its capital is one letter: "$10k", "eBay", "iPhone" and "ß…" stay as
+    written, so the length of the text never changes.
+    """
     for i, char in enumerate(text):
-        if char.isalpha():
-            return text[:i] + char.upper() + text[i + 1 :]
+        if char.isalnum():
+            word = re.match(r"\w+", text[i:])
+            if not char.islower() or word is None or not word[0].islower():
+                return text
+            upper = char.upper()
+            return text[:i] + upper + text[i + 1 :] if len(upper) == 1 else text
     return text
 
 

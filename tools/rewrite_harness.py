@@ -140,8 +140,10 @@ def run_one(path: Path, label: dict[str, Any], today: datetime.date) -> DraftRes
     flat_notes = " ".join(notes.split())
     for edit in result.edits:
         if edit.rule_id is not None and not edit.replacement.strip():
-            for gone in _SENTENCE_END.split(" ".join(edit.original.split())):
-                if gone and gone[:40] not in flat_notes:
+            for s in before.sentiment.sentences:
+                gone = " ".join(body[s.start : s.end].split())
+                inside = edit.start <= s.start and s.end <= edit.end
+                if inside and gone and gone[:40] not in flat_notes:
                     res.silent.append(gone)
 
     # duplicates

@@ -48,6 +48,8 @@ from mailcoach.rewrite.benchmark import (
 from mailcoach.settings import Settings
 
 if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
     from mailcoach.rules.load import RuleSet
 from mailcoach.templating import render, sentence_case
 
@@ -72,7 +74,8 @@ _AGAIN = re.compile(
 )
 _CLAUSE_BREAK = re.compile(r"\s*(?:[,;:]|\s[-\u2013\u2014])\s+")
 _SUBORDINATE = frozenset(
-    "if unless when whenever although though because as since while until and but so or".split()
+    "if unless when whenever although though because as since while until and but so or "
+    "whatever whoever whichever which who whom whose whether that where".split()
 )
 _AS_IS_WHEN = re.compile(
     r"(?i)^(?:by|on|before|until|in|within|last|next|this|yesterday|tomorrow|today|\d+\s)"
@@ -213,6 +216,22 @@ _DIGIT_WORD = re.compile(r"[^\s(),;:!?\"']*\d[^\s(),;:!?\"']*")
 _NUMBER_WORD = re.compile(
     r"(?i)\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twice)\b"
 )
+#: Share of a sentence's content words (outside its findings) a whole-sentence
+#: template must keep.
+KEEP_SHARE = 0.8
+_STOP = frozenset(
+    "a an the and or but so of to in on at for by with from as is are was were be been "
+    "this that these those it its i we you your our my me us they them their there here "
+    "have has had do does did not no yes will would can could should just very".split()
+)
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9][a-z0-9'-]*", text.lower()) if w not in _STOP}
+
+
+#: Dependency labels of words that can go without breaking the sentence.
+_ADJUNCT_DEPS = frozenset({"advmod", "npadvmod", "prep", "advcl", "intj", "meta", "dep"})
 _ORPHAN = re.compile(
     r"(?:^[,;:.!?]|[,;:]\s*[.!?]$|\(\s*\)|\s[,;:]\s|[,;:]{2}"
     r"|^\W*\w+,\s+(?:and|but|or|so|which|because)\b|[.!?]\s+[a-z])"
@@ -341,6 +360,59 @@ class _Rewriter:
             last_start = start
         return tidy(text)
 
+    def _parse(self, text: str) -> Doc:
+        from mailcoach.nlp.pipeline import get_pipeline
+
+        return get_pipeline(self.settings)(text)
+
+    def _adjunct(self, sentence: _Sentence) -> str | None:
+        """Return the sentence without the adjuncts that hold its findings.
+
+        By the parse: each finding's words must hang from one head that is an
+        adjunct of a verb or adjective ("Frankly,", "for the third time",
+        ", obviously", "As I've mentioned in each of my last three emails,");
+        that head's subtree goes, with the comma that set it off. None when a
+        finding is not inside one adjunct.
+        """
+        text = self.body[sentence.start : sentence.end]
+        doc = self._parse(text)
+        cuts: list[tuple[int, int]] = []
+        for finding in sentence.findings:
+            a, b = finding.start - sentence.start, finding.end - sentence.start
+            inside = [t for t in doc if t.idx < b and t.idx + len(t) > a and not t.is_punct]
+            if not inside:
+                return None
+            ids = {t.i for t in inside}
+            heads = [t for t in inside if t.head.i not in ids or t.dep_ == "ROOT"]
+            top = {h.i for h in heads}
+            if len(top) != 1:
+                # several heads: take their common ancestor if it is one adjunct
+                anc = heads[0]
+                while anc.dep_ != "ROOT" and not all(
+                    h in anc.subtree for h in heads
+                ):
+                    anc = anc.head
+                heads = [anc]
+            head = heads[0]
+            if head.dep_ not in _ADJUNCT_DEPS or head.head.pos_ not in {"VERB", "AUX", "ADJ"}:
+                return None
+            left = head.left_edge.idx
+            right = head.right_edge.idx + len(head.right_edge)
+            if len(_content_words(text[left:a] + " " + text[b:right])) > 1:
+                return None  # the adjunct says more than the hurtful words
+            rest = text[right:]
+            lead = len(rest) - len(rest.lstrip())
+            if rest.lstrip().startswith((",", "\u2014", " -")):
+                right += lead + 1
+            elif text[:left].rstrip().endswith(","):
+                left = len(text[:left].rstrip()) - 1
+            cuts.append((left, right))
+        kept = text
+        for a, b in sorted(set(cuts), reverse=True):
+            kept = kept[:a] + " " + kept[b:]
+        kept = tidy(kept.strip())
+        return kept if kept != text else None
+
     def _clause(self, sentence: _Sentence) -> str | None:
         """Return the sentence without the clauses that hold its findings.
 
@@ -381,9 +453,7 @@ class _Rewriter:
 
     def _has_verb(self, text: str) -> bool:
         """Tell whether ``text`` is a sentence: a main verb with a subject, or an imperative."""
-        from mailcoach.nlp.pipeline import get_pipeline
-
-        doc = get_pipeline(self.settings)(text)
+        doc = self._parse(text)
         root = next((t for t in doc if t.dep_ == "ROOT"), None)
         if root is None or root.pos_ not in {"VERB", "AUX"}:
             return False
@@ -416,11 +486,30 @@ class _Rewriter:
         out: list[tuple[str, bool]] = []
         if sentence.first is Plan.PHRASE:
             out.append((self._phrase(sentence), False))
+        adjunct = self._adjunct(sentence)
+        if adjunct is not None:
+            out.append((adjunct, False))
         kept = self._clause(sentence)
         if kept is not None:
             out.append((kept, False))
         out.append((self._template(sentence), True))
         return out
+
+    def _keeps_content(self, sentence: _Sentence, new: str) -> bool:
+        """Tell whether ``new`` keeps the words the sentence holds outside its findings.
+
+        A whole-sentence template may change the hurtful words, not what the
+        sentence says: at least :data:`KEEP_SHARE` of its other content words stay.
+        """
+        text = self.body[sentence.start : sentence.end]
+        outside = list(text)
+        for f in sentence.findings:
+            for i in range(max(0, f.start - sentence.start), min(len(text), f.end - sentence.start)):
+                outside[i] = " "
+        words = _content_words("".join(outside))
+        if not words:
+            return False
+        return len(words & _content_words(new)) >= KEEP_SHARE * len(words)
 
     def removable(self, sentence: _Sentence) -> bool:
         """Tell whether nothing of a sentence need survive.
@@ -452,6 +541,8 @@ class _Rewriter:
             if " ".join(new.split()).lower() in others:
                 continue  # would say the same sentence twice
             if broken_invariant(old, new, today=self.today, template=template):
+                continue
+            if template and not self._keeps_content(sentence, new):
                 continue
             if not self._has_verb(new):
                 continue
