@@ -41,146 +41,27 @@ Counterpart
     comma or dash ("Dana —"); else the display name of the first ``to`` address.
     Group greetings ("Hi team", "Dear Sir or Madam") name nobody.
 
-Type
-    Weighted cue words per dispute type; the highest score wins, ties go to the
-    earlier type in ``DISPUTE_TYPES``, and ``other`` when nothing scores.
+Type and roles
+    Weighted cue words per dispute type and per pair of roles, kept as data in
+    ``lexicons/disputes.yml`` (:mod:`mailcoach.facts.kind`).
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime
-import importlib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from email.utils import getaddresses
-from typing import Any, Final, TypeVar
+from typing import Final, TypeVar
 
+from mailcoach.facts.kind import DISPUTE_TYPES as DISPUTE_TYPES
+from mailcoach.facts.kind import guess_roles, guess_type
 from mailcoach.model import Dispute
 from mailcoach.text import normalize
 
 # --------------------------------------------------------------------------- vocabulary
-
-#: Dispute types in tie-break order; "other" is the fallback when nothing scores.
-DISPUTE_TYPES: Final[tuple[str, ...]] = (
-    "payment",
-    "delivery",
-    "service",
-    "billing",
-    "contract",
-)
-
-#: Cue patterns (regex fragments, matched case-insensitively as whole words) and
-#: their weights. Specific phrases weigh more than common words, so that a draft
-#: about a wrong charge ("charged twice", "credit note") is billing even when it
-#: mentions a payment, and one about money not received is payment.
-TYPE_CUES: Final[tuple[tuple[str, tuple[tuple[str, int], ...]], ...]] = (
-    (
-        "payment",
-        (
-            (r"unpaid", 3),
-            (r"overdue", 3),
-            (r"past[\s-]+due", 3),
-            (r"arrears", 3),
-            (r"(?:not|never)\s+(?:yet\s+)?(?:been\s+)?paid", 3),
-            (r"(?:not|never)\s+(?:yet\s+)?received\s+(?:the\s+|your\s+|any\s+)?payment", 3),
-            (r"(?:has|have|was|were|is|are)n't\s+(?:yet\s+)?(?:been\s+)?paid", 3),
-            (r"late\s+payment", 3),
-            (r"outstanding", 2),
-            (r"remittance", 2),
-            (r"balance", 2),
-            (r"payments?", 2),
-            (r"payment\s+plan", 2),
-            (r"collections?", 2),
-            (r"pa(?:y|ys|id|ying)", 1),
-            (r"settle(?:d|ment)?", 1),
-            (r"due\s+date", 1),
-        ),
-    ),
-    (
-        "delivery",
-        (
-            (r"damaged\s+in\s+transit", 4),
-            (r"proof\s+of\s+delivery", 3),
-            (r"late\s+delivery", 3),
-            (r"shipments?", 3),
-            (r"parcels?", 3),
-            (r"pallets?", 3),
-            (r"couriers?", 3),
-            (r"consignments?", 3),
-            (r"freight", 3),
-            (r"deliver(?:y|ies)", 2),
-            (r"delivered|undelivered", 2),
-            (r"tracking", 2),
-            (r"in\s+transit", 2),
-            (r"carriers?", 2),
-            (r"dispatch(?:ed)?", 2),
-            (r"shipped|ship", 1),
-            (r"arrived|arrive", 1),
-            (r"goods", 1),
-            (r"warehouse", 1),
-        ),
-    ),
-    (
-        "service",
-        (
-            (r"outages?", 3),
-            (r"downtime", 3),
-            (r"SLA", 3),
-            (r"service\s+level", 3),
-            (r"technicians?", 3),
-            (r"tickets?", 2),
-            (r"(?:not|stopped)\s+working|(?:is|are|was|were|has|have)n't\s+(?:been\s+)?working", 2),
-            (r"(?:is|was|went|been|are|were)\s+down", 2),
-            (r"bugs?", 2),
-            (r"repair(?:s|ed)?", 2),
-            (r"crash(?:ed|es|ing)?", 2),
-            (r"incidents?", 2),
-            (r"uptime", 2),
-            (r"support", 1),
-            (r"engineers?", 1),
-            (r"maintenance", 1),
-        ),
-    ),
-    (
-        "billing",
-        (
-            (r"overcharged|overbilled|over-?charging|over-?billing", 4),
-            (r"(?:charged|billed|invoiced|paid)\s+(?:us\s+|me\s+)?twice", 4),
-            (r"double[\s-]+(?:charged|billed|charge|billing)", 4),
-            (r"duplicate\s+(?:charges?|invoices?|billing)", 4),
-            (r"(?:wrong|incorrect)\s+(?:amount|rate|price|total)", 4),
-            (r"billing\s+(?:error|mistake)", 4),
-            (r"(?:incorrect|wrong)\s+invoice|invoice\s+(?:is|was)\s+(?:incorrect|wrong)", 4),
-            (r"(?:incorrectly|wrongly)\s+(?:charged|billed|invoiced)", 4),
-            (r"credit\s+notes?", 3),
-            (r"refund(?:s|ed)?", 3),
-            (r"corrected\s+invoice", 3),
-            (r"pricing\s+error", 3),
-            (r"billing", 2),
-            (r"discrepanc(?:y|ies)", 2),
-            (r"charged", 1),
-        ),
-    ),
-    (
-        "contract",
-        (
-            (r"contracts?|contractual(?:ly)?", 3),
-            (r"clauses?", 3),
-            (r"breach(?:ed|es)?", 3),
-            (r"renewal|auto-?renew(?:al|s|ed)?", 3),
-            (r"terminat(?:e|ed|ion)", 3),
-            (r"statement\s+of\s+work|SOW", 3),
-            (r"notice\s+period", 3),
-            (r"agreements?", 2),
-            (r"scope", 2),
-            (r"obligations?", 2),
-            (r"amendments?", 2),
-            (r"(?<!payment )(?<!net )(?<!day )terms", 1),
-        ),
-    ),
-)
 
 #: ISO 4217 codes recognised next to a number (upper case only).
 CURRENCY_CODES: Final[frozenset[str]] = frozenset(
@@ -394,66 +275,6 @@ DIRECT_ADDRESS: Final[re.Pattern[str]] = re.compile(
 )
 
 
-def _required_text(pattern: str) -> frozenset[str] | None:
-    """Return lower-case strings one of which every match of ``pattern`` contains.
-
-    Read from the parsed regex: the longest run of literal characters that every
-    match passes through, or the runs of the alternatives of a group when each has
-    one. None when the pattern has none (then nothing can be ruled out cheaply).
-    """
-    parser: Any = importlib.import_module("re._parser")
-    constants: Any = importlib.import_module("re._constants")
-
-    def shortest(need: frozenset[str] | None) -> int:
-        return min(map(len, need)) if need else 0
-
-    def needed(items: Any) -> frozenset[str] | None:
-        best: frozenset[str] | None = None
-        run: list[str] = []
-
-        def consider(need: frozenset[str] | None) -> None:
-            nonlocal best
-            if need and shortest(need) > shortest(best):
-                best = need
-
-        for op, av in items:
-            if op is constants.LITERAL:
-                run.append(chr(av).lower())
-                continue
-            consider(frozenset({"".join(run)}) if run else None)
-            run = []
-            if op is constants.SUBPATTERN:
-                consider(needed(av[-1]))
-            elif op is constants.BRANCH:
-                options = [needed(branch) for branch in av[1]]
-                if all(options):
-                    consider(frozenset().union(*(o for o in options if o)))
-            elif op in (constants.MAX_REPEAT, constants.MIN_REPEAT) and av[0] >= 1:
-                consider(needed(av[2]))
-        consider(frozenset({"".join(run)}) if run else None)
-        return best
-
-    return needed(parser.parse(pattern))
-
-
-#: Characters that IGNORECASE matches to an ASCII letter besides the 52 ASCII
-#: letters (see the ``re`` docs); in their presence lower-casing the text is not
-#: a faithful stand-in for IGNORECASE matching.
-_CASE_ODD: Final = frozenset("\u0130\u0131\u017f\u212a")
-
-_TYPE_PATTERNS: Final[
-    tuple[tuple[str, tuple[tuple[re.Pattern[str], frozenset[str] | None, int], ...]], ...]
-] = tuple(
-    (
-        name,
-        tuple(
-            (re.compile(rf"(?i)\b(?:{cue})\b"), _required_text(cue), weight) for cue, weight in cues
-        ),
-    )
-    for name, cues in TYPE_CUES
-)
-_TYPE_CUE_CAP: Final = 2
-
 # --------------------------------------------------------------------------- API
 
 
@@ -471,8 +292,14 @@ def extract(text: str, *, to: str | None = None, today: datetime.date | None = N
     """
     plain = normalize(text)
     ref = today if today is not None else datetime.date.today()
+    kind = guess_type(plain)
+    sender, reader = guess_roles(plain)
     return Dispute(
-        type=dispute_type(plain),
+        type=kind.label or "other",
+        type_confidence=kind.confidence,
+        sender_role=sender.label,
+        reader_role=reader.label,
+        role_confidence=sender.confidence,
         amounts=find_amounts(plain),
         invoices=find_invoices(plain),
         dates=find_dates(plain, today=ref),
@@ -1117,32 +944,13 @@ def _display_name(to: str) -> str | None:
 
 
 def dispute_type(text: str) -> str:
-    """Return the kind of dispute ``text`` is about, from weighted cue words.
-
-    Each cue counts at most twice; the highest total wins, ties go to the type
-    listed first in ``DISPUTE_TYPES``.
-
-    Args:
-        text: plain text.
+    """Return the kind of dispute ``text`` is about, from the weighted cues of
+    ``lexicons/disputes.yml`` (see :mod:`mailcoach.facts.kind`).
 
     Returns:
         One of ``DISPUTE_TYPES`` or "other" when no cue occurs.
     """
-    # A cue whose required text is absent cannot match: skip its scan (most cues
-    # are absent from any one draft, and each scan reads the whole text).
-    lowered = None if _CASE_ODD.intersection(text) else text.lower()
-
-    def count(pattern: re.Pattern[str], need: frozenset[str] | None) -> int:
-        if lowered is not None and need is not None and not any(n in lowered for n in need):
-            return 0
-        return min(len(pattern.findall(text)), _TYPE_CUE_CAP)
-
-    scores = {
-        name: sum(weight * count(pattern, need) for pattern, need, weight in cues)
-        for name, cues in _TYPE_PATTERNS
-    }
-    best = max(DISPUTE_TYPES, key=lambda name: (scores[name], -DISPUTE_TYPES.index(name)))
-    return best if scores[best] > 0 else "other"
+    return guess_type(text).label or "other"
 
 
 # --------------------------------------------------------------------------- helpers

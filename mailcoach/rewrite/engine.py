@@ -504,8 +504,8 @@ class _Rewriter:
         text = self.body[sentence.start : sentence.end]
         outside = list(text)
         for f in sentence.findings:
-            for i in range(max(0, f.start - sentence.start), min(len(text), f.end - sentence.start)):
-                outside[i] = " "
+            a, b = max(0, f.start - sentence.start), min(len(text), f.end - sentence.start)
+            outside[a:b] = " " * (b - a)
         words = _content_words("".join(outside))
         if not words:
             return False
