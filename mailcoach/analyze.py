@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -13,6 +14,7 @@ from mailcoach.dispute import extract as extract_dispute
 from mailcoach.errors import InputError, MailcoachError
 from mailcoach.inputs import Unreadable, parse_bytes, parse_text, read_draft
 from mailcoach.model import (
+    Dispute,
     Draft,
     Finding,
     Report,
@@ -147,7 +149,7 @@ class _Builder:
         notes = draft.notes
         if not draft.own_text.strip() and not any("nothing to check" in n for n in notes):
             notes = (*notes, "nothing to check: the message has no text of the sender's own")
-        dispute = extract_dispute(draft.own_text, to=draft.to)
+        dispute = given_roles(extract_dispute(draft.own_text, to=draft.to), self.settings)
         sentences = [draft.body[s.start : s.end] for s in self.sentences]
         return Report(
             source=draft.source,
@@ -233,6 +235,28 @@ def _two_stage(
     else:
         again = [(doc.text, context) for doc, _, context in deeper]
     yield from nlp.pipe(again, as_tuples=True, batch_size=BATCH_SIZE)
+
+
+def given_roles(dispute: Dispute, settings: Settings) -> Dispute:
+    """Return ``dispute`` with the type and roles the user set (``--type``, ``--role``).
+
+    A role is ``SENDER`` or ``SENDER:READER``; with the sender alone the reader is
+    the sender's usual counterpart (a landlord writes to a tenant). A value the
+    user set has confidence 1.0.
+    """
+    from mailcoach.facts.kind import COUNTERPART
+
+    changes: dict[str, object] = {}
+    if settings.dispute_type:
+        changes.update(type=settings.dispute_type, type_confidence=1.0)
+    if settings.role:
+        sender, _, reader = settings.role.partition(":")
+        changes.update(
+            sender_role=sender,
+            reader_role=reader or COUNTERPART.get(sender),
+            role_confidence=1.0,
+        )
+    return replace(dispute, **changes) if changes else dispute  # type: ignore[arg-type]
 
 
 def analyze_drafts(drafts: Iterable[Draft], settings: Settings) -> Iterator[Report]:

@@ -37,7 +37,8 @@ class BenchmarkParams:
     gives them back ("we will restore your 30-day terms") or they stand and the
     clause keeps them ("we will keep your account on 30-day terms"); None lets
     the rewrite decide from the draft (restore only where it says the terms were
-    withdrawn).
+    withdrawn). ``ask`` is True when the user asked for a clause even where the
+    draft shows no broken promise or repeat problem.
     """
 
     form: BenchmarkForm = BenchmarkForm.POSITIVE
@@ -45,11 +46,12 @@ class BenchmarkParams:
     terms: str | None = None
     period: str | None = None
     restore: bool | None = None
+    ask: bool = False
 
     @property
     def asked(self) -> bool:
-        """Tell whether the user asked for a clause (a figure given, or the punitive form)."""
-        return self.form is BenchmarkForm.PUNITIVE or any(
+        """Tell whether the user asked for a clause (``ask``, a figure, or the punitive form)."""
+        return self.ask or self.form is BenchmarkForm.PUNITIVE or any(
             v is not None for v in (self.count, self.terms, self.period)
         )
 
