@@ -39,6 +39,7 @@ from mailcoach.coaching import (
 )
 from mailcoach.dispute import Fact, find_facts
 from mailcoach.model import Category, Draft, Finding, Report, Segment, SegmentKind, Severity
+from mailcoach.rewrite.rephrase import load_rephrasings
 from mailcoach.rewrite.benchmark import (
     Benchmark,
     BenchmarkForm,
@@ -276,6 +277,35 @@ def broken_invariant(
     return None
 
 
+_Mark = tuple[int, int, str]
+
+
+def _apply_marks(text: str, marks: Sequence[_Mark]) -> str | None:
+    """Return ``text`` with its marks applied: cuts first, then replacements outside them.
+
+    None when what is left is too short to stand as a sentence or opens with a
+    subordinating word ("if …", "whatever …").
+    """
+    cuts: list[list[int]] = []
+    for a, b, _ in sorted(m for m in marks if not m[2]):
+        if cuts and a <= cuts[-1][1]:
+            cuts[-1][1] = max(cuts[-1][1], b)
+        else:
+            cuts.append([a, b])
+    edits: list[_Mark] = [(a, b, "") for a, b in cuts]
+    for a, b, new in sorted(m for m in marks if m[2]):
+        if all(b <= x or a >= y for x, y, _ in edits):
+            edits.append((a, b, new))
+    out = text
+    for a, b, new in sorted(edits, reverse=True):
+        out = out[:a] + new + out[b:]
+    if cuts:
+        words = out.split()
+        if len(words) < 4 or words[0].lower().strip(",") in _SUBORDINATE:
+            return None
+    return tidy(out.strip())
+
+
 class _Rewriter:
     def __init__(
         self,
@@ -315,141 +345,127 @@ class _Rewriter:
             self.sentences.sort(key=lambda s: s.start)
         return best
 
-    def _phrase_ok(self, sentence: _Sentence) -> bool:
-        for finding in sentence.findings:
-            rule = self.rules.get(finding.rule_id)
-            spec = rule.spec.rewrite if rule is not None else None
-            if spec is None:
-                return False
-            if spec.at_start and (
-                self.body[sentence.start : finding.start].strip()
-                or not self.body[finding.end : sentence.end].lstrip().startswith(",")
-            ):
-                return False
-        return True
-
     def plan(self, findings: Iterable[Finding]) -> None:
         for finding in findings:
             if finding.severity >= self.level:
                 self._sentence_at(finding.start, finding.end).findings.append(finding)
         for sentence in self.sentences:
             if sentence.findings:
-                sentence.plan = Plan.PHRASE if self._phrase_ok(sentence) else Plan.CLAUSE
+                sentence.plan = Plan.PHRASE
                 sentence.first = sentence.plan
 
     # ------------------------------------------------------------------ writing
 
-    def _phrase(self, sentence: _Sentence) -> str:
+    def _phrase_mark(self, sentence: _Sentence, finding: Finding) -> _Mark | None:
+        """Return the rule's own rewrite of a finding's words, if it has one that fits."""
+        rule = self.rules.get(finding.rule_id)
+        spec = rule.spec.rewrite if rule is not None else None
+        if spec is None:
+            return None
+        if spec.at_start and (
+            self.body[sentence.start : finding.start].strip()
+            or not self.body[finding.end : sentence.end].lstrip().startswith(",")
+        ):
+            return None
+        match = self.body[finding.start : finding.end]
+        new = (
+            spec.replace
+            if spec.replace is not None
+            else _squash(render(FOLDER, f"phrase/{spec.template}.j2", match=match))
+        )
+        return finding.start - sentence.start, finding.end - sentence.start, new
+
+    def _rephrase_mark(self, sentence: _Sentence, finding: Finding) -> _Mark | None:
+        """Return a rephrasing of the words around a finding from ``rephrase.yml``."""
         text = self.body[sentence.start : sentence.end]
-        spans = sorted({(f.start, f.end, f.rule_id) for f in sentence.findings}, reverse=True)
-        last_start = sentence.end + 1
-        for start, end, rule_id in spans:
-            if end > last_start:
-                continue  # overlapping matches: the later one already covers this
-            rule = self.rules.get(rule_id)
-            assert rule is not None and rule.spec.rewrite is not None
-            spec = rule.spec.rewrite
-            match = self.body[start:end]
-            new = (
-                spec.replace
-                if spec.replace is not None
-                else _squash(render(FOLDER, f"phrase/{spec.template}.j2", match=match))
-            )
-            a, b = start - sentence.start, end - sentence.start
-            text = text[:a] + new + text[b:]
-            last_start = start
-        return tidy(text)
+        a, b = finding.start - sentence.start, finding.end - sentence.start
+        for rule in load_rephrasings():
+            if finding.category.value not in rule.categories:
+                continue
+            for m in rule.compiled.finditer(text):
+                if m.start() < b and m.end() > a:
+                    return m.start(), m.end(), m.expand(rule.replace)
+        return None
 
     def _parse(self, text: str) -> Doc:
         from mailcoach.nlp.pipeline import get_pipeline
 
         return get_pipeline(self.settings)(text)
 
-    def _adjunct(self, sentence: _Sentence) -> str | None:
-        """Return the sentence without the adjuncts that hold its findings.
+    def _adjunct_cut(self, text: str, doc: Doc, a: int, b: int) -> _Mark | None:
+        """Return the cut that drops the adjunct holding ``text[a:b]``, by the parse.
 
-        By the parse: each finding's words must hang from one head that is an
-        adjunct of a verb or adjective ("Frankly,", "for the third time",
-        ", obviously", "As I've mentioned in each of my last three emails,");
-        that head's subtree goes, with the comma that set it off. None when a
-        finding is not inside one adjunct.
+        The words must hang from one head that is an adjunct of a verb or
+        adjective ("Frankly,", "for the third time", ", obviously", "As I've
+        mentioned in each of my last three emails,") and say little more than the
+        flagged words; the head's subtree goes with the comma that set it off.
         """
-        text = self.body[sentence.start : sentence.end]
-        doc = self._parse(text)
-        cuts: list[tuple[int, int]] = []
-        for finding in sentence.findings:
-            a, b = finding.start - sentence.start, finding.end - sentence.start
-            inside = [t for t in doc if t.idx < b and t.idx + len(t) > a and not t.is_punct]
-            if not inside:
-                return None
-            ids = {t.i for t in inside}
-            heads = [t for t in inside if t.head.i not in ids or t.dep_ == "ROOT"]
-            top = {h.i for h in heads}
-            if len(top) != 1:
-                # several heads: take their common ancestor if it is one adjunct
-                anc = heads[0]
-                while anc.dep_ != "ROOT" and not all(
-                    h in anc.subtree for h in heads
-                ):
-                    anc = anc.head
-                heads = [anc]
-            head = heads[0]
-            if head.dep_ not in _ADJUNCT_DEPS or head.head.pos_ not in {"VERB", "AUX", "ADJ"}:
-                return None
-            left = head.left_edge.idx
-            right = head.right_edge.idx + len(head.right_edge)
-            if len(_content_words(text[left:a] + " " + text[b:right])) > 1:
-                return None  # the adjunct says more than the hurtful words
-            rest = text[right:]
-            lead = len(rest) - len(rest.lstrip())
-            if rest.lstrip().startswith((",", "\u2014", " -")):
-                right += lead + 1
-            elif text[:left].rstrip().endswith(","):
-                left = len(text[:left].rstrip()) - 1
-            cuts.append((left, right))
-        kept = text
-        for a, b in sorted(set(cuts), reverse=True):
-            kept = kept[:a] + " " + kept[b:]
-        kept = tidy(kept.strip())
-        return kept if kept != text else None
+        inside = [t for t in doc if t.idx < b and t.idx + len(t) > a and not t.is_punct]
+        if not inside:
+            return None
+        ids = {t.i for t in inside}
+        heads = [t for t in inside if t.head.i not in ids or t.dep_ == "ROOT"]
+        head = heads[0]
+        if len({h.i for h in heads}) != 1:
+            while head.dep_ != "ROOT" and not all(h in head.subtree for h in heads):
+                head = head.head
+        if head.dep_ not in _ADJUNCT_DEPS or head.head.pos_ not in {"VERB", "AUX", "ADJ"}:
+            return None
+        left = head.left_edge.idx
+        right = head.right_edge.idx + len(head.right_edge)
+        if len(_content_words(text[left:a] + " " + text[b:right])) > 1:
+            return None  # the adjunct says more than the hurtful words
+        rest = text[right:]
+        lead = len(rest) - len(rest.lstrip())
+        if rest.lstrip().startswith((",", ":", "\u2014", ";")):
+            right += lead + 1
+        elif text[:left].rstrip().endswith(","):
+            left = len(text[:left].rstrip()) - 1
+        return left, right, ""
 
-    def _clause(self, sentence: _Sentence) -> str | None:
-        """Return the sentence without the clauses that hold its findings.
-
-        None when that is not a fit: a finding that is not inside one clause, or too
-        little left to stand as a sentence (no subject and verb, or a dangling
-        "if …"/"unless …").
-        """
-        text = self.body[sentence.start : sentence.end]
+    def _clause_cut(self, text: str, a: int, b: int) -> _Mark | None:
+        """Return the cut that drops the comma-delimited clause holding ``text[a:b]``."""
         end = len(text.rstrip(".!?"))
         breaks = [(m.start(), m.end()) for m in _CLAUSE_BREAK.finditer(text, 0, end)]
-        cuts: set[tuple[int, int]] = set()
+        before = [br for br in breaks if br[1] <= a]
+        after = [br for br in breaks if br[0] >= b]
+        if any(br[0] < b and br[1] > a for br in breaks):
+            return None  # the match spans a clause break
+        if before:
+            return before[-1][0], after[0][0] if after else end, ""
+        if after:
+            return 0, after[0][1], ""
+        return None  # the sentence is one clause
+
+    def _edits_of(self, sentence: _Sentence, strategy: str) -> str | None:
+        """Return the sentence with each finding rewritten by ``strategy``, or None.
+
+        ``light``: the rule's own rewrite or a rephrasing, else the adjunct, else
+        the clause; ``cut``: the adjunct, else the clause; ``clause``: the clause.
+        """
+        text = self.body[sentence.start : sentence.end]
+        doc = self._parse(text) if strategy != "clause" else None
+        marks: list[_Mark] = []
         for finding in sentence.findings:
             a, b = finding.start - sentence.start, finding.end - sentence.start
-            before = [br for br in breaks if br[1] <= a]
-            after = [br for br in breaks if br[0] >= b]
-            if any(br[0] < b and br[1] > a for br in breaks):
-                return None  # the match spans a clause break
-            if before:
-                cuts.add((before[-1][0], after[0][0] if after else end))
-            elif after:
-                cuts.add((0, after[0][1]))
-            else:
-                return None  # the sentence is one clause
-        merged: list[list[int]] = []
-        for a, b in sorted(cuts):  # two findings may share or straddle one cut
-            if merged and a <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], b)
-            else:
-                merged.append([a, b])
-        kept = text
-        for a, b in reversed(merged):
-            kept = kept[:a] + kept[b:]
-        words = kept.split()
-        if len(words) < 4 or words[0].lower().strip(",") in _SUBORDINATE:
-            return None
-        kept = tidy(kept)
-        return kept if self._has_verb(kept) else None
+            options: list[_Mark | None] = []
+            if strategy == "light":
+                options += [
+                    self._phrase_mark(sentence, finding),
+                    self._rephrase_mark(sentence, finding),
+                ]
+            if doc is not None:
+                options.append(self._adjunct_cut(text, doc, a, b))
+            options.append(self._clause_cut(text, a, b))
+            mark = next((m for m in options if m is not None), None)
+            if mark is None:
+                return None
+            marks.append(mark)
+        return _apply_marks(text, marks)
+
+    def _clause(self, sentence: _Sentence) -> str | None:
+        """Return the sentence without the clauses that hold its findings (or None)."""
+        return self._edits_of(sentence, "clause")
 
     def _has_verb(self, text: str) -> bool:
         """Tell whether ``text`` is a sentence: a main verb with a subject, or an imperative."""
@@ -484,14 +500,10 @@ class _Rewriter:
     def _candidates(self, sentence: _Sentence) -> list[tuple[str, bool]]:
         """Return the rewrites open to a sentence, lightest first: ``(text, from_template)``."""
         out: list[tuple[str, bool]] = []
-        if sentence.first is Plan.PHRASE:
-            out.append((self._phrase(sentence), False))
-        adjunct = self._adjunct(sentence)
-        if adjunct is not None:
-            out.append((adjunct, False))
-        kept = self._clause(sentence)
-        if kept is not None:
-            out.append((kept, False))
+        for strategy in ("light", "cut", "clause"):
+            new = self._edits_of(sentence, strategy)
+            if new is not None:
+                out.append((new, False))
         out.append((self._template(sentence), True))
         return out
 
