@@ -100,6 +100,8 @@ def rewrite_to_dict(
         "findings": [_finding(f) for f in final.findings],
         "checklist": _checklist(final.checklist),
         "notes": list(result.notes),
+        "removed": list(result.removed),
+        "left_as_written": list(result.left_as_written),
     }
     return data
 

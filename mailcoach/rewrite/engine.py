@@ -556,8 +556,8 @@ class _Rewriter:
                 continue
             if template and not self._keeps_content(sentence, new):
                 continue
-            if not self._has_verb(new):
-                continue
+            if not self._has_verb(new) and self._has_verb(old):
+                continue  # the edit broke the grammar
             out.append(new)
         return out
 
