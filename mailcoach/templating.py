@@ -52,7 +52,7 @@ def sentence_case(text: str) -> str:
 
 
 _WORD = re.compile(r"\S+")
-_SHOUTED = re.compile(r"[A-Z][A-Z']*[A-Z]")
+_SHOUTED = re.compile(r"[^\W\d_a-z]['\w]*[^\W\d_a-z]")
 
 
 def quiet(text: str) -> str:
@@ -65,9 +65,19 @@ def quiet(text: str) -> str:
         word = match[0]
         if any(c.isdigit() for c in word):
             return word
-        return _SHOUTED.sub(lambda m: m[0] if m[0] in CURRENCY_CODES else m[0].lower(), word)
+        return _SHOUTED.sub(lambda m: m[0] if m[0] in CURRENCY_CODES else _lower(m[0]), word)
 
     return _WORD.sub(lower, text)
+
+
+def _lower(word: str) -> str:
+    """Return ``word`` in lower case, letter by letter where lowering would change its length."""
+    low = word.lower()
+    return (
+        low
+        if len(low) == len(word)
+        else "".join(c if len(c.lower()) != 1 else c.lower() for c in word)
+    )
 
 
 def long_date(value: datetime.date, weekday: bool = False) -> str:

@@ -167,8 +167,9 @@ def run_one(path: Path, label: dict[str, Any], today: datetime.date) -> DraftRes
         res.calm_changed = out != body
     if "dispute_type" in label:
         res.type_ok = before.dispute.type == label["dispute_type"]
-    roles = getattr(before.dispute, "sender_role", None), getattr(
-        before.dispute, "reader_role", None
+    roles = (
+        getattr(before.dispute, "sender_role", None),
+        getattr(before.dispute, "reader_role", None),
     )
     if "sender_role" in label and roles[0] is not None:
         res.roles_ok = roles == (label["sender_role"], label["reader_role"])
@@ -231,8 +232,16 @@ def main(argv: list[str] | None = None) -> int:
             if bad:
                 print(r.file, json.dumps(bad, ensure_ascii=False, indent=1), file=sys.stderr)
     print(json.dumps(summary, indent=1) if args.json else summary)
-    broken = ("crashes", "invented", "lost", "changed_unflagged", "duplicated",
-              "introduced_findings", "silent", "calm_changed")
+    broken = (
+        "crashes",
+        "invented",
+        "lost",
+        "changed_unflagged",
+        "duplicated",
+        "introduced_findings",
+        "silent",
+        "calm_changed",
+    )
     return 1 if any(summary[k] for k in broken) else 0
 
 

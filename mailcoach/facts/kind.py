@@ -80,8 +80,7 @@ class Cues:
             if name in spec.types
         )
         self.roles = tuple(
-            ((p.sender, p.reader), _compile(p.cues, where, f"roles {p.sender}"))
-            for p in spec.roles
+            ((p.sender, p.reader), _compile(p.cues, where, f"roles {p.sender}")) for p in spec.roles
         )
 
 

@@ -39,13 +39,13 @@ from mailcoach.coaching import (
 )
 from mailcoach.dispute import Fact, find_facts
 from mailcoach.model import Category, Draft, Finding, Report, Segment, SegmentKind, Severity
-from mailcoach.rewrite.rephrase import load_rephrasings
 from mailcoach.rewrite.benchmark import (
     Benchmark,
     BenchmarkForm,
     BenchmarkParams,
     benchmark_clause,
 )
+from mailcoach.rewrite.rephrase import load_rephrasings
 from mailcoach.settings import Settings
 
 if TYPE_CHECKING:
@@ -205,12 +205,16 @@ _TIDY = (
 )
 
 
-def tidy(sentence: str) -> str:
-    """Return a sentence after words were dropped or replaced: spacing, commas, capital."""
+def tidy(sentence: str, *, capital: bool = True) -> str:
+    """Return a sentence after words were dropped or replaced: spacing, commas, capital.
+
+    ``capital`` False leaves the first letter as it is (the edit did not touch the
+    sentence's opening, and the writer began it in lower case).
+    """
     out = sentence
     for pattern, repl in _TIDY:
         out = pattern.sub(repl, out)
-    return sentence_case(out)
+    return sentence_case(out) if capital else out
 
 
 _DIGIT_WORD = re.compile(r"[^\s(),;:!?\"']*\d[^\s(),;:!?\"']*")
@@ -303,7 +307,7 @@ def _apply_marks(text: str, marks: Sequence[_Mark]) -> str | None:
         words = out.split()
         if len(words) < 4 or words[0].lower().strip(",") in _SUBORDINATE:
             return None
-    return tidy(out.strip())
+    return tidy(out.strip(), capital=any(a == 0 for a, _, _ in edits))
 
 
 class _Rewriter:
@@ -547,6 +551,8 @@ class _Rewriter:
             if s is not sentence
         }
         out: list[str] = []
+        if not old.rstrip().endswith((".", "!", "?", ":")) and not self._has_verb(old):
+            return out  # a heading or a name line ("ACME TELECOM SAS"), not a sentence
         for new, template in self._candidates(sentence):
             if not new or new == old or new in out:
                 continue
