@@ -263,8 +263,9 @@ def broken_invariant(
             return f"invented {word!r}"
     kept = {(f.kind, f.value) for f in find_facts(new, today=today)}
     had = find_facts(old, today=today)
+    low = new.lower()
     for fact in had:
-        if (fact.kind, fact.value) not in kept or fact.text.strip(" .") not in new:
+        if (fact.kind, fact.value) not in kept or fact.text.strip(" .").lower() not in low:
             return f"lost {fact.text!r}"
     known = {(f.kind, f.value) for f in had}
     for fact in find_facts(new, today=today):
@@ -455,8 +456,8 @@ class _Rewriter:
             options: list[_Mark | None] = []
             if strategy == "light":
                 options += [
-                    self._phrase_mark(sentence, finding),
                     self._rephrase_mark(sentence, finding),
+                    self._phrase_mark(sentence, finding),
                 ]
             if doc is not None:
                 options.append(self._adjunct_cut(text, doc, a, b))
