@@ -19,6 +19,7 @@ import click
 from mailcoach.cli.check import check_cmd
 from mailcoach.cli.common import EXIT_HELP, Exit
 from mailcoach.cli.evaluate import eval_cmd
+from mailcoach.cli.gate import gate_cmd
 from mailcoach.cli.letter import letter_cmd
 from mailcoach.cli.review import review_cmd
 from mailcoach.cli.rewrite import rewrite_cmd
@@ -44,10 +45,11 @@ def cli() -> None:
       mailcoach review outbox.mbox --format html -o review.html
       mailcoach letter first-contact --facts case.toml
       mailcoach rules list
+      mailcoach gate --sendmail /usr/sbin/sendmail < message.eml
     """
 
 
-for _command in (check_cmd, rewrite_cmd, review_cmd, rules, eval_cmd, letter_cmd):
+for _command in (check_cmd, rewrite_cmd, review_cmd, rules, eval_cmd, letter_cmd, gate_cmd):
     cli.add_command(_command)
 
 
