@@ -23,7 +23,7 @@ from mailcoach.text import normalize
 
 COACHING_FILE = "coaching.yml"
 FactName = Literal["amount", "reference", "date"]
-Situation = Literal["broken-promise", "repeated", "terms-withdrawn"]
+Situation = Literal["broken-promise", "repeated", "terms-withdrawn", "own-side"]
 
 
 class _Item(BaseModel):

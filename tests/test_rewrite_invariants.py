@@ -260,3 +260,30 @@ def test_the_harness_catches_a_lost_fact(tmp_path: Path) -> None:
     result = harness.run_one(draft, label, TODAY)
     assert result.crashed is None, result.crashed
     assert result.lost == ["invoice 9999"]
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("landlord", "months' rent arrives by [the due day]"),
+        ("freelancer", "If the balance of $1,250.00 is paid by [date]"),
+        ("supplier", "invoices are paid by their due dates"),
+    ],
+)
+def test_the_suggested_clause_fits_who_is_writing(role: str, expected: str) -> None:
+    text = (
+        "Hi Jo,\n\nThe $1,250.00 is late again. Frankly I'm sick of chasing this every "
+        "single month.\n\nAna\n"
+    )
+    result = rewrite(check(text, settings=Settings(role=role)), today=TODAY)
+    [note] = [n for n in result.notes if "benchmark" in n]
+    assert expected in note, note
+
+
+def test_a_company_apologising_gets_no_clause() -> None:
+    text = (
+        "Dear Ms Lee,\n\nI'm so sorry: our courier lost your parcel again, which is frankly "
+        "ridiculous.\n\nAna\n"
+    )
+    result = rewrite(check(text, settings=Settings(role="company")), today=TODAY)
+    assert not any("benchmark" in n for n in result.notes) and result.benchmark is None

@@ -11,9 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 
 from mailcoach.dispute import DISPUTE_TYPES
+from mailcoach.errors import TemplateError
 from mailcoach.model import Dispute
+from mailcoach.resources import template_dir
 from mailcoach.templating import render
 
 FOLDER = "benchmark"
@@ -51,8 +54,10 @@ class BenchmarkParams:
     @property
     def asked(self) -> bool:
         """Tell whether the user asked for a clause (``ask``, a figure, or the punitive form)."""
-        return self.ask or self.form is BenchmarkForm.PUNITIVE or any(
-            v is not None for v in (self.count, self.terms, self.period)
+        return (
+            self.ask
+            or self.form is BenchmarkForm.PUNITIVE
+            or any(v is not None for v in (self.count, self.terms, self.period))
         )
 
 
@@ -85,6 +90,7 @@ def benchmark_clause(
     *,
     refund: bool = False,
     defaults: bool = True,
+    template: str | None = None,
 ) -> Benchmark | None:
     """Write the benchmark clause for a dispute.
 
@@ -97,6 +103,8 @@ def benchmark_clause(
             about the refund (``refund.j2``) whatever the dispute type.
         defaults: fill a missing count, terms or period with the type's stock
             value; False leaves ``[bracketed]`` blanks (see :attr:`Benchmark.blanks`).
+        template: a template of ``templates/benchmark/`` chosen by the sender's
+            role (:func:`template_for_role`), used instead of the type's.
 
     Returns:
         The clause, or None when ``params.form`` is ``none``.
@@ -112,7 +120,7 @@ def benchmark_clause(
     text = " ".join(
         render(
             FOLDER,
-            "refund.j2" if refund else f"{kind}.j2",
+            f"{template}.j2" if template else "refund.j2" if refund else f"{kind}.j2",
             form=p.form.value,
             count=p.count,
             terms=p.terms,
@@ -126,3 +134,38 @@ def benchmark_clause(
     if p.form is BenchmarkForm.PUNITIVE:
         warning = " ".join(render(FOLDER, "punitive-note.j2", clause=text).split())
     return Benchmark(text=text, form=p.form, dispute_type=kind, warning=warning, facts=facts)
+
+
+#: What the role table says when a role sets no clause at all.
+NO_CLAUSE = "none"
+
+
+def template_for_role(role: str | None) -> str | None:
+    """Return the benchmark template that fits a sender's role (``templates/benchmark/roles.yml``).
+
+    None when the role is unknown or not listed (the dispute type decides);
+    :data:`NO_CLAUSE` when that role sets no clause.
+
+    Raises:
+        TemplateError: if the table is unreadable or names a missing template.
+    """
+    if role is None:
+        return None
+    return _role_table().get(role)
+
+
+@lru_cache(maxsize=1)
+def _role_table() -> dict[str, str]:
+    import srsly
+
+    where = template_dir() / FOLDER / "roles.yml"
+    try:
+        data = srsly.read_yaml(where) or {}
+    except (OSError, ValueError) as exc:
+        raise TemplateError(f"{where}: cannot read: {exc}.") from None
+    if not isinstance(data, dict):
+        raise TemplateError(f"{where}: expected a table of role: template.")
+    for role, name in data.items():
+        if name != NO_CLAUSE and not (where.parent / f"{name}.j2").is_file():
+            raise TemplateError(f"{where}: {role}: no template {name}.j2 in {where.parent}.")
+    return {str(k): str(v) for k, v in data.items()}

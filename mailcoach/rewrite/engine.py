@@ -40,10 +40,12 @@ from mailcoach.coaching import (
 from mailcoach.dispute import Fact, find_facts
 from mailcoach.model import Category, Draft, Finding, Report, Segment, SegmentKind, Severity
 from mailcoach.rewrite.benchmark import (
+    NO_CLAUSE,
     Benchmark,
     BenchmarkForm,
     BenchmarkParams,
     benchmark_clause,
+    template_for_role,
 )
 from mailcoach.rewrite.rephrase import load_rephrasings
 from mailcoach.settings import Settings
@@ -221,6 +223,8 @@ _DIGIT_WORD = re.compile(r"[^\s(),;:!?\"']*\d[^\s(),;:!?\"']*")
 _NUMBER_WORD = re.compile(
     r"(?i)\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twice)\b"
 )
+#: How sure the role guess must be before the role picks the benchmark clause.
+ROLE_CONFIDENCE = 0.6
 #: Share of a sentence's content words (outside its findings) a whole-sentence
 #: template must keep.
 KEEP_SHARE = 0.8
@@ -721,6 +725,11 @@ class _Rewriter:
             return None, None
         if not (self.params.asked or shows):
             return None, None
+        dispute = self.report.dispute
+        sure = dispute.role_confidence >= ROLE_CONFIDENCE
+        template = template_for_role(dispute.sender_role if sure else None)
+        if template == NO_CLAUSE or ("own-side" in found and not self.params.asked):
+            return None, None  # the writer's own side failed: no safeguard on the reader
         params = self.params
         if params.restore is None:
             params = replace(params, restore="terms-withdrawn" in found)
@@ -730,6 +739,7 @@ class _Rewriter:
             self.report.dispute,
             refund=asks_for_refund(own_words),
             defaults=False,
+            template=template,
         )
         if clause is None:
             return None, None
