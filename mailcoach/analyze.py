@@ -130,7 +130,9 @@ class _Builder:
                     text=text,
                     message=rule.spec.message.replace("{match}", text),
                     why=rule.spec.why,
-                    suggestion=rule.spec.suggestion.replace("{match}", text),
+                    suggestion=own_advice(
+                        rule.spec.suggestion.replace("{match}", text), self.draft.body
+                    ),
                 )
             )
         for sent, compound in sentence_scores(doc):
@@ -235,6 +237,38 @@ def _two_stage(
     else:
         again = [(doc.text, context) for doc, _, context in deeper]
     yield from nlp.pipe(again, as_tuples=True, batch_size=BATCH_SIZE)
+
+
+#: A suggestion's worked example: "…, e.g. 'If we can't agree a plan by 5 December, …'".
+_EXAMPLE = re.compile(r"""[,;:]?\s*(?:e\.g\.|for example|such as)?[,:]?\s*(['"\u201c]).*$""")
+#: What makes an example another case's: a figure, a money sign, a weekday or a month.
+_CASE_DETAIL = re.compile(
+    r"[\d$£€¥₹]|\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|"
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)\b|\b(?:two|three|four|five|six|seven|eight|nine|ten)\b"
+)
+
+
+def own_advice(suggestion: str, draft: str) -> str:
+    """Return ``suggestion`` without a worked example that quotes another case's details.
+
+    An example whose figures, dates and counts all occur in the draft stays; one
+    that brings its own ("$3,120, for invoices 88 and 91") goes, and the advice
+    stays generic.
+    """
+    example = _EXAMPLE.search(suggestion)
+    if example is None:
+        return suggestion
+    details = {m[0] for m in _CASE_DETAIL.finditer(example[0])}
+    tokens = set(re.findall(r"[\w$£€¥₹]+", example[0]))
+    words = set(re.findall(r"[\w$£€¥₹]+", draft))
+    own = all(d in draft for d in details) and not any(
+        any(c.isdigit() for c in t) and t not in words for t in tokens
+    )
+    if own:
+        return suggestion
+    head = suggestion[: example.start()].rstrip(" ,;:")
+    return head if head.endswith((".", "!", "?")) else head + "."
 
 
 def given_roles(dispute: Dispute, settings: Settings) -> Dispute:

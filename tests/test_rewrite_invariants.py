@@ -287,3 +287,18 @@ def test_a_company_apologising_gets_no_clause() -> None:
     )
     result = rewrite(check(text, settings=Settings(role="company")), today=TODAY)
     assert not any("benchmark" in n for n in result.notes) and result.benchmark is None
+
+
+# --------------------------------------------------------------------------- advice
+
+
+def test_advice_never_quotes_another_cases_figures() -> None:
+    report = check("Hi Lee,\n\nThanks for nothing. The £900 deposit is still missing.\n")
+    for finding in report.findings:
+        assert finding.suggestion is not None
+        assert "$" not in finding.suggestion and "10442" not in finding.suggestion
+    from mailcoach.analyze import own_advice
+
+    advice = "Say it once, e.g. 'The balance due is $3,120, for invoices 88 and 91.'"
+    assert own_advice(advice, "The balance is £500.") == "Say it once."
+    assert own_advice(advice, "The balance due is $3,120 for invoices 88 and 91.") == advice
