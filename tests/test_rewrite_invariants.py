@@ -302,3 +302,69 @@ def test_advice_never_quotes_another_cases_figures() -> None:
     advice = "Say it once, e.g. 'The balance due is $3,120, for invoices 88 and 91.'"
     assert own_advice(advice, "The balance is £500.") == "Say it once."
     assert own_advice(advice, "The balance due is $3,120 for invoices 88 and 91.") == advice
+
+
+# --------------------------------------------------------------------------- letters
+
+LETTER_CASE = """
+date = 2026-11-23
+type = "payment"
+currency = "USD"
+
+[sender]
+name = "Maya Lindqvist"
+company = "Northfield Joinery"
+
+[recipient]
+name = "Dana Whitfield"
+company = "Harbour Lane Interiors"
+
+[[invoices]]
+reference = "NJ-0412"
+description = "{description}"
+amount = 500.00
+issued = 2026-09-01
+due = 2026-10-01
+
+[[invoices]]
+reference = "NJ-0499"
+description = "walnut desks"
+amount = 9000.00
+issued = 2026-11-10
+due = 2026-12-10
+"""
+
+
+def test_a_first_contact_letter_demands_only_what_is_due(tmp_path: Path) -> None:
+    from mailcoach.letters import compose_letter
+
+    facts = tmp_path / "case.toml"
+    facts.write_text(LETTER_CASE.format(description="oak shelving"))
+    letter = compose_letter("first-contact", facts)
+    assert "which comes to $500.00 past due as of today" in letter.text
+    assert "pay the $500.00 by" in letter.text and "$9,500.00 by" not in letter.text
+    assert "Invoice NJ-0499 for $9,000.00 is not yet due" in letter.text
+    assert "(not yet due)" in letter.text
+    assert "Total open: $9,500.00, of which $500.00 is past due" in letter.text
+
+
+def test_a_letter_with_nothing_past_due_is_refused(tmp_path: Path) -> None:
+    from mailcoach import FactsError
+    from mailcoach.letters import compose_letter
+
+    facts = tmp_path / "case.toml"
+    facts.write_text(LETTER_CASE.replace("due = 2026-10-01", "due = 2026-12-01").format(
+        description="oak shelving"))  # fmt: skip
+    with pytest.raises(FactsError, match="nothing is past due yet"):
+        compose_letter("first-contact", facts)
+
+
+def test_the_self_check_reads_invoice_descriptions(tmp_path: Path) -> None:
+    from mailcoach.letters import SelfCheckFailed, compose_letter
+
+    facts = tmp_path / "case.toml"
+    facts.write_text(LETTER_CASE.format(description="the rubbish you never paid for, you idiots"))
+    with pytest.raises(SelfCheckFailed):
+        compose_letter("first-contact", facts)
+    facts.write_text(LETTER_CASE.format(description="OAK SHELVING"))
+    assert "OAK SHELVING" in compose_letter("first-contact", facts).text

@@ -399,6 +399,17 @@ class CaseFacts(_Strict):
         return self.total_invoiced - self.total_paid
 
     @property
+    def not_yet_due(self) -> list[Invoice]:
+        """Return the invoices with a balance whose due date is not past on the letter's date."""
+        return [inv for inv in self.invoices if inv.due >= self.today and self.balance(inv) > 0]
+
+    @property
+    def total_past_due(self) -> Decimal:
+        """Return what is due now: the open total less the balances not yet due."""
+        ahead = sum((self.balance(inv) for inv in self.not_yet_due), Decimal())
+        return max(self.total_due - ahead, Decimal())
+
+    @property
     def total_disputed(self) -> Decimal:
         """Return the sum of the disputed amounts."""
         return sum((d.amount for d in self.disputed), Decimal())
