@@ -93,7 +93,9 @@ def expected_facts(kind: str, facts: CaseFacts) -> dict[str, set[str]]:
         dates |= {facts.agreement.agreed_on, *(s.by for s in facts.agreement.steps)}
     if wants_benchmark(kind, facts) and facts.benchmark.check_on:
         dates.add(facts.benchmark.check_on)
-    return {"amount": amounts, "reference": refs, "date": {d.isoformat() for d in dates}}
+    # an amount as find_facts reads it back (a reader's grouping such as ₹12,45,000.00)
+    values = {f.value for a in amounts for f in find_facts(a) if f.kind == "amount"}
+    return {"amount": values, "reference": refs, "date": {d.isoformat() for d in dates}}
 
 
 def found_facts(letter: Letter) -> dict[str, set[str]]:

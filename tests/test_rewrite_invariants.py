@@ -368,3 +368,38 @@ def test_the_self_check_reads_invoice_descriptions(tmp_path: Path) -> None:
         compose_letter("first-contact", facts)
     facts.write_text(LETTER_CASE.format(description="OAK SHELVING"))
     assert "OAK SHELVING" in compose_letter("first-contact", facts).text
+
+
+def test_money_is_written_in_the_readers_locale(tmp_path: Path) -> None:
+    from mailcoach.letters import compose_letter
+
+    facts = tmp_path / "case.toml"
+    case = LETTER_CASE.format(description="oak shelving").replace("amount = 500.00",
+                                                                  "amount = 354000.00")  # fmt: skip
+    facts.write_text(case.replace('currency = "USD"', 'currency = "INR"'))
+    assert "₹3,54,000.00" in compose_letter("first-contact", facts).text
+    facts.write_text(case.replace('currency = "USD"', 'currency = "EUR"\nlocale = "de_DE"'))
+    assert "354.000,00\xa0€" in compose_letter("first-contact", facts).text
+    facts.write_text(case.replace('currency = "USD"', 'locale = "xx_YY"'))
+    from mailcoach import FactsError
+
+    with pytest.raises(FactsError, match="locale"):
+        compose_letter("first-contact", facts)
+
+
+def test_the_eml_date_is_the_letters_date(tmp_path: Path) -> None:
+    import email
+    import email.policy
+    import email.utils
+
+    from mailcoach.letters import compose_letter
+
+    facts = tmp_path / "case.toml"
+    case = LETTER_CASE.format(description="oak shelving")
+    case = case.replace('name = "Maya Lindqvist"', 'name = "Maya Lindqvist"\nemail = "m@n.example"')
+    case = case.replace('name = "Dana Whitfield"', 'name = "Dana Whitfield"\nemail = "d@h.example"')
+    facts.write_text(case)
+    raw = compose_letter("first-contact", facts).as_email()
+    msg = email.message_from_bytes(raw, policy=email.policy.default)
+    sent = email.utils.parsedate_to_datetime(str(msg["Date"]))
+    assert sent.date() == datetime.date(2026, 11, 23)
