@@ -403,3 +403,15 @@ def test_the_eml_date_is_the_letters_date(tmp_path: Path) -> None:
     msg = email.message_from_bytes(raw, policy=email.policy.default)
     sent = email.utils.parsedate_to_datetime(str(msg["Date"]))
     assert sent.date() == datetime.date(2026, 11, 23)
+
+
+def test_a_removal_never_reaches_into_the_signature() -> None:
+    text = (
+        "Hi Sam,\n\nCould you confirm a date for invoice 10442?\n\n"
+        "Thanks for nothing.\n\n-- \nDana\n"
+    )
+    report = check(text)
+    result = rewrite(report, today=TODAY)
+    assert result.text == "Hi Sam,\n\nCould you confirm a date for invoice 10442?\n\n-- \nDana\n"
+    own_end = max(s.end for s in report.segments if s.kind.value == "own")
+    assert all(e.end <= own_end for e in result.edits)

@@ -138,6 +138,12 @@ def run_one(path: Path, label: dict[str, Any], today: datetime.date) -> DraftRes
         hit = any(f.start < s.end and f.end > s.start for f in flagged)
         if not hit and text not in out:
             res.changed.append(text)
+    own = [(s.start, s.end) for s in before.segments if s.kind is SegmentKind.OWN]
+    for edit in result.edits:
+        if edit.rule_id is not None and not any(a <= edit.start and edit.end <= b for a, b in own):
+            res.changed.append(f"edit outside the writer's own text at {edit.start}-{edit.end}")
+    if re.search(r"\n[ \t]*\n[ \t]*\n", own_out) and not re.search(r"\n[ \t]*\n[ \t]*\n", own_in):
+        res.changed.append("a run of blank lines")
     flat_notes = " ".join(notes.split())
     for edit in result.edits:
         if edit.rule_id is not None and not edit.replacement.strip():

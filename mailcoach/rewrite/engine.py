@@ -608,6 +608,18 @@ class _Rewriter:
                 start -= 1
         # otherwise text follows on the line: cut the sentence and the space after
         # it, and keep the space before ("A. [B. ]C."), so the neighbours stay apart
+        limit = next(
+            (
+                seg.end
+                for seg in self.report.segments
+                if seg.kind is SegmentKind.OWN and seg.start <= sentence.start < seg.end
+            ),
+            len(body),
+        )
+        if end > limit:  # never into the signature or a quoted reply
+            end = limit
+            if start >= 2 and body[start - 2 : start] == "\n\n":
+                start -= 1  # take the blank line above instead
         return start, end
 
     def edits(self) -> list[Edit]:
