@@ -57,18 +57,19 @@ def expected_facts(kind: str, facts: CaseFacts) -> dict[str, set[str]]:
     amounts: set[str] = set()
     refs: set[str] = set()
     dates: set[datetime.date] = {facts.today}
-    for inv in facts.invoices:
+    account = kind != "trust-repair"  # an apology carries no account table
+    for inv in facts.invoices if account else []:
         amounts.add(money(inv.amount))
         refs.add(inv.reference)
         dates |= {inv.issued, inv.due}
         if facts.balance(inv) != inv.amount:
             amounts.add(money(facts.balance(inv)))
-    for pay in facts.payments:
+    for pay in facts.payments if account else []:
         amounts.add(money(pay.amount))
         dates.add(pay.date)
         if pay.reference:
             refs.add(pay.reference)
-    if facts.invoices:
+    if facts.invoices and account:
         amounts.add(money(facts.total_due))
     if kind in OPTION_KINDS:
         for option in facts.options:

@@ -415,3 +415,11 @@ def test_a_removal_never_reaches_into_the_signature() -> None:
     assert result.text == "Hi Sam,\n\nCould you confirm a date for invoice 10442?\n\n-- \nDana\n"
     own_end = max(s.end for s in report.segments if s.kind.value == "own")
     assert all(e.end <= own_end for e in result.edits)
+
+
+def test_an_apology_carries_no_account_table() -> None:
+    from mailcoach.letters import compose_letter
+
+    letter = compose_letter("trust-repair", ROOT / "samples/cases/trust-repair-cloud-hosting.yaml")
+    assert "this is the account as it stands" not in letter.text
+    assert "Total open" not in letter.text
