@@ -71,8 +71,18 @@ if TYPE_CHECKING:
     metavar="N",
     help="How many invoices (deliveries, reports …) the benchmark counts.",
 )
-@click.option("--terms", metavar="TEXT", help='Terms the benchmark restores, e.g. "30-day".')
-@click.option("--period", metavar="TEXT", help='How often progress is reported, e.g. "weekly".')
+@click.option(
+    "--terms",
+    metavar="TEXT",
+    help='Terms the benchmark keeps (restores, where the draft says they were withdrawn), '
+    'e.g. "30-day"; in a landlord, tenant, freelancer or client clause, what you do in return.',
+)
+@click.option(
+    "--period",
+    metavar="TEXT",
+    help='How often progress is reported, e.g. "weekly"; in a landlord, tenant, freelancer '
+    "or client clause, the date or day it is measured by.",
+)
 @fail_on_option
 @encoding_option
 @settings_options
