@@ -44,11 +44,16 @@ class Severity(IntEnum):
 
 
 class Verdict(StrEnum):
-    """What the sender should do with the draft."""
+    """What the sender should do with the draft.
+
+    ``ERROR`` is never a checked draft's verdict: it marks a report whose message
+    could not be read (``Report.error`` says why), so that it never reads as clean.
+    """
 
     OK = "ok"
     REVISE = "revise"
     HOLD = "hold"
+    ERROR = "error"
 
 
 class SegmentKind(StrEnum):

@@ -7,9 +7,10 @@ walking up from the current directory.
 
 from __future__ import annotations
 
+import difflib
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -115,21 +116,16 @@ class _FileSettings(BaseModel):
     @field_validator("disable")
     @classmethod
     def _known_prefix(cls, value: list[str]) -> list[str]:
-        categories = {c.value for c in Category}
         for entry in value:
-            if entry.split(".", 1)[0] not in categories:
-                raise ValueError(
-                    f"{entry!r} is neither a category nor a rule id "
-                    f"(rule ids start with one of: {', '.join(sorted(categories))})"
-                )
+            check_rule_ref(entry)
         return value
 
     @field_validator("levels")
     @classmethod
     def _known_levels(cls, value: dict[str, str]) -> dict[str, str]:
         for key, level in value.items():
+            check_rule_ref(key)
             Severity.parse(level)  # raises ValueError with the choices
-            del key
         return value
 
 
@@ -162,6 +158,51 @@ def check_type(value: str | None) -> str | None:
     return value
 
 
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """Return the choice closest to ``word`` (a likely typo of it), or None."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """Return " (did you mean 'x'?)" for the choice closest to ``word``, or ""."""
+    close = closest(word, choices)
+    return f" (did you mean {close!r}?)" if close else ""
+
+
+def check_rule_ref(entry: str) -> None:
+    """Fail unless ``entry`` is a category or starts with one and a dot (a rule id).
+
+    Whether a rule id names a rule that exists is checked when the rules are loaded
+    (users' own lexicons add rules), by :func:`mailcoach.rules.load.load_rules`.
+
+    Raises:
+        ValueError: naming the entry, with the closest category.
+    """
+    categories = sorted(c.value for c in Category)
+    head, dot, rest = entry.partition(".")
+    if head in categories:
+        return
+    close = closest(head, categories)
+    hint = f" (did you mean {close + dot + rest!r}?)" if close else ""
+    raise ValueError(
+        f"{entry!r} is neither a category nor a rule id{hint}; "
+        f"categories (and rule-id prefixes) are: {', '.join(categories)}"
+    )
+
+
+def _known_keys(loc: tuple[int | str, ...]) -> list[str]:
+    """Return the keys a config table at ``loc`` (the path to an unknown key) may hold."""
+    model: type[BaseModel] = _FileSettings
+    for part in loc[:-1]:
+        field_info = model.model_fields.get(str(part))
+        annotation = field_info.annotation if field_info else None
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            return []
+        model = annotation
+    return [f.alias or name for name, f in model.model_fields.items()]
+
+
 def find_config(start: Path | None = None) -> Path | None:
     """Return the nearest config file at or above ``start`` (default: the cwd)."""
     here = (start or Path.cwd()).resolve()
@@ -191,8 +232,11 @@ def _read_table(path: Path) -> Mapping[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path} is not valid TOML: {exc}.") from None
     if path.name == "pyproject.toml":
-        table = data.get("tool", {}).get("mailcoach", {})
-        return table if isinstance(table, dict) else {}
+        tool = data.get("tool", {})
+        table = tool.get("mailcoach", {}) if isinstance(tool, dict) else {}
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: 'tool.mailcoach' must be a table ([tool.mailcoach]).")
+        return table
     return data
 
 
@@ -204,7 +248,10 @@ def _from_table(table: Mapping[str, Any], path: Path) -> Settings:
         where = ".".join(str(p) for p in first["loc"]) or "(top level)"
         msg = first["msg"].removeprefix("Value error, ")
         if first["type"] == "extra_forbidden":
-            msg = "unknown setting"
+            known = _known_keys(tuple(first["loc"]))
+            msg = "unknown setting" + suggest(str(first["loc"][-1]), known)
+            if known:
+                msg += f"; known keys here: {', '.join(known)}"
         raise ConfigError(f"{path}: setting '{where}': {msg}.") from None
     base = path.parent
     return Settings(
@@ -246,6 +293,8 @@ def load_settings(
         ConfigError: if the file cannot be read or holds an unknown or invalid key.
     """
     env = os.environ if environ is None else environ
+    if config is not None and not isinstance(config, str | os.PathLike):
+        raise ConfigError(f"config is a file's path (str or Path), not {type(config).__name__}.")
     explicit = config or env.get(ENV_CONFIG)
     path = Path(explicit) if explicit else find_config(cwd)
     settings = _from_table(_read_table(path), path) if path else Settings()

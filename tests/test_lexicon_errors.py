@@ -136,11 +136,15 @@ def test_a_cache_entry_is_checked_against_the_file_content(tmp_path: Path) -> No
     """An edit that keeps the size and the modification time is still seen."""
     import os
 
-    path = _write(tmp_path, "blaming", GOOD.format(id="blaming.a", kind="token", patterns="[[{LOWER: slow}]]"))
+    path = _write(
+        tmp_path, "blaming", GOOD.format(id="blaming.a", kind="token", patterns="[[{LOWER: slow}]]")
+    )
     before = path.stat()
     assert load_rules((str(tmp_path),)).get("blaming.a") is not None
     path.write_text(
-        GOOD.format(id="blaming.a", kind="token", patterns="[[{LOWER: slaw}]]").replace("blaming.a", "blaming.b"),
+        GOOD.format(id="blaming.a", kind="token", patterns="[[{LOWER: slaw}]]").replace(
+            "blaming.a", "blaming.b"
+        ),
         encoding="utf-8",
     )
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))

@@ -17,14 +17,14 @@ from mailcoach.cli import cli
 from mailcoach.coaching import is_benchmark
 from mailcoach.dispute import DISPUTE_TYPES, find_facts
 from mailcoach.model import Report, SegmentKind, Severity
-from mailcoach.rewrite import (
+from mailcoach.rewriting import (
     BenchmarkForm,
     BenchmarkParams,
     apply_edits,
     benchmark_clause,
     rewrite,
 )
-from mailcoach.rewrite.engine import sentence_context
+from mailcoach.rewriting.engine import sentence_context
 from mailcoach.templating import render
 
 from .conftest import CORPUS, SAMPLES

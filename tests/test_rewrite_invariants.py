@@ -14,9 +14,9 @@ from click.testing import CliRunner
 from mailcoach import LexiconError, Settings, check
 from mailcoach.cli import cli
 from mailcoach.facts.kind import guess_roles, guess_type, load_cues
-from mailcoach.rewrite import BenchmarkParams, rewrite
-from mailcoach.rewrite.engine import broken_invariant, tidy
-from mailcoach.rewrite.rephrase import load_rephrasings
+from mailcoach.rewriting import BenchmarkParams, rewrite
+from mailcoach.rewriting.engine import broken_invariant, tidy
+from mailcoach.rewriting.rephrase import load_rephrasings
 from mailcoach.templating import quiet, sentence_case
 
 from .conftest import CORPUS, ROOT

@@ -38,10 +38,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mailcoach import Severity, check
+from mailcoach import Severity, check, rewrite
 from mailcoach.dispute import find_facts
 from mailcoach.model import SegmentKind
-from mailcoach.rewrite.engine import rewrite  # the function, not the subpackage
 
 _DIGITS = re.compile(r"[^\s(),;:!?\"']*\d[^\s(),;:!?\"']*")
 _NUMBER_WORDS = frozenset(

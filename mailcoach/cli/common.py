@@ -15,8 +15,8 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
-from mailcoach import Category, MailcoachError, Report, Settings, Severity, load_settings
-from mailcoach.settings import FAIL_ON_CHOICES
+from mailcoach import MailcoachError, Report, Settings, Severity, load_settings
+from mailcoach.settings import FAIL_ON_CHOICES, check_rule_ref
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -139,10 +139,10 @@ def make_settings(
     except MailcoachError as exc:
         fail(exc)
     for entry in disable:
-        if entry.split(".", 1)[0] not in {c.value for c in Category}:
-            raise click.BadParameter(
-                f"{entry!r} is neither a category nor a rule id.", param_hint="--disable"
-            )
+        try:
+            check_rule_ref(entry)
+        except ValueError as exc:
+            raise click.BadParameter(f"{exc}.", param_hint="--disable") from None
     return settings.with_overrides(
         model=model,
         lexicons=(settings.lexicons + tuple(str(p.resolve()) for p in lexicons)) or None,

@@ -25,7 +25,7 @@ from mailcoach.cli.common import (
 from mailcoach.cli.files import keep_original, write_bytes
 
 if TYPE_CHECKING:
-    from mailcoach.rewrite import Edit, RewriteResult
+    from mailcoach.rewriting import Edit, RewriteResult
 
 
 @click.command("rewrite", epilog=EXIT_HELP)
@@ -128,7 +128,13 @@ def rewrite_cmd(
       mailcoach rewrite draft.txt --benchmark none --format json
     """
     from mailcoach.inputs.parse import is_email, parse_bytes, read_bytes
-    from mailcoach.rewrite import BenchmarkForm, BenchmarkParams, apply_edits, check_edited, rewrite
+    from mailcoach.rewriting import (
+        BenchmarkForm,
+        BenchmarkParams,
+        apply_edits,
+        check_edited,
+        rewrite,
+    )
 
     if in_place and (source == "-" or output is not None or diff):
         raise click.UsageError("--in-place rewrites FILE itself: not with -, -o or --diff.")

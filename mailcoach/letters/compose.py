@@ -3,7 +3,7 @@
 Each kind of letter is one template, ``templates/letters/<kind>.j2``: its first line
 is ``Subject: …``, the rest is the letter. This module checks that the facts hold
 what the kind needs, works out the numbers and dates the template uses, adds the
-benchmark clause (from :mod:`mailcoach.rewrite.benchmark`), and runs the result
+benchmark clause (from :mod:`mailcoach.rewriting.benchmark`), and runs the result
 through :func:`mailcoach.check`: a letter with a warning- or error-level finding is
 refused with :class:`SelfCheckFailed`, never returned.
 """
@@ -11,6 +11,7 @@ refused with :class:`SelfCheckFailed`, never returned.
 from __future__ import annotations
 
 import datetime
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -24,7 +25,12 @@ from mailcoach.errors import FactsError, LetterError
 from mailcoach.letters.facts import CaseFacts, Invoice, read_facts, validate
 from mailcoach.model import Dispute, Finding, Report, Severity
 from mailcoach.resources import template_dir
-from mailcoach.rewrite.benchmark import Benchmark, BenchmarkForm, BenchmarkParams, benchmark_clause
+from mailcoach.rewriting.benchmark import (
+    Benchmark,
+    BenchmarkForm,
+    BenchmarkParams,
+    benchmark_clause,
+)
 from mailcoach.settings import Settings
 from mailcoach.templating import render
 
@@ -152,22 +158,36 @@ def describe_kinds() -> list[tuple[str, str]]:
     return rows
 
 
-def load_facts(facts: CaseFacts | Mapping[str, Any] | Path | str) -> CaseFacts:
-    """Return validated facts from a model, a mapping, or a path to a facts file.
+def load_facts(facts: CaseFacts | Mapping[str, Any] | os.PathLike[str]) -> CaseFacts:
+    """Return validated facts from a model, a mapping, or a ``Path`` to a facts file.
+
+    A ``str`` is not taken for a file name (in the API a ``str`` is text): wrap a
+    file name in :class:`pathlib.Path`, or read it with :func:`read_facts`.
 
     Raises:
-        FactsError: naming the file (or "facts") and the field at fault.
+        FactsError: naming the file (or "facts") and the field at fault, or saying
+            that ``facts`` is of a type that holds no facts.
     """
     if isinstance(facts, CaseFacts):
         return facts
     if isinstance(facts, Mapping):
         return validate(facts, "facts")
-    return read_facts(Path(facts))
+    if isinstance(facts, os.PathLike):
+        return read_facts(Path(os.fsdecode(facts)))
+    hint = (
+        f": to read the file {facts!r}, pass Path({facts!r})"
+        if isinstance(facts, str) and len(facts) < 200
+        else ""
+    )
+    raise FactsError(
+        f"facts must be a mapping, a CaseFacts or a pathlib.Path to a facts file, "
+        f"not {type(facts).__name__}{hint}."
+    )
 
 
 def compose_letter(
     kind: str,
-    facts: CaseFacts | Mapping[str, Any] | Path | str,
+    facts: CaseFacts | Mapping[str, Any] | os.PathLike[str],
     *,
     settings: Settings | None = None,
     where: str | None = None,
@@ -176,7 +196,8 @@ def compose_letter(
 
     Args:
         kind: one of :data:`KINDS`.
-        facts: validated facts, a mapping to validate, or a facts file's path.
+        facts: validated facts, a mapping to validate, or a ``Path`` to a facts file
+            (TOML, YAML or JSON). A ``str`` is refused with a FactsError.
         settings: the settings the self-check runs with.
         where: how errors name the facts (a file name, "row 4"); defaults to the path
             or "facts".
@@ -193,7 +214,7 @@ def compose_letter(
     if kind not in KINDS:
         raise LetterError(f"unknown letter kind {kind!r}; choose one of: {', '.join(KINDS)}.")
     if where is None:
-        where = str(facts) if isinstance(facts, Path | str) else "facts"
+        where = os.fsdecode(facts) if isinstance(facts, os.PathLike) else "facts"
     case = load_facts(facts)
     _require(kind, case, where)
     benchmark = _benchmark(kind, case, where)

@@ -20,6 +20,7 @@ import csv
 import datetime
 import importlib
 import json
+import os
 import re
 import tomllib
 from collections.abc import Iterator, Mapping
@@ -752,16 +753,20 @@ def _indexed(name: str, counts: Mapping[str, int]) -> str:
     return name
 
 
-def read_facts(path: Path, base: Mapping[str, Any] | None = None) -> CaseFacts:
+def read_facts(path: str | os.PathLike[str], base: Mapping[str, Any] | None = None) -> CaseFacts:
     """Read and validate a facts file (TOML, YAML or JSON).
 
     Args:
-        path: the file; its extension picks the format.
+        path: the file's name (this function only reads files, so a ``str`` is a
+            name here) or ``Path``; its extension picks the format.
         base: facts the file's own fields are merged over (e.g. the sender).
 
     Raises:
         FactsError: naming the file and the field at fault.
     """
+    if not isinstance(path, str | os.PathLike):
+        raise FactsError(f"read_facts takes a file name or a Path, not {type(path).__name__}.")
+    path = Path(os.fsdecode(path))
     data = read_raw(path)
     facts = validate(merge(base or {}, data), str(path))
     return _resolve_documents(facts, path.parent, str(path))

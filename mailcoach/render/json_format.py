@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from mailcoach.model import ChecklistItem, Finding, Report
 
 if TYPE_CHECKING:
-    from mailcoach.rewrite import RewriteResult
+    from mailcoach.rewriting import RewriteResult
 
 SCHEMA_VERSION = 1
 

@@ -10,7 +10,7 @@ import click
 from mailcoach.model import ChecklistItem, Finding, Report, Severity
 
 SEVERITY_COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
-VERDICT_COLOURS = {"ok": "green", "revise": "yellow", "hold": "red"}
+VERDICT_COLOURS = {"ok": "green", "revise": "yellow", "hold": "red", "error": "magenta"}
 #: Lines longer than this are cut around the flagged span when shown.
 MAX_SHOWN_LINE = 120
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
-from mailcoach.analyze import analyze_drafts, check
+from mailcoach.analyze import Source, analyze_drafts, check
 from mailcoach.coaching import (
     asks_for_refund,
     carries_content,
@@ -39,7 +39,7 @@ from mailcoach.coaching import (
 )
 from mailcoach.dispute import Fact, find_facts
 from mailcoach.model import Category, Draft, Finding, Report, Segment, SegmentKind, Severity
-from mailcoach.rewrite.benchmark import (
+from mailcoach.rewriting.benchmark import (
     NO_CLAUSE,
     Benchmark,
     BenchmarkForm,
@@ -47,7 +47,7 @@ from mailcoach.rewrite.benchmark import (
     benchmark_clause,
     template_for_role,
 )
-from mailcoach.rewrite.rephrase import load_rephrasings
+from mailcoach.rewriting.rephrase import load_rephrasings
 from mailcoach.settings import Settings
 
 if TYPE_CHECKING:
@@ -868,7 +868,7 @@ def check_edited(report: Report, edits: Sequence[Edit], *, settings: Settings) -
 
 
 def rewrite(
-    source: Report | str | Draft,
+    source: Report | Source,
     *,
     settings: Settings | None = None,
     benchmark: BenchmarkParams | None = None,
@@ -879,7 +879,8 @@ def rewrite(
 
     Args:
         source: a :class:`Report` from :func:`mailcoach.check`, or anything
-            ``check`` accepts (text, bytes, a path, a Draft).
+            ``check`` accepts: a ``str`` is the text, ``bytes`` a raw message, a
+            ``Path`` a file, or a Draft.
         settings: the settings to check with (and to re-check the rewrite with).
         benchmark: the benchmark form and figures; positive with defaults if None.
         level: findings at or above this level are rewritten.
