@@ -211,6 +211,14 @@ def summarise(results: list[DraftResult]) -> dict[str, Any]:
     }
 
 
+def _draft_path(labels: Path, name: str) -> Path:
+    """Return where a labelled draft is: beside the labels file, or one folder up."""
+    for candidate in (labels.parent / name, labels.parent.parent / name):
+        if candidate.is_file():
+            return candidate
+    return labels.parent / Path(name).name
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the harness; exit 1 when an invariant broke."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -221,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     today = datetime.date.fromisoformat(args.today)
     rows = [json.loads(line) for line in args.labels.read_text().splitlines() if line.strip()]
-    results = [run_one(args.labels.parent / row["file"], row, today) for row in rows]
+    results = [run_one(_draft_path(args.labels, row["file"]), row, today) for row in rows]
     summary = summarise(results)
     if args.details:
         for r in results:
