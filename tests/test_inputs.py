@@ -23,7 +23,7 @@ from mailcoach.inputs.parse import (
     decode_text,
     looks_like_email,
 )
-from mailcoach.inputs.split import mark_lines
+from mailcoach.inputs.split import SIGNOFF_MAX_LINES, mark_lines
 from mailcoach.model import Draft, Segment, SegmentKind
 
 MAIL = Path(__file__).parent / "fixtures" / "mail"
@@ -777,7 +777,8 @@ def test_closing_phrase_followed_by_a_lower_case_demand_is_not_a_signature() -> 
 
 
 def test_closing_phrase_followed_by_too_many_lines_is_not_a_signature() -> None:
-    body = "Please check the invoice.\n\nRegards,\n" + "".join(f"Line {n}\n" for n in range(8))
+    lines = "".join(f"Line {n}\n" for n in range(SIGNOFF_MAX_LINES + 1))
+    body = "Please check the invoice.\n\nRegards,\n" + lines
     assert kinds_of(body) == [(OWN, body)]
 
 
