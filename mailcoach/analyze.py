@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -14,6 +15,7 @@ from mailcoach.dispute import extract as extract_dispute
 from mailcoach.errors import InputError, MailcoachError
 from mailcoach.inputs import Unreadable, parse_bytes, parse_text, read_draft
 from mailcoach.model import (
+    Dispute,
     Draft,
     Finding,
     Report,
@@ -145,7 +147,9 @@ class _Builder:
                     text=text,
                     message=rule.spec.message.replace("{match}", text),
                     why=rule.spec.why,
-                    suggestion=rule.spec.suggestion.replace("{match}", text),
+                    suggestion=own_advice(
+                        rule.spec.suggestion.replace("{match}", text), self.draft.body
+                    ),
                 )
             )
         for sent, compound in sentence_scores(doc):
@@ -161,7 +165,7 @@ class _Builder:
         notes = draft.notes
         if not draft.own_text.strip() and not any("nothing to check" in n for n in notes):
             notes = (*notes, "nothing to check: the message has no text of the sender's own")
-        dispute = extract_dispute(draft.own_text, to=draft.to)
+        dispute = given_roles(extract_dispute(draft.own_text, to=draft.to), self.settings)
         sentences = [draft.body[s.start : s.end] for s in self.sentences]
         return Report(
             source=draft.source,
@@ -249,6 +253,60 @@ def _two_stage(nlp: Language, jobs: list[tuple[str, Context]]) -> Iterator[tuple
     else:
         again = [(doc.text, context) for doc, _, context in deeper]
     yield from nlp.pipe(again, as_tuples=True, batch_size=BATCH_SIZE)
+
+
+#: A suggestion's worked example: "…, e.g. 'If we can't agree a plan by 5 December, …'".
+_EXAMPLE = re.compile(r"""[,;:]?\s*(?:e\.g\.|for example|such as)?[,:]?\s*(['"\u201c]).*$""")
+#: What makes an example another case's: a figure, a money sign, a weekday or a month.
+_CASE_DETAIL = re.compile(
+    r"[\d$£€¥₹]|\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|"
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)\b|\b(?:two|three|four|five|six|seven|eight|nine|ten)\b"
+)
+
+
+def own_advice(suggestion: str, draft: str) -> str:
+    """Return ``suggestion`` without a worked example that quotes another case's details.
+
+    An example whose figures, dates and counts all occur in the draft stays; one
+    that brings its own ("$3,120, for invoices 88 and 91") goes, and the advice
+    stays generic.
+    """
+    example = _EXAMPLE.search(suggestion)
+    if example is None:
+        return suggestion
+    details = {m[0] for m in _CASE_DETAIL.finditer(example[0])}
+    tokens = set(re.findall(r"[\w$£€¥₹]+", example[0]))
+    words = set(re.findall(r"[\w$£€¥₹]+", draft))
+    own = all(d in draft for d in details) and not any(
+        any(c.isdigit() for c in t) and t not in words for t in tokens
+    )
+    if own:
+        return suggestion
+    head = suggestion[: example.start()].rstrip(" ,;:")
+    return head if head.endswith((".", "!", "?")) else head + "."
+
+
+def given_roles(dispute: Dispute, settings: Settings) -> Dispute:
+    """Return ``dispute`` with the type and roles the user set (``--type``, ``--role``).
+
+    A role is ``SENDER`` or ``SENDER:READER``; with the sender alone the reader is
+    the sender's usual counterpart (a landlord writes to a tenant). A value the
+    user set has confidence 1.0.
+    """
+    from mailcoach.facts.kind import COUNTERPART
+
+    changes: dict[str, object] = {}
+    if settings.dispute_type:
+        changes.update(type=settings.dispute_type, type_confidence=1.0)
+    if settings.role:
+        sender, _, reader = settings.role.partition(":")
+        changes.update(
+            sender_role=sender,
+            reader_role=reader or COUNTERPART.get(sender),
+            role_confidence=1.0,
+        )
+    return replace(dispute, **changes) if changes else dispute  # type: ignore[arg-type]
 
 
 def analyze_drafts(drafts: Iterable[Draft], settings: Settings) -> Iterator[Report]:

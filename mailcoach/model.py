@@ -137,7 +137,11 @@ class Sentiment:
 
 @dataclass(frozen=True, slots=True)
 class Dispute:
-    """Facts found in the draft and the kind of dispute they point to."""
+    """Facts found in the draft and the kind of dispute they point to.
+
+    ``sender_role`` and ``reader_role`` say who writes to whom (None when no cue
+    tells); the confidences are 0.0-1.0, and 1.0 when the user set the value.
+    """
 
     type: str = "other"
     amounts: tuple[str, ...] = ()
@@ -145,6 +149,10 @@ class Dispute:
     dates: tuple[str, ...] = ()
     days_overdue: int | None = None
     counterpart: str | None = None
+    type_confidence: float = 0.0
+    sender_role: str | None = None
+    reader_role: str | None = None
+    role_confidence: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)

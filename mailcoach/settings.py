@@ -48,6 +48,8 @@ class Settings:
     benchmark_count: int | None = None
     benchmark_terms: str | None = None
     benchmark_period: str | None = None
+    role: str | None = None
+    dispute_type: str | None = None
     source: str | None = field(default=None, compare=False)
 
     def with_overrides(self, **changes: Any) -> Settings:
@@ -91,6 +93,18 @@ class _FileSettings(BaseModel):
     allow: list[str] = []
     max_bytes: int | None = Field(default=None, alias="max-bytes", gt=0)
     benchmark: _BenchmarkTable = _BenchmarkTable()
+    role: str | None = None
+    type: str | None = None
+
+    @field_validator("role")
+    @classmethod
+    def _known_role(cls, value: str | None) -> str | None:
+        return check_role(value)
+
+    @field_validator("type")
+    @classmethod
+    def _known_type(cls, value: str | None) -> str | None:
+        return check_type(value)
 
     @field_validator("fail_on")
     @classmethod
@@ -113,6 +127,35 @@ class _FileSettings(BaseModel):
             check_rule_ref(key)
             Severity.parse(level)  # raises ValueError with the choices
         return value
+
+
+def check_role(value: str | None) -> str | None:
+    """Return a role setting (``SENDER`` or ``SENDER:READER``) if every part is known.
+
+    Raises:
+        ValueError: naming the known roles.
+    """
+    from mailcoach.facts.kind import ROLES
+
+    if value is None:
+        return None
+    parts = value.split(":")
+    if len(parts) > 2 or any(p not in ROLES for p in parts):
+        raise ValueError(f"must be SENDER or SENDER:READER, each one of {', '.join(ROLES)}")
+    return value
+
+
+def check_type(value: str | None) -> str | None:
+    """Return a dispute type setting if it is known.
+
+    Raises:
+        ValueError: naming the known types.
+    """
+    from mailcoach.facts.kind import DISPUTE_TYPES
+
+    if value is not None and value not in (*DISPUTE_TYPES, "other"):
+        raise ValueError(f"must be one of {', '.join((*DISPUTE_TYPES, 'other'))}")
+    return value
 
 
 def closest(word: str, choices: Iterable[str]) -> str | None:
@@ -223,6 +266,8 @@ def _from_table(table: Mapping[str, Any], path: Path) -> Settings:
         benchmark_count=parsed.benchmark.count,
         benchmark_terms=parsed.benchmark.terms,
         benchmark_period=parsed.benchmark.period,
+        role=parsed.role,
+        dispute_type=parsed.type,
         source=str(path),
     )
 

@@ -238,11 +238,6 @@ def _edits_inside_others(result: RewriteResult) -> list[tuple[Edit, Segment]]:
     ]
 
 
-@pytest.mark.xfail(
-    reason="issue 11 part 5 (rewrite item, owned elsewhere): a deleted paragraph's edit "
-    "takes the blank line that opens the signature segment; drop this mark once fixed",
-    strict=False,
-)
 def test_no_edit_reaches_into_a_signature() -> None:
     """Found by the property above when it also checked edit spans (CI=true run)."""
     text = "You never pay on time.\n\nYou never pay on time.\n\n-- \nAna Ruiz\nRuiz Joinery\n"

@@ -103,6 +103,34 @@ def settings_options(fn: F) -> F:
     return fn
 
 
+def dispute_options(fn: F) -> F:
+    """Add --role and --type: who writes to whom, and what the dispute is about."""
+    fn = click.option(
+        "--type",
+        "dispute_type",
+        type=click.Choice(["payment", "delivery", "service", "billing", "contract", "other"]),
+        help="The dispute type, instead of the one the draft's wording suggests.",
+    )(fn)
+    fn = click.option(
+        "--role",
+        metavar="SENDER[:READER]",
+        help="Who writes to whom, e.g. landlord or supplier:buyer (roles: supplier, buyer, "
+        "landlord, tenant, freelancer, client, consumer, company), instead of the guess.",
+    )(fn)
+    return fn
+
+
+def with_dispute(settings: Settings, role: str | None, dispute_type: str | None) -> Settings:
+    """Return ``settings`` with --role and --type applied (checked)."""
+    from mailcoach.settings import check_role
+
+    try:
+        check_role(role)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--role") from None
+    return settings.with_overrides(role=role, dispute_type=dispute_type)
+
+
 def make_settings(
     config: Path | None, model: str | None, lexicons: tuple[Path, ...], disable: tuple[str, ...]
 ) -> Settings:

@@ -13,12 +13,14 @@ import click
 from mailcoach import MailcoachError, check
 from mailcoach.cli.common import (
     EXIT_HELP,
+    dispute_options,
     encoding_option,
     exit_for,
     fail,
     fail_on_option,
     make_settings,
     settings_options,
+    with_dispute,
 )
 from mailcoach.cli.files import keep_original, write_bytes
 from mailcoach.render.text import terminal_safe
@@ -70,11 +72,22 @@ if TYPE_CHECKING:
     metavar="N",
     help="How many invoices (deliveries, reports …) the benchmark counts.",
 )
-@click.option("--terms", metavar="TEXT", help='Terms the benchmark restores, e.g. "30-day".')
-@click.option("--period", metavar="TEXT", help='How often progress is reported, e.g. "weekly".')
+@click.option(
+    "--terms",
+    metavar="TEXT",
+    help='Terms the benchmark keeps (restores, where the draft says they were withdrawn), '
+    'e.g. "30-day"; in a landlord, tenant, freelancer or client clause, what you do in return.',
+)
+@click.option(
+    "--period",
+    metavar="TEXT",
+    help='How often progress is reported, e.g. "weekly"; in a landlord, tenant, freelancer '
+    "or client clause, the date or day it is measured by.",
+)
 @fail_on_option
 @encoding_option
 @settings_options
+@dispute_options
 def rewrite_cmd(
     source: str,
     fmt: str,
@@ -92,14 +105,21 @@ def rewrite_cmd(
     model: str | None,
     lexicons: tuple[Path, ...],
     disable: tuple[str, ...],
+    role: str | None,
+    dispute_type: str | None,
 ) -> None:
-    """Rewrite a draft calmly: every flagged sentence, plus a benchmark clause.
+    """Rewrite a draft calmly: the smallest edit of every flagged sentence.
 
-    Flagged words are replaced, colouring clauses dropped, and accusations,
-    threats and open admissions rewritten as honest statements that keep the
-    sentence's amounts, references and dates. Quoted replies and the signature
-    are never touched. The result is checked again; the exit code says whether
-    anything at or above --fail-on is left. The checklist and notes go to stderr.
+    Flagged words are replaced or dropped and colouring clauses cut, but only
+    where the sentence keeps every amount, date and reference, invents nothing and
+    still has a subject and a verb; otherwise it stays as written and a note says
+    so (a sentence with nothing to keep is removed, also with a note). Unflagged
+    sentences, quoted replies and the signature are never touched. A benchmark
+    clause is added only where the draft shows a broken promise or a repeat
+    problem, or you ask (--benchmark, --invoices, --terms, --period); when the
+    draft lacks a figure it needs, it is suggested in the notes with the blanks to
+    fill in. The result is checked again; the exit code says whether anything at
+    or above --fail-on is left. The checklist and notes go to stderr.
 
     \b
     Example:
@@ -124,12 +144,13 @@ def rewrite_cmd(
             "--interactive reads your answers from standard input: "
             "give a FILE (not -) and --format text."
         )
-    settings = make_settings(config, model, lexicons, disable)
+    settings = with_dispute(make_settings(config, model, lexicons, disable), role, dispute_type)
     params = BenchmarkParams(
         form=BenchmarkForm(benchmark_form or settings.benchmark),
         count=count or settings.benchmark_count,
         terms=terms or settings.benchmark_terms,
         period=period or settings.benchmark_period,
+        ask=benchmark_form is not None,
     )
     try:
         data = read_bytes(source, max_bytes=settings.max_bytes)

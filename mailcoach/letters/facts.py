@@ -37,6 +37,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    field_validator,
     model_validator,
 )
 
@@ -125,9 +126,25 @@ def _one_line(value: str) -> str:
 Text = Annotated[str, Field(min_length=1), AfterValidator(_one_line)]
 
 
-def format_money(amount: Decimal, currency: str) -> str:
-    """Write an amount the way the letters do: ``$8,450.00``, ``€120.00``, ``CHF 99.00``."""
+#: The reader's locale when the facts give none, for currencies whose readers group
+#: digits their own way (an Indian reader expects ₹3,54,000.00, not ₹354,000.00).
+CURRENCY_LOCALES: dict[str, str] = {"INR": "en_IN"}
+
+
+def format_money(amount: Decimal, currency: str, locale: str | None = None) -> str:
+    """Write an amount the way the letters do: ``$8,450.00``, ``€120.00``, ``CHF 99.00``.
+
+    With a ``locale`` (the reader's, e.g. ``de_DE``), or for a currency listed in
+    :data:`CURRENCY_LOCALES`, babel writes it as that reader expects
+    (``354.000,50 €``, ``₹3,54,000.00``).
+    """
     places = Decimal(1) if currency in NO_DECIMALS else Decimal("0.01")
+    where = locale or CURRENCY_LOCALES.get(currency)
+    if where is not None:
+        from babel.numbers import format_currency
+
+        rounded = amount.quantize(places, rounding=ROUND_HALF_UP)
+        return str(format_currency(rounded, currency, locale=where))
     figure = f"{amount.quantize(places, rounding=ROUND_HALF_UP):,}"
     symbol = SYMBOLS.get(currency)
     return f"{symbol}{figure}" if symbol else f"{currency} {figure}"
@@ -355,6 +372,24 @@ class CaseFacts(_Strict):
     type: Literal["payment", "delivery", "service", "billing", "contract", "other"] = "payment"
     stage: Literal["first-contact", "reminder", "final-notice", "escalation"] = "first-contact"
     currency: Currency = "USD"
+    locale: str | None = Field(
+        default=None,
+        description='The reader\'s locale for money ("de_DE", "en_IN"); default: the letters\' '
+        "own format ($8,450.00), or the usual one for the currency (INR: en_IN).",
+    )
+
+    @field_validator("locale")
+    @classmethod
+    def _known_locale(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        from babel import Locale, UnknownLocaleError
+
+        try:
+            Locale.parse(value)
+        except (UnknownLocaleError, ValueError):
+            raise ValueError(f"unknown locale {value!r} (e.g. en_GB, de_DE, en_IN)") from None
+        return value
     respond_by: Day | None = None
     invoices: list[Invoice] = []
     payments: list[Payment] = []
@@ -432,6 +467,17 @@ class CaseFacts(_Strict):
         return self.total_invoiced - self.total_paid
 
     @property
+    def not_yet_due(self) -> list[Invoice]:
+        """Return the invoices with a balance whose due date is not past on the letter's date."""
+        return [inv for inv in self.invoices if inv.due >= self.today and self.balance(inv) > 0]
+
+    @property
+    def total_past_due(self) -> Decimal:
+        """Return what is due now: the open total less the balances not yet due."""
+        ahead = sum((self.balance(inv) for inv in self.not_yet_due), Decimal())
+        return max(self.total_due - ahead, Decimal())
+
+    @property
     def total_disputed(self) -> Decimal:
         """Return the sum of the disputed amounts."""
         return sum((d.amount for d in self.disputed), Decimal())
@@ -443,7 +489,7 @@ class CaseFacts(_Strict):
 
     def money(self, amount: Decimal) -> str:
         """Write ``amount`` in the case currency."""
-        return format_money(amount, self.currency)
+        return format_money(amount, self.currency, self.locale)
 
     def mentions(self, text: str, value: Decimal | datetime.date) -> bool:
         """Tell whether free text from the facts already states an amount or a date.

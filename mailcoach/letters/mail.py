@@ -68,6 +68,9 @@ def _build(letter: Letter, now: datetime.datetime | None) -> EmailMessage:
         msg["To"] = _address(facts.recipient, "recipient", where)
     msg["Subject"] = letter.subject
     moment = now or datetime.datetime.now(datetime.UTC).astimezone()
+    if moment.date() != facts.today:
+        # the header agrees with the letter's date, or its reply-by date looks passed
+        moment = datetime.datetime.combine(facts.today, moment.timetz())
     msg["Date"] = format_datetime(moment)
     msg["Message-ID"] = make_msgid(domain=sender.domain)
     msg.set_content(letter.text, charset="utf-8", cte="quoted-printable")
