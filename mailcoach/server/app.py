@@ -397,7 +397,8 @@ def create_app(options: ServeOptions | None = None) -> ASGIApp:
     async def rewrite_route(
         request: Request,
         benchmark: Literal["positive", "punitive", "none"] | None = Query(
-            None, description="The benchmark clause to add (default: the settings', positive)."
+            None, description="The benchmark clause to add. Without it a clause goes in only where "
+            "the draft shows a broken promise or a repeat problem (positive by default)."
         ),
         invoices: int | None = Query(
             None, ge=1, le=52, description="How many invoices the benchmark counts."
@@ -414,6 +415,8 @@ def create_app(options: ServeOptions | None = None) -> ASGIApp:
             count=invoices or settings.benchmark_count,
             terms=terms or settings.benchmark_terms,
             period=period or settings.benchmark_period,
+            # Naming a form is asking for a clause, as --benchmark is on the command line.
+            ask=benchmark is not None,
         )
 
         def work() -> dict[str, Any]:
