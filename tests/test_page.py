@@ -32,8 +32,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 DRAFT = (
-    "Hi Sam,\n\nPer my last email, invoice 10442 for $8,450.00 was due on 15 October. You failed to pay "
-    "again and this is ridiculous. If it is not paid by Friday we will sue.\n\nDana\n"
+    "Hi Sam,\n\nPer my last email, invoice 10442 for $8,450.00 was due on 15 October. "
+    "You failed to pay again and this is ridiculous. If it is not paid by Friday we will sue."
+    "\n\nDana\n"
 )
 WIDTHS = (420, 1280)
 

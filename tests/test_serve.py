@@ -126,7 +126,8 @@ def test_rewrite_is_the_cli_json(http: httpx.Client) -> None:
 def test_rewrite_benchmark_choice_reaches_the_clause(http: httpx.Client) -> None:
     unasked = http.post("/v1/rewrite", json={"text": CALM}).json()["rewrite"]["benchmark"]
     assert unasked is None  # a calm draft gets no clause unless one is asked for
-    positive = http.post("/v1/rewrite", params={"benchmark": "positive", "invoices": 2, "terms": "30-day"},
+    asked = {"benchmark": "positive", "invoices": 2, "terms": "30-day"}
+    positive = http.post("/v1/rewrite", params=asked,
                          json={"text": ANGRY}).json()["rewrite"]["benchmark"]  # fmt: skip
     punitive = http.post("/v1/rewrite", params={"benchmark": "punitive", "invoices": 2},
                          json={"text": ANGRY}).json()["rewrite"]["benchmark"]  # fmt: skip
