@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mailcoach.evaluate import Evaluation, evaluate, load_corpus
+from tools.evaluate import Evaluation, evaluate, load_corpus
 
 from .conftest import CORPUS
 
