@@ -344,12 +344,23 @@ def shipped_thresholds() -> dict[str, float]:
 def sealed_scores() -> None:
     """Print the aggregate scores of each held-out split with the shipped rules and
     weights: never an item, never used to choose anything."""
-    from mailcoach.evaluate import evaluate, load_corpus
+    from tools.evaluate import evaluate, load_corpus
 
     for split in SEALED:
         if not (CORPUS / f"sentences-{split}.jsonl").exists():
             continue
-        sentences = [i for i in load_corpus(CORPUS, split) if i.text is not None]
+        every = load_corpus(CORPUS, split)
+        emails = [i for i in every if i.path is not None]
+        if emails:
+            m = evaluate(emails, split=split)
+            calm = [o for o in m.outcomes if not o.item.gold]
+            hurt = [o for o in m.outcomes if o.item.gold]
+            print(
+                f"{split:6s} emails: {len(emails)}, macro-F1 {m.macro_f1:.3f}, calm with a warning "
+                f"{sum(1 for o in calm if o.predicted)} of {len(calm)}, hurtful caught "
+                f"{sum(1 for o in hurt if o.predicted)} of {len(hurt)}"
+            )
+        sentences = [i for i in every if i.text is not None]
         e = evaluate(sentences, split=split)
         hurtful = [o for o in e.outcomes if o.item.gold]
         rec = sum(1 for o in hurtful if o.predicted) / len(hurtful) if hurtful else 0.0
