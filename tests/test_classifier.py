@@ -63,9 +63,17 @@ def test_the_model_reads_the_writers_words_not_the_quotation() -> None:
 
 @pytest.mark.parametrize(
     ("word", "stands_for"),
-    [("1,180", "<num>"), ("inv-2231", "<num>"), ("14th", "<num>"), ("$", "<cur>"),
-     ("usd", "<cur>"), ("november", "<month>"), ("friday", "<day>"), ("may", "may"),
-     ("invoice", "invoice")],
+    [
+        ("1,180", "<num>"),
+        ("inv-2231", "<num>"),
+        ("14th", "<num>"),
+        ("$", "<cur>"),
+        ("usd", "<cur>"),
+        ("november", "<month>"),
+        ("friday", "<day>"),
+        ("may", "may"),
+        ("invoice", "invoice"),
+    ],
 )
 def test_numbers_amounts_and_dates_are_placeholders(word: str, stands_for: str) -> None:
     assert placeholder(word) == stands_for
@@ -80,7 +88,9 @@ def test_the_sentence_before_is_read_apart_when_asked() -> None:
     alone = features(["understood", "."], "Understood.", (["right", "."], "Right."))
     assert not any(f.startswith("p:") for f in alone)  # the default reads no context
     both = features(
-        ["understood", "."], "Understood.", (["right", "."], "Right."),
+        ["understood", "."],
+        "Understood.",
+        (["right", "."], "Right."),
         FeatureSettings(previous=True),
     )
     assert {"understood", "p:right", "p:right ."} <= both

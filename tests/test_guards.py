@@ -125,8 +125,8 @@ def test_every_guard_is_declared_once_and_implemented() -> None:
     names = [name for name, _ in GUARD_DECLARATIONS]
     assert len(names) == len(set(names))
     assert tuple(GUARDS) == GUARD_NAMES == tuple(names)
-    assert PARSE_GUARDS == {name for name, parse in GUARD_DECLARATIONS if parse}
-    assert PARSE_GUARDS == {"conditional", "negated", "first-person", "second-person", "reported"}
+    assert {name for name, parse in GUARD_DECLARATIONS if parse} == PARSE_GUARDS
+    assert {"conditional", "negated", "first-person", "second-person", "reported"} == PARSE_GUARDS
 
 
 def test_an_unknown_guard_is_named_with_a_suggestion() -> None:
