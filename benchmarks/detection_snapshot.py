@@ -7,7 +7,7 @@
 
 A snapshot holds:
 
-- ``eval-<split>.json``: ``mailcoach eval --format json`` for dev, dev2, test, test2
+- ``eval-<split>.json``: ``python tools/evaluate.py --format json`` for dev, dev2, test, test2
   (aggregate numbers only);
 - ``clean-business.json``: the clean-business gate (how many sentences are flagged);
 - ``check-emails.jsonl``: ``mailcoach check --format json`` of every file under
