@@ -7,7 +7,7 @@
 
 A snapshot holds:
 
-- ``eval-<split>.json``: ``mailcoach eval --format json`` for dev, dev2, test, test2
+- ``eval-<split>.json``: ``python tools/evaluate.py --format json`` for dev, dev2, test, test2
   (aggregate numbers only);
 - ``clean-business.json``: the clean-business gate (how many sentences are flagged);
 - ``check-emails.jsonl``: ``mailcoach check --format json`` of every file under
@@ -66,7 +66,20 @@ def take(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     for split in SPLITS:
         (out / f"eval-{split}.json").write_text(
-            run("eval", str(CORPUS), "--split", split, "--format", "json")
+            subprocess.run(
+                [
+                    sys.executable,
+                    str(ROOT / "tools" / "evaluate.py"),
+                    str(CORPUS),
+                    "--split",
+                    split,
+                    "--format",
+                    "json",
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
         )
     files = sorted(p for p in (CORPUS / "emails").rglob("*") if p.is_file())
     files += sorted(p for p in (ROOT / "samples" / "drafts").rglob("*") if p.is_file())

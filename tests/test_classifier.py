@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -13,10 +12,13 @@ from mailcoach.errors import LexiconError
 from mailcoach.model import Category
 from mailcoach.nlp.classifier import (
     WEIGHTS_FILE,
+    Classifier,
+    FeatureSettings,
     features,
     load_classifier,
+    placeholder,
+    read_header,
     sentence_words,
-    train,
 )
 from mailcoach.resources import lexicon_dir
 from mailcoach.settings import Settings
@@ -59,35 +61,73 @@ def test_the_model_reads_the_writers_words_not_the_quotation() -> None:
     assert sentence_words(list(doc)) == [t.lower_ for t in doc]  # apostrophes quote nothing
 
 
-def test_a_feature_seen_in_one_sentence_gets_no_weight() -> None:
-    items = [
-        ("you lot are useless".split(), "", ["inflammatory"]),
-        ("useless as ever you lot".split(), "", ["inflammatory"]),
-        ("thanks for the update".split(), "", []),
-        ("the update is attached".split(), "", []),
-    ]
-    model = train(items, ["inflammatory"])
-    assert {"useless", "you lot", "update"} <= set(model.weights)
-    assert not {"ever", "attached", "thanks"} & set(model.weights)
+@pytest.mark.parametrize(
+    ("word", "stands_for"),
+    [
+        ("1,180", "<num>"),
+        ("inv-2231", "<num>"),
+        ("14th", "<num>"),
+        ("$", "<cur>"),
+        ("usd", "<cur>"),
+        ("november", "<month>"),
+        ("friday", "<day>"),
+        ("may", "may"),
+        ("invoice", "invoice"),
+    ],
+)
+def test_numbers_amounts_and_dates_are_placeholders(word: str, stands_for: str) -> None:
+    assert placeholder(word) == stands_for
 
 
-def test_training_learns_a_category_and_leaves_calm_text_alone() -> None:
-    hostile = ["you lot are useless", "useless as ever , you lot", "you lot never listen"]
-    calm = ["thanks for the update", "the invoice is attached", "see you on monday"]
-    items = [(s.split(), s, ["inflammatory"]) for s in hostile] + [(s.split(), s, []) for s in calm]
-    model = train(items, ["inflammatory", "blaming"])
-    assert model.probabilities("honestly you lot are useless".split(), "")["inflammatory"] > 0.5
-    assert model.probabilities("the update is attached".split(), "")["inflammatory"] < 0.5
-    assert model.probabilities("you lot are useless".split(), "")["blaming"] < 0.5
+def test_an_amount_carries_no_weight_of_its_own() -> None:
+    assert features(["$", "1,180"], "$1,180") == features(["$", "95"], "$95")
+    assert "<cur> <num>" in features(["$", "1,180"], "$1,180")
+
+
+def test_the_sentence_before_is_read_apart_when_asked() -> None:
+    alone = features(["understood", "."], "Understood.", (["right", "."], "Right."))
+    assert not any(f.startswith("p:") for f in alone)  # the default reads no context
+    both = features(
+        ["understood", "."],
+        "Understood.",
+        (["right", "."], "Right."),
+        FeatureSettings(previous=True),
+    )
+    assert {"understood", "p:right", "p:right ."} <= both
+    assert "right" not in both
+
+
+def _weights(categories: list[str], bias: list[float], rows: dict[str, list[float]]) -> str:
+    model = Classifier(tuple(categories), tuple(bias), {k: tuple(v) for k, v in rows.items()})
+    return model.to_text({"about": "a test"})
+
+
+def test_weights_file_round_trips_with_its_hash(tmp_path: Path) -> None:
+    path = tmp_path / WEIGHTS_FILE
+    path.write_text(_weights(["blaming"], [-1.0], {"never": [2.5]}), encoding="utf-8")
+    model = load_classifier(path)
+    assert model.weights == {"never": [2.5]} and model.bias == (-1.0,)
+    assert model.probabilities(["you", "never", "pay"], "You never pay")["blaming"] > 0.5
+
+
+def test_an_altered_weights_file_does_not_load(tmp_path: Path) -> None:
+    path = tmp_path / WEIGHTS_FILE
+    text = _weights(["blaming"], [-1.0], {"never": [2.5]})
+    path.write_text(text.replace("2.5", "9.5"), encoding="utf-8")
+    with pytest.raises(LexiconError, match="do not match the sha256"):
+        load_classifier(path)
 
 
 def test_shipped_weights_cover_every_category_and_only_tuning_splits() -> None:
-    data = json.loads(SHIPPED.read_text(encoding="utf-8"))
-    assert data["categories"] == [c.value for c in Category]
-    assert data["trained_on"] and all(
-        name.startswith("sentences-dev") for name in data["trained_on"]
+    header = read_header(SHIPPED)
+    trained_on = header["provenance"]["trained_on"]
+    assert trained_on and all(
+        name.startswith("sentences-dev") or name == "clean-business.jsonl" for name in trained_on
     ), "the sentence model must never see the held-out test splits"
-    assert len(load_classifier(SHIPPED).weights) > 1000
+    assert {"command", "date", "libraries", "settings"} <= set(header["provenance"])
+    model = load_classifier(SHIPPED)
+    assert model.categories == tuple(c.value for c in Category)
+    assert len(model.weights) > 1000
 
 
 @pytest.mark.parametrize(
@@ -96,8 +136,8 @@ def test_shipped_weights_cover_every_category_and_only_tuning_splits() -> None:
         (None, "cannot be read"),
         ("{not json", "not valid JSON"),
         ('{"format": 99}', "format 99"),
-        ('{"format": 1, "categories": ["a"]}', "not a weights file"),
-        ('{"format": 1, "categories": ["a"], "bias": [0], "weights": {"x": [1, 2]}}', "one weight"),
+        ('{"format": 1, "categories": ["a"]}', "format 1"),
+        (_weights(["a"], [0.0], {}).replace('"weights"', '"wits"'), "do not match"),
     ],
 )
 def test_bad_weights_file_is_a_clear_error(
@@ -132,7 +172,7 @@ def _model_rule_folder(folder: Path, weights: str, rule_id: str, flag: str) -> S
 def test_model_rule_needs_its_category_in_the_weights(tmp_path: Path) -> None:
     settings = _model_rule_folder(
         tmp_path,
-        '{"format": 1, "categories": ["inflammatory"], "bias": [0], "weights": {}}',
+        _weights(["inflammatory"], [0.0], {}),
         "blaming.our-model",
         "You again.",
     )
@@ -185,7 +225,7 @@ def test_model_skips_greeting_and_sign_off_lines(tmp_path: Path) -> None:
     # a model that calls any sentence holding "pineapple" blame, and nothing else
     settings = _model_rule_folder(
         tmp_path,
-        '{"format": 1, "categories": ["blaming"], "bias": [-9], "weights": {"pineapple": [50]}}',
+        _weights(["blaming"], [-9.0], {"pineapple": [50.0]}),
         "blaming.pineapple",
         "The pineapple order is late.",
     )

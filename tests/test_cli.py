@@ -175,7 +175,7 @@ def test_rules_test_reports_a_failing_user_rule(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "command", [[], ["check"], ["rules"], ["rules", "list"], ["rules", "test"], ["eval"]]
+    "command", [[], ["check"], ["rules"], ["rules", "list"], ["rules", "test"]]
 )
 def test_help_for_every_command(command: list[str]) -> None:
     r = run(*command, "--help")

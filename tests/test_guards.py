@@ -116,3 +116,35 @@ def test_a_complaint_route_offered_to_the_reader_is_no_threat() -> None:
     assert Category.THREATENING not in categories(offered)
     threat = "Unless the refund arrives by Friday, I will refer this to the ombudsman."
     assert Category.THREATENING in categories(threat)
+
+
+def test_every_guard_is_declared_once_and_implemented() -> None:
+    from mailcoach.nlp.guards import GUARDS, PARSE_GUARDS
+    from mailcoach.rules.schema import GUARD_DECLARATIONS, GUARD_NAMES
+
+    names = [name for name, _ in GUARD_DECLARATIONS]
+    assert len(names) == len(set(names))
+    assert tuple(GUARDS) == GUARD_NAMES == tuple(names)
+    assert {name for name, parse in GUARD_DECLARATIONS if parse} == PARSE_GUARDS
+    assert {"conditional", "negated", "first-person", "second-person", "reported"} == PARSE_GUARDS
+
+
+def test_an_unknown_guard_is_named_with_a_suggestion() -> None:
+    import pydantic
+
+    from mailcoach.rules.schema import RuleSpec
+
+    with pytest.raises(pydantic.ValidationError, match="did you mean 'negated'"):
+        RuleSpec.model_validate(
+            {
+                "id": "blaming.x",
+                "kind": "phrase",
+                "level": "warning",
+                "patterns": ["x"],
+                "unless": ["negate"],
+                "message": "m",
+                "why": "w.",
+                "suggestion": "s",
+                "examples": {"flag": ["x"], "pass": ["y"]},
+            }
+        )

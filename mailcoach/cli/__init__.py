@@ -1,7 +1,7 @@
 """The ``mailcoach`` command: parse options, call the library, print, set the exit code.
 
 No analysis happens here. One module per command group (check, rewrite, review,
-rules, eval, letter, gate, serve); ``common`` holds the exit codes, the fatal error and the
+rules, letter, gate, serve); ``common`` holds the exit codes, the fatal error and the
 shared options, ``files`` the safe writes and ``progress`` the progress line.
 Library errors (MailcoachError) become one line on stderr and exit code 2;
 findings decide between 0 and 1 through ``--fail-on``.
@@ -18,7 +18,6 @@ import click
 
 from mailcoach.cli.check import check_cmd
 from mailcoach.cli.common import EXIT_HELP, Exit
-from mailcoach.cli.evaluate import eval_cmd
 from mailcoach.cli.gate import gate_cmd
 from mailcoach.cli.letter import letter_cmd
 from mailcoach.cli.review import review_cmd
@@ -56,7 +55,6 @@ for _command in (
     rewrite_cmd,
     review_cmd,
     rules,
-    eval_cmd,
     letter_cmd,
     gate_cmd,
     serve_cmd,

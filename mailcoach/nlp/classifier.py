@@ -1,39 +1,43 @@
-"""The sentence model: a linear classifier over words and word pairs, one score per category.
+"""The sentence model at run time: a linear classifier over words, one score per category.
 
 The rules find the phrasings we wrote down; writers we have not read phrase the
-same hostility their own way. This model is trained on the labelled tuning
-sentences (``tests/corpus/sentences-dev*.jsonl``) and flags a sentence whose
-probability for a category reaches the rule's threshold. It runs as the ``model``
-rule kind (one rule per category file), so it is disabled, levelled, guarded and
-tested like any rule.
+same hostility their own way. This model flags a sentence whose probability for
+a category reaches the rule's threshold. It runs as the ``model`` rule kind (one
+rule per category file), so it is disabled, levelled, guarded and tested like
+any rule.
 
-Its weights are data: ``lexicons/classifier-weights.json``, written by::
+Its weights are data: ``lexicons/classifier-weights.json``, written by the
+training tool (``python tools/train_model.py``; scikit-learn, the ``train``
+extra) and never by hand. Nothing here trains: scoring a sentence is a sum of
+looked-up weights.
 
-    python -m mailcoach.nlp.classifier train tests/corpus -o lexicons/classifier-weights.json
+Features: the lower-cased words and neighbouring word pairs of the sentence,
+leaving out quotations (the reader's words are not the writer's), with numbers,
+amounts, references, months and weekdays replaced by placeholders ("$ 1,180" and
+"INV-2231" weigh nothing of their own); whether it holds "!", "?" or shouting
+capitals; and, when the weights file asks for it, the words of the sentence
+before, as separate features ("Understood." after "Right." reads otherwise than
+alone). A sentence's features are scaled by one over the square root of their
+number, so long sentences do not score higher for being long.
 
-Features are the lower-cased words and neighbouring word pairs of the sentence
-(leaving out quotations: the reader's words are not the writer's), and whether it
-holds "!", "?" or shouting capitals. Not its first word: that feature learned the
-writers' habits ("You ..." opened most blame, so "You're welcome to call" read as
-blame). Only features seen in at least two training sentences get a weight: one
-seen once can only memorise its sentence. A sentence's features are scaled by one
-over the square root of their number, so long sentences do not score higher for
-being long. Training is plain full-batch gradient descent on the logistic loss with
-a small L2 penalty: deterministic, and quick on a few thousand sentences.
+The weights file is one line of JSON saying where it came from (training
+command, data, date, library versions) and the sha256 of the rest of the file,
+then the model itself as JSON. A file whose body does not match its hash does not
+load.
 """
 
 from __future__ import annotations
 
-import argparse
 import functools
+import hashlib
 import json
 import math
 import re
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 from spacy.tokens import Token
 
@@ -41,36 +45,86 @@ from mailcoach.errors import LexiconError
 from mailcoach.nlp.guards import quote_regions
 
 #: The version of the weights file format.
-FORMAT = 1
+FORMAT = 2
 WEIGHTS_FILE = "classifier-weights.json"
-#: Training settings, chosen on a held-out split (see the README's accuracy section).
-EPOCHS = 4000
-LEARNING_RATE = 4.0
-L2 = 0.01
-#: Weights smaller than this are left out of the file; they barely move a score.
-PRUNE = 0.005
-#: A feature needs this many training sentences to get a weight.
-MIN_COUNT = 2
 #: Shouting: two capitalised words in a row ("PAY NOW") or one of five letters or more
 #: ("URGENT"). Not a lone acronym or currency code ("CHF", "ASAP").
 _CAPS = re.compile(r"\b[A-Z]{2,}[\s,]+[A-Z]{2,}\b|\b[A-Z]{5,}\b")
+_DIGIT = re.compile(r"\d")
+_CURRENCY = frozenset("$£€¥₹") | {"usd", "eur", "gbp", "aud", "cad", "chf", "inr", "nzd", "rs"}
+_MONTHS = frozenset(
+    """january february march april may june july august september october november
+    december jan feb mar apr jun jul aug sep sept oct nov dec""".split()
+) - {"may", "mar"}  # "may" and "mar" are ordinary words far more often
+_DAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+#: Prefix of the features taken from the sentence before.
+PREVIOUS = "p:"
 
 
-def features(words: Sequence[str], text: str) -> set[str]:
-    """Return the features of one sentence.
+def placeholder(word: str) -> str:
+    """Return the word, or the placeholder that stands for it.
 
-    Args:
-        words: its words, as ``sentence_words`` gives them.
-        text: its text (for the punctuation and capitals features).
+    Numbers and anything holding a digit ("1,180", "2231", "inv-2231", "14th") become
+    ``<num>``; currency signs and codes ``<cur>``; month and weekday names ``<month>``
+    and ``<day>``. The model learns that a sentence names an amount or a date, never
+    which one.
     """
+    if _DIGIT.search(word):
+        return "<num>"
+    if word in _CURRENCY:
+        return "<cur>"
+    if word in _MONTHS:
+        return "<month>"
+    if word in _DAYS:
+        return "<day>"
+    return word
+
+
+@dataclass(frozen=True, slots=True)
+class FeatureSettings:
+    """How a sentence becomes features; stored in the weights file it was trained with."""
+
+    pairs: bool = True
+    placeholders: bool = True
+    #: Read the sentence before: its words (and word pairs, if ``pairs``) with "p:".
+    previous: bool = False
+
+    def to_dict(self) -> dict[str, bool]:
+        """Return the settings as JSON-able values."""
+        return {"pairs": self.pairs, "placeholders": self.placeholders, "previous": self.previous}
+
+
+def _own(words: Sequence[str], text: str, settings: FeatureSettings) -> set[str]:
+    words = [placeholder(w) for w in words] if settings.placeholders else list(words)
     found = set(words)
-    found.update(f"{a} {b}" for a, b in pairwise(words))
+    if settings.pairs:
+        found.update(f"{a} {b}" for a, b in pairwise(words))
     if "!" in text:
         found.add("<!>")
     if "?" in text:
         found.add("<?>")
     if _CAPS.search(text):
         found.add("<CAPS>")
+    return found
+
+
+def features(
+    words: Sequence[str],
+    text: str,
+    previous: tuple[Sequence[str], str] | None = None,
+    settings: FeatureSettings = FeatureSettings(),
+) -> set[str]:
+    """Return the features of one sentence.
+
+    Args:
+        words: its words, as ``sentence_words`` gives them.
+        text: its text (for the punctuation and capitals features).
+        previous: the words and text of the sentence before it, if any.
+        settings: which features to make.
+    """
+    found = _own(words, text, settings)
+    if settings.previous and previous is not None:
+        found.update(PREVIOUS + f for f in _own(previous[0], previous[1], settings))
     return found
 
 
@@ -97,10 +151,13 @@ class Classifier:
     categories: tuple[str, ...]
     bias: tuple[float, ...]
     weights: Mapping[str, Sequence[float]]
+    settings: FeatureSettings = field(default_factory=FeatureSettings)
 
-    def probabilities(self, words: Sequence[str], text: str) -> dict[str, float]:
-        """Return each category's probability for one sentence."""
-        found = features(words, text)
+    def probabilities(
+        self, words: Sequence[str], text: str, previous: tuple[Sequence[str], str] | None = None
+    ) -> dict[str, float]:
+        """Return each category's probability for one sentence (and the one before it)."""
+        found = features(words, text, previous, self.settings)
         totals = list(self.bias)
         scale = 1.0 / math.sqrt(len(found) or 1)
         for feature in found:
@@ -110,51 +167,71 @@ class Classifier:
                     totals[i] += w * scale
         return {c: 1.0 / (1.0 + math.exp(-t)) for c, t in zip(self.categories, totals, strict=True)}
 
-    def to_json(self, trained_on: dict[str, int]) -> str:
-        """Return the weights file's text: one feature per line, sorted and rounded,
-        so that retraining gives a readable diff."""
-        head = {
-            "format": FORMAT,
-            "about": (
-                "Weights of mailcoach's sentence model; written by "
-                "`python -m mailcoach.nlp.classifier train`, not by hand."
-            ),
-            "trained_on": trained_on,
-            "settings": {"epochs": EPOCHS, "learning_rate": LEARNING_RATE, "l2": L2},
-            "categories": list(self.categories),
-            "bias": [round(b, 4) for b in self.bias],
-        }
+    def to_text(self, provenance: Mapping[str, Any]) -> str:
+        """Return the weights file's text: a header line, then one feature per line,
+        sorted and rounded, so that retraining gives a readable diff and the same
+        bytes for the same data."""
+        body_head = json.dumps(
+            {
+                "categories": list(self.categories),
+                "bias": [round(b, 4) for b in self.bias],
+                "features": self.settings.to_dict(),
+            },
+            ensure_ascii=False,
+        )[:-1]
         rows = ",\n".join(
             f"{json.dumps(f, ensure_ascii=False)}:{json.dumps([round(w, 4) for w in row])}"
             for f, row in sorted(self.weights.items())
         )
-        opening = json.dumps(head, ensure_ascii=False, indent=1)[:-2]
-        return f'{opening},\n "weights": {{\n{rows}\n}}\n}}\n'
+        body = f'{body_head}, "weights": {{\n{rows}\n}}}}\n'
+        header = {
+            "format": FORMAT,
+            "about": "Weights of mailcoach's sentence model, written by the training tool.",
+            "provenance": dict(provenance),
+            "sha256": hashlib.sha256(body.encode("utf-8")).hexdigest(),
+        }
+        return json.dumps(header, ensure_ascii=False, sort_keys=True) + "\n" + body
+
+
+def read_header(path: Path) -> dict[str, Any]:
+    """Return the header of a weights file (format, provenance, sha256), unchecked."""
+    with path.open("rb") as handle:
+        header: dict[str, Any] = json.loads(handle.readline())
+    return header
 
 
 @functools.lru_cache(maxsize=4)
 def load_classifier(path: Path) -> Classifier:
-    """Read a weights file.
+    """Read a weights file and check its body against the sha256 in its header.
 
     Raises:
-        LexiconError: if it is missing, not JSON, or not in the expected form.
+        LexiconError: if it is missing, not JSON, altered, or not in the expected form.
     """
     import srsly  # spaCy's own dependency: its JSON reader is about twice as fast
 
+    retrain = "reinstall mailcoach or retrain it with: python tools/train_model.py"
     try:
-        data = srsly.json_loads(path.read_text(encoding="utf-8"))
+        raw = path.read_bytes()
     except OSError as exc:
-        raise LexiconError(
-            f"{path}: cannot be read ({exc.strerror or exc}); reinstall mailcoach or "
-            "retrain it with: python -m mailcoach.nlp.classifier train"
-        ) from None
+        raise LexiconError(f"{path}: cannot be read ({exc.strerror or exc}); {retrain}") from None
+    first, _, body = raw.partition(b"\n")
+    try:
+        header = srsly.json_loads(first)
+        if not isinstance(header, dict) or header.get("format") != FORMAT:
+            found = header.get("format") if isinstance(header, dict) else None
+            raise LexiconError(f"{path}: format {found!r}; this mailcoach reads {FORMAT}.")
+        if hashlib.sha256(body).hexdigest() != header.get("sha256"):
+            raise LexiconError(
+                f"{path}: its weights do not match the sha256 in its header (the file was "
+                f"altered or damaged); {retrain}"
+            )
+        data = srsly.json_loads(body)
     except ValueError as exc:
         raise LexiconError(f"{path}: not valid JSON ({exc}).") from None
     try:
-        if data["format"] != FORMAT:
-            raise LexiconError(f"{path}: format {data['format']!r}; this mailcoach reads {FORMAT}.")
         categories = tuple(str(c) for c in data["categories"])
         bias = tuple(float(b) for b in data["bias"])
+        settings = FeatureSettings(**{k: bool(v) for k, v in data["features"].items()})
         weights = data["weights"]  # read at every start: its rows are used as they are
         if len(bias) != len(categories) or any(
             type(r) is not list or len(r) != len(categories) for r in weights.values()
@@ -162,95 +239,4 @@ def load_classifier(path: Path) -> Classifier:
             raise LexiconError(f"{path}: every row needs one weight per category.")
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise LexiconError(f"{path}: not a weights file ({type(exc).__name__}: {exc}).") from None
-    return Classifier(categories, bias, weights)
-
-
-# --------------------------------------------------------------------------- training
-
-
-def train(
-    items: Iterable[tuple[Sequence[str], str, Iterable[str]]], categories: Sequence[str]
-) -> Classifier:
-    """Fit the model on (words, text, labels) triples; see the module docstring."""
-    import numpy as np
-
-    found_labels = [(features(words, text), set(labels)) for words, text, labels in items]
-    # A feature seen in fewer than MIN_COUNT sentences gets no weight: it would only
-    # memorise its one sentence. It still counts in the sentence's scale, as it does
-    # when the model reads a sentence.
-    seen = Counter(f for found, _ in found_labels for f in found)
-    rows = [
-        (1.0 / math.sqrt(len(found)), sorted(f for f in found if seen[f] >= MIN_COUNT), labels)
-        for found, labels in found_labels
-    ]
-    rows = [row for row in rows if row[1]]
-    vocabulary = sorted({f for _, kept, _ in rows for f in kept})
-    index = {f: i for i, f in enumerate(vocabulary)}
-    # The sentences as a sparse matrix: for each of its features, the sentence's row,
-    # the feature's column and the value (one over the root of the feature count).
-    # Entries come in row order; ``by_column`` orders them by column. Every row and
-    # every column has an entry, so sums over them are ``reduceat`` at their starts.
-    row_of = np.array([r for r, (_, kept, _) in enumerate(rows) for _ in kept])
-    column = np.array([index[f] for _, kept, _ in rows for f in kept])
-    value = np.array([scale for scale, kept, _ in rows for _ in kept])[:, None]
-    row_starts = np.flatnonzero(np.r_[True, row_of[1:] != row_of[:-1]])
-    by_column = np.argsort(column, kind="stable")
-    sorted_columns = column[by_column]
-    column_starts = np.flatnonzero(np.r_[True, sorted_columns[1:] != sorted_columns[:-1]])
-    y = np.array([[c in labels for c in categories] for *_, labels in rows], dtype=np.float64)
-    w = np.zeros((len(vocabulary), len(categories)))
-    b = np.zeros(len(categories))
-    n = len(rows)
-    for _ in range(EPOCHS):
-        scores = np.add.reduceat(w[column] * value, row_starts) + b
-        gradient = 1.0 / (1.0 + np.exp(-scores)) - y
-        step = np.add.reduceat((gradient[row_of] * value)[by_column], column_starts)
-        w -= LEARNING_RATE * (step / n + L2 * w / n)
-        b -= LEARNING_RATE * gradient.mean(axis=0)
-    weights = {
-        f: tuple(float(v) for v in w[i]) for f, i in index.items() if np.abs(w[i]).max() >= PRUNE
-    }
-    return Classifier(tuple(categories), tuple(float(v) for v in b), weights)
-
-
-def _corpus_items(folder: Path) -> tuple[list[tuple[list[str], str, list[str]]], dict[str, int]]:
-    """Read the sentences of the tuning splits (``dev*``) of a corpus folder, tokenized."""
-    import spacy
-
-    from mailcoach.evaluate import SPLITS, load_corpus
-
-    make_doc = spacy.blank("en").make_doc
-    items: list[tuple[list[str], str, list[str]]] = []
-    counts: dict[str, int] = {}
-    for split in (s for s in SPLITS if s.startswith("dev")):
-        sentences = [(i.text, i.gold) for i in load_corpus(folder, split) if i.text is not None]
-        counts[f"sentences-{split}.jsonl"] = len(sentences)
-        items.extend(
-            (sentence_words([t for t in make_doc(text) if not t.is_space]), text, sorted(gold))
-            for text, gold in sentences
-        )
-    return items, counts
-
-
-def main(argv: Sequence[str] | None = None) -> None:
-    """``python -m mailcoach.nlp.classifier train CORPUS -o WEIGHTS``."""
-    from mailcoach.model import Category
-
-    parser = argparse.ArgumentParser(prog="python -m mailcoach.nlp.classifier")
-    sub = parser.add_subparsers(dest="command", required=True)
-    fit = sub.add_parser(
-        "train", help="train on CORPUS/sentences-dev*.jsonl (never the test splits)"
-    )
-    fit.add_argument("corpus", type=Path)
-    fit.add_argument("-o", "--output", type=Path, required=True)
-    args = parser.parse_args(argv)
-    items, counts = _corpus_items(args.corpus)
-    if not items:
-        raise SystemExit(f"no tuning sentences (sentences-dev*.jsonl) in {args.corpus}")
-    model = train(items, [c.value for c in Category])
-    args.output.write_text(model.to_json(counts), encoding="utf-8")
-    print(f"{args.output}: {len(model.weights)} features from {len(items)} sentences ({counts})")
-
-
-if __name__ == "__main__":
-    main()
+    return Classifier(categories, bias, weights, settings)

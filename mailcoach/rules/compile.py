@@ -721,25 +721,48 @@ class ModelKind(Kind):
         super().add(rule)
 
     def find(self, doc: Doc, words: Words, *, parsed_only: bool = False) -> Iterator[Candidate]:
-        from mailcoach.nlp.classifier import load_classifier, sentence_words
+        from mailcoach.nlp.classifier import load_classifier
 
         if parsed_only:
             return
+        sentences = list(model_sentences(doc, words))
         for path, rules in self.by_model.items():
             model = load_classifier(path)
-            for first, last, _ in words.sentences:
-                visible = [t for t in doc[first:last] if not t.is_space]
-                text = doc[first:last].text.strip()
-                if (
-                    sum(t.is_alpha for t in visible) < MODEL_MIN_WORDS
-                    or ("\n" in text and text[-1] not in ".!?")
-                    or text[-1] == ","
-                ):
-                    continue  # a fragment, a greeting or sign-off line, a name or address block
-                scores = model.probabilities(sentence_words(visible), text)
+            for visible, sentence_words, text, previous in sentences:
+                scores = model.probabilities(sentence_words, text, previous)
                 for rule, threshold in rules:
                     if scores[rule.category.value] >= threshold:
                         yield Candidate(rule, visible[0].i, visible[-1].i + 1)
+
+
+def model_sentences(
+    doc: Doc, words: Words | None = None
+) -> Iterator[tuple[list[Token], list[str], str, tuple[list[str], str] | None]]:
+    """Yield what the sentence model reads of each sentence it scores.
+
+    For each sentence: its visible tokens, its words (``sentence_words``), its
+    text, and the words and text of the sentence before it (None for the first).
+    Fragments of fewer than ``MODEL_MIN_WORDS`` words, lines that end in a comma
+    and blocks of lines that do not end a sentence are not scored, but they are
+    still the sentence before the next one ("Right." before "Understood, I'll wait.").
+    ``doc`` needs sentence boundaries.
+    """
+    from mailcoach.nlp.classifier import sentence_words
+
+    previous: tuple[list[str], str] | None = None
+    for first, last, _ in (words or Words.cached(doc)).sentences:
+        visible = [t for t in doc[first:last] if not t.is_space]
+        if not visible:
+            continue
+        text = doc[first:last].text.strip()
+        own = (sentence_words(visible), text)
+        if not (
+            sum(t.is_alpha for t in visible) < MODEL_MIN_WORDS
+            or ("\n" in text and text[-1] not in ".!?")
+            or text[-1] == ","
+        ):
+            yield visible, own[0], text, previous
+        previous = own
 
 
 #: The closed set of rule kinds. A new kind is a reviewed change with docs.

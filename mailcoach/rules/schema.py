@@ -51,21 +51,25 @@ def token_problem(token: Any) -> str | None:
 
 LevelName = Literal["info", "warning", "error"]
 KindName = Literal["phrase", "token", "dependency", "shouting", "sentiment", "model"]
-GuardName = Literal[
-    "conditional",
-    "negated",
-    "first-person",
-    "second-person",
-    "question",
-    "hedged",
-    "positive",
-    "reported",
-    "quoted",
-    "capped",
-    "dated",
-]
+#: Every guard a rule may name in ``unless:``, declared once: its name and whether it
+#: reads the dependency parse (the others need only tokens, sentences and VADER).
+#: ``mailcoach.nlp.guards`` implements each one and derives GUARDS and PARSE_GUARDS
+#: from this table, so the three cannot drift apart.
+GUARD_DECLARATIONS: tuple[tuple[str, bool], ...] = (
+    ("conditional", True),
+    ("negated", True),
+    ("first-person", True),
+    ("second-person", True),
+    ("question", False),
+    ("hedged", False),
+    ("positive", False),
+    ("reported", True),
+    ("quoted", False),
+    ("capped", False),
+    ("dated", False),
+)
 KIND_NAMES: tuple[str, ...] = get_args(KindName)
-GUARD_NAMES: tuple[str, ...] = get_args(GuardName)
+GUARD_NAMES: tuple[str, ...] = tuple(name for name, _ in GUARD_DECLARATIONS)
 
 
 class Examples(BaseModel):
@@ -109,7 +113,7 @@ class RuleSpec(BaseModel):
     level: LevelName
     patterns: list[Any] = []
     params: dict[str, Any] = {}
-    unless: list[GuardName] = []
+    unless: list[str] = []
     message: str = Field(min_length=1)
     why: str = Field(min_length=1)
     suggestion: str = Field(min_length=1)
@@ -124,6 +128,16 @@ class RuleSpec(BaseModel):
             raise ValueError("must look like '<category>.<kebab-slug>', e.g. 'blaming.you-always'")
         if match["category"] not in {c.value for c in Category}:
             raise ValueError(f"'{match['category']}' is not one of the six categories")
+        return value
+
+    @field_validator("unless")
+    @classmethod
+    def _known_guards(cls, value: list[str]) -> list[str]:
+        for name in value:
+            if name not in GUARD_NAMES:
+                close = difflib.get_close_matches(name, GUARD_NAMES, n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                raise ValueError(f"unknown guard '{name}'{hint}; known: {', '.join(GUARD_NAMES)}")
         return value
 
     @field_validator("why")
