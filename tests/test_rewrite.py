@@ -505,7 +505,7 @@ def test_two_tone_clauses_in_one_sentence_are_both_dropped() -> None:
 
 
 def test_a_cut_sentence_leaves_its_neighbours_a_space_apart() -> None:
-    # "You did ..." would repeat the first rewrite, so it is cut from mid-line
+    # sentences that are cut whole leave their neighbours on the same line
     text = (
         "Kieran,\n\nWe have opened forty cases. Your crew did not sanitize the filler heads. "
         "I saw the residue myself and your operator shrugged it off. You did exactly the same "
@@ -515,5 +515,10 @@ def test_a_cut_sentence_leaves_its_neighbours_a_space_apart() -> None:
     )
     result = rewrite(text, today=TODAY)
     assert any(not e.replacement for e in result.edits), "the case needs a cut"
-    assert "shrugged it off. " in result.text
+    # a sentence cut from mid-line: its neighbours stay one space apart
+    assert any(
+        e.start and text[e.start - 1] == " " and text[e.end : e.end + 1].isupper()
+        for e in result.edits
+        if not e.replacement
+    ), "the case needs a cut from mid-line"
     assert re.search(r"[a-z][.!?][A-Z]", result.text) is None, result.text

@@ -696,8 +696,8 @@ class ModelKind(Kind):
 
     A rule of this kind flags a whole sentence when the model's probability for
     the rule's category is at least ``threshold``; sentences of fewer than four
-    words, lines that end in a comma (a greeting or sign-off: "Thanks very much,")
-    and blocks of lines that do not end a sentence (a name, an address, a
+    words, lines that end in a comma (a greeting or sign-off: "Thanks very much,"),
+    lead-ins that end in a colon, and blocks of lines that do not end a sentence (a name, an address, a
     signature) are not scored. ``weights`` names the weights file, in the rule
     file's folder. The model is scored once per sentence for
     all its rules. Like a ``sentiment`` rule it reports a sentence only when no
@@ -742,8 +742,10 @@ def model_sentences(
 
     For each sentence: its visible tokens, its words (``sentence_words``), its
     text, and the words and text of the sentence before it (None for the first).
-    Fragments of fewer than ``MODEL_MIN_WORDS`` words, lines that end in a comma
-    and blocks of lines that do not end a sentence are not scored, but they are
+    Fragments of fewer than ``MODEL_MIN_WORDS`` words, lines that end in a comma,
+    lead-ins that end in a colon ("Here is what we will do:", whose meaning is in
+    what follows, itself scored) and blocks of lines that do not end a sentence are
+    not scored, but they are
     still the sentence before the next one ("Right." before "Understood, I'll wait.").
     ``doc`` needs sentence boundaries.
     """
@@ -759,7 +761,7 @@ def model_sentences(
         if not (
             sum(t.is_alpha for t in visible) < MODEL_MIN_WORDS
             or ("\n" in text and text[-1] not in ".!?")
-            or text[-1] == ","
+            or text[-1] in ",:"
         ):
             yield visible, own[0], text, previous
         previous = own
