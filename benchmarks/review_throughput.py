@@ -66,6 +66,90 @@ def generate(folder: Path, count: int, seed: int = 7) -> None:
         (folder / f"{i:05d}.txt").write_text(text, encoding="utf-8")
 
 
+#: Sentences dense with the facts a collections email carries: amounts, invoice
+#: numbers and dates (issue 11: the mail that costs most to review). Ours.
+DENSE_SENTENCES = (
+    "Invoice {inv} for {amt} was due on {date} and is still open.",
+    "We received {amt2} on {date2}, which leaves {amt} outstanding on {inv}.",
+    "Our statement dated {date} lists {inv} ({amt}) and {inv2} ({amt2}).",
+    "Please settle {amt} against invoice no. {inv} by {date2}.",
+    "The credit note {cn} for {amt2} was applied to {inv} on {date}.",
+    "Payment of {amt} reached us on {date}, {days} days after the due date of {date2}.",
+    "A late fee of {fee} was added to {inv} under clause {clause} on {date}.",
+    "Order {po} shipped on {date} and was invoiced as {inv} for {amt}.",
+    "Could you confirm whether {amt} for {inv} will be paid by {date2}?",
+    "The balance of the account stands at {amt} as of {date}.",
+    "Invoices {inv}, {inv2} and {inv3} total {amt} and are {days} days overdue.",
+    "We agreed on {date} that {amt2} would be paid monthly until {date2}.",
+    "Remittance advice {ref} for {amt} did not name invoice {inv}.",
+    "Your purchase order {po} of {date} covers {amt} excluding VAT of {fee}.",
+)
+MONTH_NAMES = (
+    "January February March April May June July August September October November December"
+).split()
+
+
+def dense_email(rng: random.Random, hostile: list[str]) -> str:
+    """Return one email of 150-300 words dense with amounts, references and dates."""
+
+    def amount() -> str:
+        value = rng.randint(50, 250_000) + rng.choice((0, 0.5, 0.99, 0.25))
+        sign = rng.choice(("$", "£", "€", "USD ", "EUR "))
+        return f"{sign}{value:,.2f}"
+
+    def date() -> str:
+        day, month, year = rng.randint(1, 28), rng.randint(1, 12), rng.choice((2025, 2026))
+        return rng.choice(
+            (
+                f"{day} {MONTH_NAMES[month - 1]} {year}",
+                f"{year}-{month:02d}-{day:02d}",
+                f"{day:02d}/{month:02d}/{year}",
+                f"{MONTH_NAMES[month - 1]} {day}, {year}",
+            )
+        )
+
+    def invoice() -> str:
+        number = rng.randint(1000, 99999)
+        return rng.choice((f"INV-{number}", f"#{number}", f"{number}", f"INV/2026/{number}"))
+
+    target = rng.randint(150, 300)
+    body: list[str] = []
+    words = 0
+    if rng.random() < HOSTILE_SHARE:
+        body.append(rng.choice(hostile))
+        words += len(body[-1].split())
+    while words < target:
+        sentence = rng.choice(DENSE_SENTENCES).format(
+            inv=invoice(),
+            inv2=invoice(),
+            inv3=invoice(),
+            amt=amount(),
+            amt2=amount(),
+            fee=amount(),
+            date=date(),
+            date2=date(),
+            days=rng.randint(3, 120),
+            clause=rng.randint(2, 19),
+            cn=f"CN-{rng.randint(100, 9999)}",
+            po=f"PO-{rng.randint(10000, 99999)}",
+            ref=f"RA{rng.randint(100000, 999999)}",
+        )
+        body.append(sentence)
+        words += len(sentence.split())
+    rng.shuffle(body)
+    paragraphs = [" ".join(body[i : i + 4]) for i in range(0, len(body), 4)]
+    return "Hi Sam,\n\n" + "\n\n".join(paragraphs) + "\n\nBest regards,\nDana\n"
+
+
+def generate_dense(folder: Path, count: int, seed: int = 11) -> None:
+    """Write ``count`` dense collections emails (150-300 words each) into ``folder``."""
+    _, hostile = sentences()
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(count):
+        (folder / f"{i:05d}.txt").write_text(dense_email(rng, hostile), encoding="utf-8")
+
+
 def timed(command: list[str]) -> float:
     """Return the wall time of a command; exit codes 0-3 are results, not failures."""
     start = time.perf_counter()

@@ -7,6 +7,7 @@ handled afterwards, once, by the ``mailcoach_guards`` component.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import functools
 import re
@@ -503,15 +504,16 @@ class DependencyKind(Kind):
         return self.groups
 
     def find(self, doc: Doc, words: Words, *, parsed_only: bool = False) -> Iterator[Candidate]:
-        parsed = [(first, last) for first, last, _ in words.sentences if is_parsed(doc, first)]
-        if not parsed:
+        starts = [first for first, _, _ in words.sentences]
+        parsed = [is_parsed(doc, first) for first in starts]
+        if not any(parsed):
             return
         for group in self.groups:
             if group.could_match(words.doc):
                 for _, token_ids in group.matcher(doc):
                     # a match must lie in parsed sentences: a token the parser has
                     # not seen has no head, and would stand in for one
-                    if all(any(a <= i < b for a, b in parsed) for i in token_ids):
+                    if all(parsed[bisect.bisect_right(starts, i) - 1] for i in token_ids):
                         yield Candidate(group.rule, min(token_ids), max(token_ids) + 1)
 
     @property
