@@ -354,13 +354,14 @@ def _in_parallel(drafts: Iterator[Draft], settings: Settings, jobs: int) -> Iter
 
 def _stop(pool: ProcessPoolExecutor) -> None:
     """End a pool's workers now, without waiting for the chunks they are checking."""
-    pool.shutdown(wait=False, cancel_futures=True)
     terminate = getattr(pool, "terminate_workers", None)  # Python 3.14
     if terminate is not None:
         terminate()
         return
-    # before 3.14 the executor keeps its processes in a private mapping
+    # before 3.14 the executor keeps its processes in a private mapping, which
+    # shutdown() forgets: take them first
     processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         process.terminate()
     for process in processes:

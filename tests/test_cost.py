@@ -178,16 +178,26 @@ def test_ctrl_c_ends_a_review_with_a_stuck_worker(tmp_path: Path) -> None:
         *(sys.executable, "-m", "mailcoach", "review", str(outbox)),
         *("--jobs", "2", "--lexicons", str(lexicon), "--format", "jsonl", "--no-progress"),
     ]
-    with subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
-    ) as proc:
+    proc = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        # as from a terminal: a test runner started in the background may ignore Ctrl-C,
+        # and a child would inherit that
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    try:
         _wait_for_workers(proc.pid, 2)
         os.killpg(proc.pid, signal.SIGINT)  # as a terminal sends it: to the whole group
+        _, err = proc.communicate(timeout=120)  # a hang guard, not a speed check
+    finally:
         try:
-            _, err = proc.communicate(timeout=120)  # a hang guard, not a speed check
-        finally:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGKILL)
+            os.killpg(proc.pid, signal.SIGKILL)  # whatever is left of the group
+        except ProcessLookupError:
+            pass
+        proc.communicate()
     assert proc.returncode == 130
     assert "Traceback" not in err
     assert "interrupted" in err
