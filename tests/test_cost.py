@@ -6,6 +6,7 @@ how much text the tokenizer re-reads, how many processes start), never time.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
@@ -88,10 +89,8 @@ def test_the_pipeline_tokenizes_runs_safely() -> None:
     assert isinstance(get_pipeline().tokenizer, RunSafeTokenizer)
 
 
-_PIECES = st.sampled_from(
-    ["Pay", "now", "don't", "Dr.", "U.S.", "x", ":)", "(", '"', "'", "12", "$5", "...", "-", "…"]
-    + [" ", "  ", "\n", "\n\n", " \n"]
-)
+_WORDS = ["Pay", "now", "don't", "Dr.", "U.S.", "x", ":)", "(", '"', "'", "12", "$5", "...", "-"]
+_PIECES = st.sampled_from([*_WORDS, "…", " ", "  ", "\n", "\n\n", " \n"])
 _MARKS = st.text(alphabet="!?,;:=*)]}>\"'“”‘’#&_(<[{~|^`%.", min_size=8, max_size=30)
 
 
@@ -193,10 +192,8 @@ def test_ctrl_c_ends_a_review_with_a_stuck_worker(tmp_path: Path) -> None:
         os.killpg(proc.pid, signal.SIGINT)  # as a terminal sends it: to the whole group
         _, err = proc.communicate(timeout=120)  # a hang guard, not a speed check
     finally:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)  # whatever is left of the group
-        except ProcessLookupError:
-            pass
         proc.communicate()
     assert proc.returncode == 130
     assert "Traceback" not in err
