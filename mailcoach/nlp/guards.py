@@ -9,6 +9,7 @@ otherwise.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -369,6 +370,32 @@ def second_person(span: Span) -> bool:
     return shared or (bool(words & SECOND_PERSON) and not words & FIRST_PERSON)
 
 
+#: Where the answers of the guards that read only a match's sentence are kept.
+SENTENCE_GUARDS_KEY = "mailcoach_sentence_guards"
+
+
+def _per_sentence(guard: Callable[[Span], bool]) -> Callable[[Span], bool]:
+    """Answer a guard that reads only the span's sentence once per sentence.
+
+    A sentence can hold many matches; the answers are kept in ``doc.user_data``.
+    """
+
+    @functools.wraps(guard)
+    def cached(span: Span) -> bool:
+        answers: dict[tuple[str, int], bool] = span.doc.user_data.setdefault(
+            SENTENCE_GUARDS_KEY, {}
+        )
+        sent = span.sent
+        key = (guard.__name__, sent.start)
+        answer = answers.get(key)
+        if answer is None:
+            answer = answers[key] = guard(sent)
+        return answer
+
+    return cached
+
+
+@_per_sentence
 def question(span: Span) -> bool:
     """Tell whether the span is in a genuine question, not a demand for an account."""
     sent = span.sent
@@ -379,6 +406,7 @@ def question(span: Span) -> bool:
     return opener is None or opener.lower_ not in DEMANDING_OPENERS
 
 
+@_per_sentence
 def hedged(span: Span) -> bool:
     """Tell whether the sentence softens the request ("please", "if you can", "could you")."""
     words = [t.lower_ for t in span.sent]
@@ -411,6 +439,7 @@ def reported(span: Span) -> bool:
     return False
 
 
+@_per_sentence
 def capped(span: Span) -> bool:
     """Tell whether the span's sentence puts a ceiling on the amount ("up to $40")."""
     words = [t for t in span.sent if not t.is_space]
@@ -487,6 +516,7 @@ def _day(word: str, *, ordinal: bool = False) -> bool:
     return bool(day and 1 <= int(day[1]) <= 31 and (day[2] or not ordinal))
 
 
+@_per_sentence
 def dated(span: Span) -> bool:
     """Tell whether the span's sentence names a calendar date ("by 28 June", "on 1/7").
 
