@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -33,6 +35,8 @@ from mailcoach.settings import Settings
 from mailcoach.text import Folded, LineIndex, fold
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
     from spacy.language import Language
     from spacy.tokens import Doc
 
@@ -200,12 +204,14 @@ def _sentences_to_parse(doc: Doc, matcher: RuleMatcher, guards: GuardFilter) -> 
     candidate whose guards read the parse. Indexes are into the doc's sentences.
     """
     needed = set(matcher.compiled.sentences_to_parse(doc))
-    bounds = Words.cached(doc).sentences
+    starts = [a for a, _, _ in Words.cached(doc).sentences]
     for span in doc.spans[SPANS_KEY]:
         if guards.needs_parse(span.id_):
-            needed.update(
-                i for i, (a, b, _) in enumerate(bounds) if a < span.end and span.start < b
-            )
+            # sentences are in order and cover the doc: those from the one holding
+            # the span's first token to the one holding its last
+            first = max(bisect.bisect_right(starts, span.start) - 1, 0)
+            last = max(bisect.bisect_left(starts, span.end) - 1, first)
+            needed.update(range(first, last + 1))
     return sorted(needed)
 
 
@@ -390,21 +396,53 @@ def _check_chunk(drafts: list[Draft], settings: Settings) -> list[Report]:
 
 
 def _in_parallel(drafts: Iterator[Draft], settings: Settings, jobs: int) -> Iterator[Report]:
-    """Check drafts in ``jobs`` worker processes, in input order, with bounded memory."""
+    """Check drafts in up to ``jobs`` worker processes, in input order, with bounded memory.
+
+    No more workers start than there are chunks of drafts to give them (one file
+    starts none: it is checked in this process). If the caller stops early, or
+    Ctrl-C arrives, the workers are ended at once rather than waited for.
+    """
     from collections import deque
     from concurrent.futures import Future, ProcessPoolExecutor
 
+    ahead = list(islice(drafts, jobs * CHUNK_DRAFTS))
+    workers = min(jobs, -(-len(ahead) // CHUNK_DRAFTS))
+    if workers <= 1:  # the whole stream fits in one chunk
+        yield from analyze_drafts(ahead, settings)
+        return
+    queue = itertools.chain(ahead, drafts)
     pending: deque[Future[list[Report]]] = deque()
-    pool = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(settings,))
+    pool = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(settings,))
+    finished = False
     try:
-        while chunk := list(islice(drafts, CHUNK_DRAFTS)):
+        while chunk := list(islice(queue, CHUNK_DRAFTS)):
             pending.append(pool.submit(_check_chunk, chunk, settings))
-            if len(pending) >= jobs * CHUNKS_IN_FLIGHT:
+            if len(pending) >= workers * CHUNKS_IN_FLIGHT:
                 yield from pending.popleft().result()
         while pending:
             yield from pending.popleft().result()
+        finished = True
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        if finished:
+            pool.shutdown(wait=True)
+        else:
+            _stop(pool)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """End a pool's workers now, without waiting for the chunks they are checking."""
+    terminate = getattr(pool, "terminate_workers", None)  # Python 3.14
+    if terminate is not None:
+        terminate()
+        return
+    # before 3.14 the executor keeps its processes in a private mapping, which
+    # shutdown() forgets: take them first
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=5)
 
 
 def _item_name(item: object, index: int) -> str:

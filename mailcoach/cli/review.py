@@ -48,7 +48,7 @@ from mailcoach.cli.progress import Progress
     "--jobs",
     type=click.IntRange(min=1),
     default=None,
-    help="Worker processes.  [default: the number of cores]",
+    help="Worker processes, at most one per 32 messages.  [default: the number of cores]",
 )
 @encoding_option
 @click.option("--show-clean", is_flag=True, help="List clean messages in the text table too.")

@@ -139,7 +139,9 @@ def sentence_words(tokens: Sequence[Token]) -> list[str]:
     if not tokens:
         return []
     start = tokens[0].idx
-    text = tokens[0].doc.text[start : tokens[-1].idx + len(tokens[-1])]
+    # the text from the first token to the end of the last: a Span joins only its own
+    # tokens, where Doc.text would join the whole doc once per sentence
+    text = tokens[0].doc[tokens[0].i : tokens[-1].i + 1].text
     regions = list(quote_regions(text))
     return [t.lower_ for t in tokens if not any(a <= t.idx - start < b for a, b in regions)]
 

@@ -7,6 +7,8 @@ They are configured only by data (lexicon folders, disabled rules, levels), so
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -91,6 +93,40 @@ class RuleMatcher(_SerializedRules):
         return doc
 
 
+class _Reach:
+    """Spans sorted by start, with the furthest end reached so far: overlap in log time."""
+
+    def __init__(self, spans: list[Span]) -> None:
+        ordered = sorted((s.start, s.end) for s in spans)
+        self.starts = [a for a, _ in ordered]
+        self.reach = list(itertools.accumulate((b for _, b in ordered), max))
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Tell whether one of the spans overlaps tokens ``start`` to ``end``."""
+        k = bisect.bisect_left(self.starts, end)  # spans that start before ``end``
+        return k > 0 and self.reach[k - 1] > start
+
+
+_NOWHERE = _Reach([])
+
+
+class _Taken:
+    """Spans that never overlap, sorted by start (so their ends are sorted too)."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def take(self, start: int, end: int) -> bool:
+        """Add tokens ``start`` to ``end`` unless they overlap a span taken before."""
+        k = bisect.bisect_left(self.starts, end)
+        if k and self.ends[k - 1] > start:
+            return False
+        self.starts.insert(k, start)
+        self.ends.insert(k, end)
+        return True
+
+
 #: Kinds that flag a whole sentence, second to the rules that point at words; on a
 #: tie between them, the earlier kind is kept.
 BROAD_KINDS = ("sentiment", "model")
@@ -133,28 +169,28 @@ class GuardFilter(_SerializedRules):
                 live.append((span, rule))
         doc.spans[CANDIDATES_KEY] = [s for s, _ in live]
         pointed = [(s, r) for s, r in live if r.spec.kind not in BROAD_KINDS]
+        any_pointed = _Reach([s for s, _ in pointed])
+        by_category = {
+            category: _Reach([s for s, r in pointed if r.category == category])
+            for category in {r.category for _, r in pointed}
+        }
         broad = [  # sentiment sentences first, then the model's: ties keep that order
             (s, r)
             for kind in BROAD_KINDS
             for s, r in live
             if r.spec.kind == kind
-            and not any(
-                p.start < s.end
-                and s.start < p.end
-                and (kind == "sentiment" or q.category == r.category)
-                for p, q in pointed
-            )
+            and not (
+                any_pointed if kind == "sentiment" else by_category.get(r.category, _NOWHERE)
+            ).overlaps(s.start, s.end)
         ]
         ranked = sorted(
             pointed + broad,
             key=lambda sr: (-sr[1].severity, -(sr[0].end - sr[0].start), sr[0].start),
         )
         kept: list[tuple[Span, Rule]] = []
+        taken: dict[str, _Taken] = {}  # by label: the spans kept so far, which never overlap
         for span, rule in ranked:
-            if not any(
-                k.label_ == span.label_ and k.start < span.end and span.start < k.end
-                for k, _ in kept
-            ):
+            if taken.setdefault(span.label_, _Taken()).take(span.start, span.end):
                 kept.append((span, rule))
         doc.spans[SPANS_KEY] = sorted((s for s, _ in kept), key=lambda s: (s.start, s.end))
         return doc

