@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 
 import click
 
@@ -19,7 +20,15 @@ class Progress:
         self.total = total
         self.enabled = enabled
         self.count = self.flagged = self.unreadable = 0
+        #: Whether a report reached the --fail-on threshold (set by the review loop).
+        self.hit = False
         self.started = self.drawn = time.monotonic()
+
+    def count_total(self, inputs: Iterable[str]) -> None:
+        """Count the messages in ``inputs`` and take that as the total (run it aside)."""
+        from mailcoach.inputs.sources import count_messages
+
+        self.total = count_messages(inputs)
 
     def update(self, report: Report) -> None:
         """Count one report and redraw now and then."""
