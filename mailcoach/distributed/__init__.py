@@ -74,8 +74,6 @@ INDEX_AHEAD = 2
 INDEX_PRIORITY = 1
 #: How ``--scheduler`` asks for a cluster on this machine: ``local:N`` (N workers).
 LOCAL_PREFIX = "local:"
-#: Seconds to wait for a scheduler to answer.
-CONNECT_TIMEOUT = 30.0
 PIP_EXTRA = "pip install 'mailcoach[dask]'"
 
 
@@ -108,14 +106,15 @@ def local_workers(scheduler: str) -> int | None:
 
 
 @contextmanager
-def connect(scheduler: str, *, timeout: float = CONNECT_TIMEOUT) -> Iterator[Client]:
+def connect(scheduler: str, *, timeout: float | None = None) -> Iterator[Client]:
     """Open a Dask client for ``scheduler`` and close it (and any cluster it started) after.
 
     Args:
         scheduler: a scheduler's address (``tcp://host:8786``), or ``local:N`` to
             start a cluster of N worker processes (one thread each) on this
             machine, listening on the loopback interface only.
-        timeout: seconds to wait for the scheduler.
+        timeout: seconds to wait for the scheduler (default: Dask's
+            ``distributed.comm.timeouts.connect``, 30 s unless configured).
 
     Raises:
         ClusterError: if Dask is not installed, the address is malformed, or the
@@ -139,7 +138,8 @@ def connect(scheduler: str, *, timeout: float = CONNECT_TIMEOUT) -> Iterator[Cli
             yield client
         return
     try:
-        client = distributed.Client(scheduler, timeout=timeout)
+        options = {} if timeout is None else {"timeout": timeout}
+        client = distributed.Client(scheduler, **options)
     except (OSError, TimeoutError, ValueError, TypeError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ClusterError(
