@@ -185,7 +185,9 @@ def test_ctrl_c_writes_out_what_was_done_and_closes_the_cluster(tmp_path: Path) 
     children = psutil.Process(proc.pid).children(recursive=True)
     assert children  # the local cluster's worker process
     os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C reaches the whole group
-    rest, stderr = proc.communicate(timeout=120)
+    rest = proc.stdout.read()  # through the same buffer as the first line, to the end
+    stderr = proc.stderr.read()
+    proc.wait(timeout=120)
     assert proc.returncode == 130, stderr
     assert "interrupted after" in stderr and "Traceback" not in stderr
     rows = [json.loads(line) for line in _rows(first + rest)]
