@@ -47,13 +47,13 @@ _LAZY = {
     "SelfCheckFailed": "mailcoach.letters",
     "compose_letter": "mailcoach.letters",
     "read_facts": "mailcoach.letters",
-    "Benchmark": "mailcoach.rewrite",
-    "BenchmarkForm": "mailcoach.rewrite",
-    "BenchmarkParams": "mailcoach.rewrite",
-    "Edit": "mailcoach.rewrite",
-    "RewriteResult": "mailcoach.rewrite",
-    "benchmark_clause": "mailcoach.rewrite",
-    "rewrite": "mailcoach.rewrite",
+    "Benchmark": "mailcoach.rewriting",
+    "BenchmarkForm": "mailcoach.rewriting",
+    "BenchmarkParams": "mailcoach.rewriting",
+    "Edit": "mailcoach.rewriting",
+    "RewriteResult": "mailcoach.rewriting",
+    "benchmark_clause": "mailcoach.rewriting",
+    "rewrite": "mailcoach.rewriting",
 }
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ if TYPE_CHECKING:
         compose_letter,
         read_facts,
     )
-    from mailcoach.rewrite import (
+    from mailcoach.rewriting import (
         Benchmark,
         BenchmarkForm,
         BenchmarkParams,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -13,6 +15,7 @@ from mailcoach.dispute import extract as extract_dispute
 from mailcoach.errors import InputError, MailcoachError
 from mailcoach.inputs import Unreadable, parse_bytes, parse_text, read_draft
 from mailcoach.model import (
+    Dispute,
     Draft,
     Finding,
     Report,
@@ -27,7 +30,7 @@ from mailcoach.nlp.partial import parse_sentences
 from mailcoach.nlp.pipeline import BATCH_SIZE, get_pipeline, parse_pipes, rules_for
 from mailcoach.rules.compile import Words
 from mailcoach.settings import Settings
-from mailcoach.text import LineIndex, normalize
+from mailcoach.text import Folded, LineIndex, fold
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -45,22 +48,33 @@ NEGATIVITY_PENALTY = 15
 #: How many drafts check_many holds at once: memory stays flat however long the input.
 DRAFTS_PER_CHUNK = 64
 
-Source = str | bytes | Path | Draft
+#: What the API checks. One rule everywhere: a ``str`` is the text itself, ``bytes``
+#: (or a bytearray or memoryview) a raw message, a ``Path`` (any ``os.PathLike``) a
+#: file to read, and a ``Draft`` is taken as it is.
+Source = str | bytes | bytearray | memoryview | os.PathLike[str] | Draft
 
 
-def to_draft(source: Source, settings: Settings) -> Draft:
+def to_draft(source: object, settings: Settings, name: str = "-") -> Draft:
     """Turn text, raw message bytes, a path or a Draft into a Draft.
 
+    ``name`` is how text and bytes are named in the report and in errors.
+
     Raises:
-        InputError: if a path cannot be read or a message cannot be decoded.
+        InputError: if a path cannot be read, a message cannot be decoded, or
+            ``source`` is none of the accepted types.
     """
     if isinstance(source, Draft):
         return source
-    if isinstance(source, Path):
-        return read_draft(source, max_bytes=settings.max_bytes)
-    if isinstance(source, bytes):
-        return parse_bytes(source, max_bytes=settings.max_bytes)
-    return parse_text(source)
+    if isinstance(source, str):
+        return parse_text(source, name)
+    if isinstance(source, bytes | bytearray | memoryview):
+        return parse_bytes(bytes(source), name, max_bytes=settings.max_bytes)
+    if isinstance(source, os.PathLike):
+        return read_draft(Path(os.fsdecode(source)), max_bytes=settings.max_bytes)
+    raise InputError(
+        f"cannot check an object of type {type(source).__name__}: pass the text as a str, "
+        "a raw message as bytes, a file as a pathlib.Path, or a Draft."
+    )
 
 
 def verdict_for(findings: Iterable[Finding]) -> Verdict:
@@ -85,7 +99,7 @@ def _allowed(text: str, phrases: tuple[str, ...]) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     lowered = text.lower()
     for phrase in phrases:
-        needle = normalize(phrase.lower().strip())
+        needle = fold(phrase.lower().strip()).text
         if needle:
             spans.extend((m.start(), m.end()) for m in re.finditer(re.escape(needle), lowered))
     return spans
@@ -102,7 +116,12 @@ class _Builder:
         self.findings: list[Finding] = []
         self.sentences: list[SentenceSentiment] = []
 
-    def add(self, segment: Segment, doc: Doc) -> None:
+    def add(self, segment: Segment, folded: Folded, doc: Doc) -> None:
+        """Take the findings and sentence scores of one segment's doc.
+
+        The doc holds the segment's folded text (:func:`mailcoach.text.fold`); its
+        offsets are mapped back to the segment and then to the whole body.
+        """
         from mailcoach.nlp.sentiment import sentence_scores
 
         offset = segment.start
@@ -113,7 +132,7 @@ class _Builder:
                 continue
             if any(a < span.end_char and span.start_char < b for a, b in allowed):
                 continue
-            start, end = offset + span.start_char, offset + span.end_char
+            start, end = (offset + i for i in folded.span(span.start_char, span.end_char))
             text = self.draft.body[start:end]
             line, column = self.lines.position(start)
             self.findings.append(
@@ -128,16 +147,15 @@ class _Builder:
                     text=text,
                     message=rule.spec.message.replace("{match}", text),
                     why=rule.spec.why,
-                    suggestion=rule.spec.suggestion.replace("{match}", text),
+                    suggestion=own_advice(
+                        rule.spec.suggestion.replace("{match}", text), self.draft.body
+                    ),
                 )
             )
         for sent, compound in sentence_scores(doc):
             if sent.text.strip():
-                self.sentences.append(
-                    SentenceSentiment(
-                        offset + sent.start_char, offset + sent.end_char, round(compound, 4)
-                    )
-                )
+                start, end = (offset + i for i in folded.span(sent.start_char, sent.end_char))
+                self.sentences.append(SentenceSentiment(start, end, round(compound, 4)))
 
     def report(self) -> Report:
         draft = self.draft
@@ -147,7 +165,7 @@ class _Builder:
         notes = draft.notes
         if not draft.own_text.strip() and not any("nothing to check" in n for n in notes):
             notes = (*notes, "nothing to check: the message has no text of the sender's own")
-        dispute = extract_dispute(draft.own_text, to=draft.to)
+        dispute = given_roles(extract_dispute(draft.own_text, to=draft.to), self.settings)
         sentences = [draft.body[s.start : s.end] for s in self.sentences]
         return Report(
             source=draft.source,
@@ -191,9 +209,11 @@ def _sentences_to_parse(doc: Doc, matcher: RuleMatcher, guards: GuardFilter) -> 
     return sorted(needed)
 
 
-def _two_stage(
-    nlp: Language, jobs: list[tuple[str, tuple[int, Segment]]]
-) -> Iterator[tuple[Doc, tuple[int, Segment]]]:
+#: What travels with each text through the pipeline: its draft, segment and fold map.
+Context = tuple[int, Segment, Folded]
+
+
+def _two_stage(nlp: Language, jobs: list[tuple[str, Context]]) -> Iterator[tuple[Doc, Context]]:
     """Run the cheap stage on every text and the parse only where it could matter.
 
     Stage one tokenizes, splits sentences, scores sentiment and runs the rules that
@@ -211,7 +231,7 @@ def _two_stage(
     matcher = cast("RuleMatcher", nlp.get_pipe("mailcoach_rules"))
     guards = cast("GuardFilter", nlp.get_pipe("mailcoach_guards"))
     partial = matcher.compiled.parse_within_sentences
-    deeper: list[tuple[Doc, list[int], tuple[int, Segment]]] = []
+    deeper: list[tuple[Doc, list[int], Context]] = []
     with nlp.select_pipes(disable=[*parse_pipes(nlp), "mailcoach_guards"]):
         for doc, context in nlp.pipe(jobs, as_tuples=True, batch_size=BATCH_SIZE):
             needed = _sentences_to_parse(doc, matcher, guards)
@@ -219,7 +239,7 @@ def _two_stage(
                 deeper.append((doc, needed, context))
             else:
                 yield guards(doc), context
-    again: list[tuple[str, tuple[int, Segment]]] = []
+    again: list[tuple[str, Context]] = []
     if partial and deeper:
         requests = []
         for doc, needed, _ in deeper:
@@ -235,6 +255,60 @@ def _two_stage(
     yield from nlp.pipe(again, as_tuples=True, batch_size=BATCH_SIZE)
 
 
+#: A suggestion's worked example: "…, e.g. 'If we can't agree a plan by 5 December, …'".
+_EXAMPLE = re.compile(r"""[,;:]?\s*(?:e\.g\.|for example|such as)?[,:]?\s*(['"\u201c]).*$""")
+#: What makes an example another case's: a figure, a money sign, a weekday or a month.
+_CASE_DETAIL = re.compile(
+    r"[\d$£€¥₹]|\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|"
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)\b|\b(?:two|three|four|five|six|seven|eight|nine|ten)\b"
+)
+
+
+def own_advice(suggestion: str, draft: str) -> str:
+    """Return ``suggestion`` without a worked example that quotes another case's details.
+
+    An example whose figures, dates and counts all occur in the draft stays; one
+    that brings its own ("$3,120, for invoices 88 and 91") goes, and the advice
+    stays generic.
+    """
+    example = _EXAMPLE.search(suggestion)
+    if example is None:
+        return suggestion
+    details = {m[0] for m in _CASE_DETAIL.finditer(example[0])}
+    tokens = set(re.findall(r"[\w$£€¥₹]+", example[0]))
+    words = set(re.findall(r"[\w$£€¥₹]+", draft))
+    own = all(d in draft for d in details) and not any(
+        any(c.isdigit() for c in t) and t not in words for t in tokens
+    )
+    if own:
+        return suggestion
+    head = suggestion[: example.start()].rstrip(" ,;:")
+    return head if head.endswith((".", "!", "?")) else head + "."
+
+
+def given_roles(dispute: Dispute, settings: Settings) -> Dispute:
+    """Return ``dispute`` with the type and roles the user set (``--type``, ``--role``).
+
+    A role is ``SENDER`` or ``SENDER:READER``; with the sender alone the reader is
+    the sender's usual counterpart (a landlord writes to a tenant). A value the
+    user set has confidence 1.0.
+    """
+    from mailcoach.facts.kind import COUNTERPART
+
+    changes: dict[str, object] = {}
+    if settings.dispute_type:
+        changes.update(type=settings.dispute_type, type_confidence=1.0)
+    if settings.role:
+        sender, _, reader = settings.role.partition(":")
+        changes.update(
+            sender_role=sender,
+            reader_role=reader or COUNTERPART.get(sender),
+            role_confidence=1.0,
+        )
+    return replace(dispute, **changes) if changes else dispute  # type: ignore[arg-type]
+
+
 def analyze_drafts(drafts: Iterable[Draft], settings: Settings) -> Iterator[Report]:
     """Check drafts in order, batching their text through one pipeline.
 
@@ -246,7 +320,7 @@ def analyze_drafts(drafts: Iterable[Draft], settings: Settings) -> Iterator[Repo
     queue = iter(drafts)
     while chunk := list(islice(queue, DRAFTS_PER_CHUNK)):
         builders: list[_Builder] = []
-        jobs: list[tuple[str, tuple[int, Segment]]] = []
+        jobs: list[tuple[str, Context]] = []
         errors: dict[int, str] = {}
         for index, draft in enumerate(chunk):
             builders.append(_Builder(draft, rules, settings))
@@ -255,14 +329,16 @@ def analyze_drafts(drafts: Iterable[Draft], settings: Settings) -> Iterator[Repo
             except InputError as exc:
                 errors[index] = str(exc)
                 continue
-            jobs.extend((normalize(draft.body[s.start : s.end]), (index, s)) for s in segments)
-        for doc, (index, segment) in _two_stage(nlp, jobs):
-            builders[index].add(segment, doc)
+            for segment in segments:
+                folded = fold(draft.body[segment.start : segment.end])
+                jobs.append((folded.text, (index, segment, folded)))
+        for doc, (index, segment, folded) in _two_stage(nlp, jobs):
+            builders[index].add(segment, folded, doc)
         for index, builder in enumerate(builders):
             if index in errors:
                 yield Report(
                     source=builder.draft.source,
-                    verdict=Verdict.OK,
+                    verdict=Verdict.ERROR,
                     tone_score=0,
                     error=errors[index],
                 )
@@ -274,15 +350,16 @@ def check(source: Source, *, settings: Settings | None = None) -> Report:
     """Check one draft and return its Report.
 
     Args:
-        source: the draft as text (``str``), raw message bytes (plain or RFC 5322),
-            a ``Path`` to a file, or a ``Draft``.
+        source: the draft as text (``str``), raw message bytes (plain or RFC 5322;
+            also a bytearray or memoryview), a ``Path`` to a file, or a ``Draft``.
+            A ``str`` is always the text itself, never a file name.
         settings: what to flag and how; defaults to the built-in settings.
 
     Returns:
         The report: findings, sentiment, tone score, verdict and dispute facts.
 
     Raises:
-        InputError: if the draft cannot be read.
+        InputError: if the draft cannot be read, or ``source`` is of another type.
         ModelMissingError: if the spaCy model is not installed.
         LexiconError: if a rule file is invalid.
     """
@@ -330,8 +407,19 @@ def _in_parallel(drafts: Iterator[Draft], settings: Settings, jobs: int) -> Iter
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _item_name(item: object, index: int) -> str:
+    """Return how a batch item is named in its report: a path as given, else its place."""
+    if isinstance(item, os.PathLike):
+        return os.fsdecode(item)
+    if isinstance(item, str):
+        return f"<text {index + 1}>"
+    if isinstance(item, bytes | bytearray | memoryview):
+        return f"<message {index + 1}>"
+    return f"<item {index + 1}>"
+
+
 def check_many(
-    sources: Iterable[Path | str | Draft | Unreadable],
+    sources: Iterable[Source | Unreadable],
     *,
     settings: Settings | None = None,
     jobs: int = 1,
@@ -339,35 +427,43 @@ def check_many(
     """Check many drafts lazily, in input order; an unreadable one yields an error Report.
 
     Args:
-        sources: paths (``str`` or ``Path``, one message each), Drafts, or what
-            :func:`mailcoach.iter_messages` yields (Drafts and Unreadable entries
-            from files, folders, mbox and Maildir); read one at a time.
+        sources: what :func:`check` takes, item by item (a single str, bytes, Path
+            or Draft is one item) — a ``str`` is text, ``bytes``
+            a raw message, a ``Path`` a file (one message), a ``Draft`` as it is —
+            or what :func:`mailcoach.iter_messages` yields (Drafts and Unreadable
+            entries from files, folders, mbox and Maildir); read one at a time.
+            Text and bytes are named ``<text N>`` and ``<message N>`` (N counts
+            from 1) in their reports.
         settings: what to flag and how.
         jobs: worker processes; each loads the pipeline once. 1 checks in this process.
 
     Yields:
-        One Report per source; ``error`` is set (and findings empty) when a source
-        could not be read.
+        One Report per source; ``error`` is set, ``verdict`` is ``Verdict.ERROR`` and
+        findings are empty when a source could not be read.
     """
     s = settings or Settings()
     failed: dict[int, Report] = {}
+    if isinstance(sources, str | bytes | bytearray | memoryview | os.PathLike | Draft):
+        sources = [sources]  # one draft, not a sequence of characters or bytes
+    elif not isinstance(sources, Iterable):
+        raise InputError(
+            f"check_many takes an iterable of drafts (a list, a generator), not "
+            f"{type(sources).__name__}; pass one draft to check()."
+        )
 
     def drafts() -> Iterator[Draft]:
         for index, item in enumerate(sources):
-            if isinstance(item, Draft):
-                yield item
-                continue
             if isinstance(item, Unreadable):
                 source, error = item.source, item.error
             else:
                 try:
-                    draft = read_draft(Path(item), max_bytes=s.max_bytes)
+                    draft = to_draft(item, s, _item_name(item, index))
                 except MailcoachError as exc:
-                    source, error = str(item), str(exc)
+                    source, error = _item_name(item, index), str(exc)
                 else:
                     yield draft
                     continue
-            failed[index] = Report(source=source, verdict=Verdict.OK, tone_score=0, error=error)
+            failed[index] = Report(source=source, verdict=Verdict.ERROR, tone_score=0, error=error)
             yield Draft(body="", segments=(), source=source)
 
     reports = _in_parallel(drafts(), s, jobs) if jobs > 1 else analyze_drafts(drafts(), s)

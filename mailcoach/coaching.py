@@ -23,6 +23,7 @@ from mailcoach.text import normalize
 
 COACHING_FILE = "coaching.yml"
 FactName = Literal["amount", "reference", "date"]
+Situation = Literal["broken-promise", "repeated", "terms-withdrawn", "own-side"]
 
 
 class _Item(BaseModel):
@@ -42,6 +43,9 @@ class _Coaching(BaseModel):
 
     benchmark: list[str] = Field(min_length=1)
     refund_request: list[str] = Field(default=[], alias="refund-request")
+    content: list[str] = []
+    claims: list[str] = []
+    situations: dict[Situation, list[str]] = {}
     checklist: list[_Item]
 
 
@@ -52,6 +56,12 @@ class Coaching:
         self.items = spec.checklist
         self.benchmark = _compile(spec.benchmark, where, "benchmark")
         self.refund_request = _compile(spec.refund_request, where, "refund-request")
+        self.content = _compile(spec.content, where, "content")
+        self.claims = re.compile("|".join(f"(?:{p})" for p in spec.claims) or "(?!)", re.I)
+        self.situations = {
+            name: _compile(patterns, where, f"situations {name}")
+            for name, patterns in spec.situations.items()
+        }
         self.patterns = {
             item.id: _compile(item.patterns, where, f"checklist {item.id}") for item in self.items
         }
@@ -110,6 +120,24 @@ def asks_for_refund(text: str) -> bool:
     """Tell whether ``text`` is from someone waiting for their own refund."""
     plain = normalize(text)
     return any(p.search(plain) for p in load_coaching().refund_request)
+
+
+def carries_content(sentence: str) -> bool:
+    """Tell whether ``sentence`` asks, offers, commits or points to an attachment."""
+    plain = normalize(sentence)
+    return any(p.search(plain) for p in load_coaching().content)
+
+
+def claim_words(text: str) -> set[str]:
+    """Return the claim words of ``text`` (lower case): commitments, plans, history."""
+    return {m[0].lower() for m in load_coaching().claims.finditer(normalize(text))}
+
+
+def situations(text: str) -> frozenset[str]:
+    """Return what ``text`` says happened: ``broken-promise``, ``repeated``, ``terms-withdrawn``."""
+    plain = normalize(text)
+    found = load_coaching().situations
+    return frozenset(name for name, pats in found.items() if any(p.search(plain) for p in pats))
 
 
 def checklist(

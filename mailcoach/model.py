@@ -44,11 +44,16 @@ class Severity(IntEnum):
 
 
 class Verdict(StrEnum):
-    """What the sender should do with the draft."""
+    """What the sender should do with the draft.
+
+    ``ERROR`` is never a checked draft's verdict: it marks a report whose message
+    could not be read (``Report.error`` says why), so that it never reads as clean.
+    """
 
     OK = "ok"
     REVISE = "revise"
     HOLD = "hold"
+    ERROR = "error"
 
 
 class SegmentKind(StrEnum):
@@ -132,7 +137,11 @@ class Sentiment:
 
 @dataclass(frozen=True, slots=True)
 class Dispute:
-    """Facts found in the draft and the kind of dispute they point to."""
+    """Facts found in the draft and the kind of dispute they point to.
+
+    ``sender_role`` and ``reader_role`` say who writes to whom (None when no cue
+    tells); the confidences are 0.0-1.0, and 1.0 when the user set the value.
+    """
 
     type: str = "other"
     amounts: tuple[str, ...] = ()
@@ -140,6 +149,10 @@ class Dispute:
     dates: tuple[str, ...] = ()
     days_overdue: int | None = None
     counterpart: str | None = None
+    type_confidence: float = 0.0
+    sender_role: str | None = None
+    reader_role: str | None = None
+    role_confidence: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,9 +7,10 @@ walking up from the current directory.
 
 from __future__ import annotations
 
+import difflib
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -47,6 +48,8 @@ class Settings:
     benchmark_count: int | None = None
     benchmark_terms: str | None = None
     benchmark_period: str | None = None
+    role: str | None = None
+    dispute_type: str | None = None
     source: str | None = field(default=None, compare=False)
 
     def with_overrides(self, **changes: Any) -> Settings:
@@ -90,6 +93,18 @@ class _FileSettings(BaseModel):
     allow: list[str] = []
     max_bytes: int | None = Field(default=None, alias="max-bytes", gt=0)
     benchmark: _BenchmarkTable = _BenchmarkTable()
+    role: str | None = None
+    type: str | None = None
+
+    @field_validator("role")
+    @classmethod
+    def _known_role(cls, value: str | None) -> str | None:
+        return check_role(value)
+
+    @field_validator("type")
+    @classmethod
+    def _known_type(cls, value: str | None) -> str | None:
+        return check_type(value)
 
     @field_validator("fail_on")
     @classmethod
@@ -101,22 +116,91 @@ class _FileSettings(BaseModel):
     @field_validator("disable")
     @classmethod
     def _known_prefix(cls, value: list[str]) -> list[str]:
-        categories = {c.value for c in Category}
         for entry in value:
-            if entry.split(".", 1)[0] not in categories:
-                raise ValueError(
-                    f"{entry!r} is neither a category nor a rule id "
-                    f"(rule ids start with one of: {', '.join(sorted(categories))})"
-                )
+            check_rule_ref(entry)
         return value
 
     @field_validator("levels")
     @classmethod
     def _known_levels(cls, value: dict[str, str]) -> dict[str, str]:
         for key, level in value.items():
+            check_rule_ref(key)
             Severity.parse(level)  # raises ValueError with the choices
-            del key
         return value
+
+
+def check_role(value: str | None) -> str | None:
+    """Return a role setting (``SENDER`` or ``SENDER:READER``) if every part is known.
+
+    Raises:
+        ValueError: naming the known roles.
+    """
+    from mailcoach.facts.kind import ROLES
+
+    if value is None:
+        return None
+    parts = value.split(":")
+    if len(parts) > 2 or any(p not in ROLES for p in parts):
+        raise ValueError(f"must be SENDER or SENDER:READER, each one of {', '.join(ROLES)}")
+    return value
+
+
+def check_type(value: str | None) -> str | None:
+    """Return a dispute type setting if it is known.
+
+    Raises:
+        ValueError: naming the known types.
+    """
+    from mailcoach.facts.kind import DISPUTE_TYPES
+
+    if value is not None and value not in (*DISPUTE_TYPES, "other"):
+        raise ValueError(f"must be one of {', '.join((*DISPUTE_TYPES, 'other'))}")
+    return value
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """Return the choice closest to ``word`` (a likely typo of it), or None."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """Return " (did you mean 'x'?)" for the choice closest to ``word``, or ""."""
+    close = closest(word, choices)
+    return f" (did you mean {close!r}?)" if close else ""
+
+
+def check_rule_ref(entry: str) -> None:
+    """Fail unless ``entry`` is a category or starts with one and a dot (a rule id).
+
+    Whether a rule id names a rule that exists is checked when the rules are loaded
+    (users' own lexicons add rules), by :func:`mailcoach.rules.load.load_rules`.
+
+    Raises:
+        ValueError: naming the entry, with the closest category.
+    """
+    categories = sorted(c.value for c in Category)
+    head, dot, rest = entry.partition(".")
+    if head in categories:
+        return
+    close = closest(head, categories)
+    hint = f" (did you mean {close + dot + rest!r}?)" if close else ""
+    raise ValueError(
+        f"{entry!r} is neither a category nor a rule id{hint}; "
+        f"categories (and rule-id prefixes) are: {', '.join(categories)}"
+    )
+
+
+def _known_keys(loc: tuple[int | str, ...]) -> list[str]:
+    """Return the keys a config table at ``loc`` (the path to an unknown key) may hold."""
+    model: type[BaseModel] = _FileSettings
+    for part in loc[:-1]:
+        field_info = model.model_fields.get(str(part))
+        annotation = field_info.annotation if field_info else None
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            return []
+        model = annotation
+    return [f.alias or name for name, f in model.model_fields.items()]
 
 
 def find_config(start: Path | None = None) -> Path | None:
@@ -148,8 +232,11 @@ def _read_table(path: Path) -> Mapping[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path} is not valid TOML: {exc}.") from None
     if path.name == "pyproject.toml":
-        table = data.get("tool", {}).get("mailcoach", {})
-        return table if isinstance(table, dict) else {}
+        tool = data.get("tool", {})
+        table = tool.get("mailcoach", {}) if isinstance(tool, dict) else {}
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: 'tool.mailcoach' must be a table ([tool.mailcoach]).")
+        return table
     return data
 
 
@@ -161,7 +248,10 @@ def _from_table(table: Mapping[str, Any], path: Path) -> Settings:
         where = ".".join(str(p) for p in first["loc"]) or "(top level)"
         msg = first["msg"].removeprefix("Value error, ")
         if first["type"] == "extra_forbidden":
-            msg = "unknown setting"
+            known = _known_keys(tuple(first["loc"]))
+            msg = "unknown setting" + suggest(str(first["loc"][-1]), known)
+            if known:
+                msg += f"; known keys here: {', '.join(known)}"
         raise ConfigError(f"{path}: setting '{where}': {msg}.") from None
     base = path.parent
     return Settings(
@@ -176,6 +266,8 @@ def _from_table(table: Mapping[str, Any], path: Path) -> Settings:
         benchmark_count=parsed.benchmark.count,
         benchmark_terms=parsed.benchmark.terms,
         benchmark_period=parsed.benchmark.period,
+        role=parsed.role,
+        dispute_type=parsed.type,
         source=str(path),
     )
 
@@ -201,6 +293,8 @@ def load_settings(
         ConfigError: if the file cannot be read or holds an unknown or invalid key.
     """
     env = os.environ if environ is None else environ
+    if config is not None and not isinstance(config, str | os.PathLike):
+        raise ConfigError(f"config is a file's path (str or Path), not {type(config).__name__}.")
     explicit = config or env.get(ENV_CONFIG)
     path = Path(explicit) if explicit else find_config(cwd)
     settings = _from_table(_read_table(path), path) if path else Settings()

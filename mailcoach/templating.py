@@ -35,15 +35,24 @@ def number_words(value: int) -> str:
 
 
 def sentence_case(text: str) -> str:
-    """Return ``text`` with its first letter in upper case, the rest untouched."""
+    """Return ``text`` with its first word capitalised, the rest untouched.
+
+    Only a lower-case letter that opens a plain lower-case word changes, and only
+    when its capital is one letter: "$10k", "eBay", "iPhone" and "ß…" stay as
+    written, so the length of the text never changes.
+    """
     for i, char in enumerate(text):
-        if char.isalpha():
-            return text[:i] + char.upper() + text[i + 1 :]
+        if char.isalnum():
+            word = re.match(r"\w+", text[i:])
+            if not char.islower() or word is None or not word[0].islower():
+                return text
+            upper = char.upper()
+            return text[:i] + upper + text[i + 1 :] if len(upper) == 1 else text
     return text
 
 
 _WORD = re.compile(r"\S+")
-_SHOUTED = re.compile(r"[A-Z][A-Z']*[A-Z]")
+_SHOUTED = re.compile(r"[^\W\d_a-z]['\w]*[^\W\d_a-z]")
 
 
 def quiet(text: str) -> str:
@@ -56,9 +65,19 @@ def quiet(text: str) -> str:
         word = match[0]
         if any(c.isdigit() for c in word):
             return word
-        return _SHOUTED.sub(lambda m: m[0] if m[0] in CURRENCY_CODES else m[0].lower(), word)
+        return _SHOUTED.sub(lambda m: m[0] if m[0] in CURRENCY_CODES else _lower(m[0]), word)
 
     return _WORD.sub(lower, text)
+
+
+def _lower(word: str) -> str:
+    """Return ``word`` in lower case, letter by letter where lowering would change its length."""
+    low = word.lower()
+    return (
+        low
+        if len(low) == len(word)
+        else "".join(c if len(c.lower()) != 1 else c.lower() for c in word)
+    )
 
 
 def long_date(value: datetime.date, weekday: bool = False) -> str:

@@ -399,6 +399,7 @@ def test_extract_whole_draft() -> None:
         dates=("2026-10-15", "2026-11-09"),
         days_overdue=21,
         counterpart="Dana",
+        type_confidence=1.0,
     )
 
 

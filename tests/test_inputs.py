@@ -23,7 +23,7 @@ from mailcoach.inputs.parse import (
     decode_text,
     looks_like_email,
 )
-from mailcoach.inputs.split import mark_lines
+from mailcoach.inputs.split import SIGNOFF_MAX_LINES, mark_lines
 from mailcoach.model import Draft, Segment, SegmentKind
 
 MAIL = Path(__file__).parent / "fixtures" / "mail"
@@ -777,7 +777,8 @@ def test_closing_phrase_followed_by_a_lower_case_demand_is_not_a_signature() -> 
 
 
 def test_closing_phrase_followed_by_too_many_lines_is_not_a_signature() -> None:
-    body = "Please check the invoice.\n\nRegards,\n" + "".join(f"Line {n}\n" for n in range(8))
+    lines = "".join(f"Line {n}\n" for n in range(SIGNOFF_MAX_LINES + 1))
+    body = "Please check the invoice.\n\nRegards,\n" + lines
     assert kinds_of(body) == [(OWN, body)]
 
 
@@ -954,33 +955,3 @@ def test_html_meta_charset_is_used_when_the_part_declares_none() -> None:
 def test_html_to_text_survives_broken_markup() -> None:
     text = html_to_text("<p>Unclosed <b>bold<div>block</blockquote></span><li>item")
     assert text == "Unclosed bold\nblock\n- item\n"
-
-
-# -- robustness ---------------------------------------------------------------------
-
-
-def test_mangled_fixtures_raise_nothing_but_input_error() -> None:
-    """Random damage to real messages yields a valid Draft or an InputError, never a crash."""
-    import random
-
-    rng = random.Random(20261103)
-    seeds = [(MAIL / name).read_bytes() for name in ALL_FIXTURES]
-    inserts = [b"\n", b"\r\n", b"--", b"=?utf-8?q?=E2?=", b'charset="x"', b"<blockquote>", b"\x00"]
-    for _ in range(400):
-        data = bytearray(rng.choice(seeds))
-        for _ in range(rng.randint(1, 8)):
-            if not data:
-                break
-            pos = rng.randrange(len(data))
-            roll = rng.random()
-            if roll < 0.4:
-                data[pos] = rng.randrange(256)
-            elif roll < 0.7:
-                del data[pos : pos + rng.randint(1, 40)]
-            else:
-                data[pos:pos] = rng.choice(inserts)
-        try:
-            draft = parse_bytes(bytes(data), rng.choice(["m.eml", "m.txt"]))
-        except InputError:
-            continue
-        assert_segments_valid(draft.body, draft.segments)

@@ -57,18 +57,19 @@ def expected_facts(kind: str, facts: CaseFacts) -> dict[str, set[str]]:
     amounts: set[str] = set()
     refs: set[str] = set()
     dates: set[datetime.date] = {facts.today}
-    for inv in facts.invoices:
+    account = kind != "trust-repair"  # an apology carries no account table
+    for inv in facts.invoices if account else []:
         amounts.add(money(inv.amount))
         refs.add(inv.reference)
         dates |= {inv.issued, inv.due}
         if facts.balance(inv) != inv.amount:
             amounts.add(money(facts.balance(inv)))
-    for pay in facts.payments:
+    for pay in facts.payments if account else []:
         amounts.add(money(pay.amount))
         dates.add(pay.date)
         if pay.reference:
             refs.add(pay.reference)
-    if facts.invoices:
+    if facts.invoices and account:
         amounts.add(money(facts.total_due))
     if kind in OPTION_KINDS:
         for option in facts.options:
@@ -93,7 +94,9 @@ def expected_facts(kind: str, facts: CaseFacts) -> dict[str, set[str]]:
         dates |= {facts.agreement.agreed_on, *(s.by for s in facts.agreement.steps)}
     if wants_benchmark(kind, facts) and facts.benchmark.check_on:
         dates.add(facts.benchmark.check_on)
-    return {"amount": amounts, "reference": refs, "date": {d.isoformat() for d in dates}}
+    # an amount as find_facts reads it back (a reader's grouping such as ₹12,45,000.00)
+    values = {f.value for a in amounts for f in find_facts(a) if f.kind == "amount"}
+    return {"amount": values, "reference": refs, "date": {d.isoformat() for d in dates}}
 
 
 def found_facts(letter: Letter) -> dict[str, set[str]]:

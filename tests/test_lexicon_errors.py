@@ -136,11 +136,15 @@ def test_a_cache_entry_is_checked_against_the_file_content(tmp_path: Path) -> No
     """An edit that keeps the size and the modification time is still seen."""
     import os
 
-    path = _write(tmp_path, "blaming", GOOD.format(id="blaming.a", kind="token", patterns="[[{LOWER: slow}]]"))
+    path = _write(
+        tmp_path, "blaming", GOOD.format(id="blaming.a", kind="token", patterns="[[{LOWER: slow}]]")
+    )
     before = path.stat()
     assert load_rules((str(tmp_path),)).get("blaming.a") is not None
     path.write_text(
-        GOOD.format(id="blaming.a", kind="token", patterns="[[{LOWER: slaw}]]").replace("blaming.a", "blaming.b"),
+        GOOD.format(id="blaming.a", kind="token", patterns="[[{LOWER: slaw}]]").replace(
+            "blaming.a", "blaming.b"
+        ),
         encoding="utf-8",
     )
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
@@ -148,3 +152,25 @@ def test_a_cache_entry_is_checked_against_the_file_content(tmp_path: Path) -> No
     load_rules.cache_clear()  # the in-process memo; the on-disk cache is what is tested
     rules = load_rules((str(tmp_path),))
     assert rules.get("blaming.b") is not None and rules.get("blaming.a") is None
+
+
+def test_the_cache_never_writes_through_a_planted_link(tmp_path: Path) -> None:
+    """A link planted where a cache entry goes is replaced, its target left alone."""
+    import os
+
+    from mailcoach.rules.load import _cache_entry, cache_dir
+
+    path = _write(
+        tmp_path, "blaming", GOOD.format(id="blaming.a", kind="token", patterns="[[{LOWER: slow}]]")
+    )
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me", encoding="utf-8")
+    slot, _ = _cache_entry(path)
+    cache_dir().mkdir(parents=True, exist_ok=True)
+    slot.symlink_to(victim)
+    # the temporary name an older version used, predictable from the process id
+    slot.with_suffix(f".{os.getpid()}.tmp").symlink_to(victim)
+    load_rules.cache_clear()
+    assert load_rules((str(tmp_path),)).get("blaming.a") is not None
+    assert victim.read_text(encoding="utf-8") == "keep me"
+    assert not slot.is_symlink()

@@ -46,6 +46,27 @@ def test_wheel_contains_rules_and_templates(wheel: Path) -> None:
     assert "mailcoach/py.typed" in names
 
 
+def test_wheel_contains_the_serve_page(wheel: Path, tmp_path: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    for name in ("index.html", "app.js", "app.css", "icon.svg"):
+        assert f"mailcoach/server/static/{name}" in names, name
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    code = (
+        "import mailcoach.server.app as a; print(a.__file__); "
+        "print(len(a._static('index.html'))); a.create_app()"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(site)},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    assert out[0].startswith(str(site)) and int(out[1]) > 1000
+
+
 def test_unpacked_wheel_finds_its_lexicons_from_elsewhere(wheel: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)

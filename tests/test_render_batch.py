@@ -286,7 +286,8 @@ def test_csv_parses_back(reports: list[Report]) -> None:
         cells = dict(zip(rows[0], row, strict=True))
         assert cells["source"] == neutralise(report.source)  # "-" for a string draft
         if report.error:
-            assert cells["verdict"] == cells["tone_score"] == "" and cells["error"] == report.error
+            assert cells["verdict"] == "error" and cells["tone_score"] == ""
+            assert cells["error"] == report.error
             continue
         assert cells["verdict"] == report.verdict.value
         assert int(cells["tone_score"]) == report.tone_score

@@ -599,7 +599,7 @@ def test_bad_options_fail_at_once() -> None:
     """An unknown encoding or a non-positive size limit fails before anything is read."""
     with pytest.raises(InputError, match="not a known text encoding"):
         iter_messages(["outbox.mbox"], encoding="no-such-codec")
-    with pytest.raises(ValueError, match="positive"):
+    with pytest.raises(InputError, match="positive"):
         iter_messages(["outbox.mbox"], max_bytes=0)
 
 

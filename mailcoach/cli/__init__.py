@@ -1,7 +1,7 @@
 """The ``mailcoach`` command: parse options, call the library, print, set the exit code.
 
 No analysis happens here. One module per command group (check, rewrite, review,
-rules, eval, letter); ``common`` holds the exit codes, the fatal error and the
+rules, eval, letter, gate, serve); ``common`` holds the exit codes, the fatal error and the
 shared options, ``files`` the safe writes and ``progress`` the progress line.
 Library errors (MailcoachError) become one line on stderr and exit code 2;
 findings decide between 0 and 1 through ``--fail-on``.
@@ -19,10 +19,12 @@ import click
 from mailcoach.cli.check import check_cmd
 from mailcoach.cli.common import EXIT_HELP, Exit
 from mailcoach.cli.evaluate import eval_cmd
+from mailcoach.cli.gate import gate_cmd
 from mailcoach.cli.letter import letter_cmd
 from mailcoach.cli.review import review_cmd
 from mailcoach.cli.rewrite import rewrite_cmd
 from mailcoach.cli.rules import rules
+from mailcoach.cli.serve import serve_cmd
 
 __all__ = ["Exit", "cli", "main"]
 
@@ -44,10 +46,21 @@ def cli() -> None:
       mailcoach review outbox.mbox --format html -o review.html
       mailcoach letter first-contact --facts case.toml
       mailcoach rules list
+      mailcoach gate --sendmail /usr/sbin/sendmail < message.eml
+      mailcoach serve
     """
 
 
-for _command in (check_cmd, rewrite_cmd, review_cmd, rules, eval_cmd, letter_cmd):
+for _command in (
+    check_cmd,
+    rewrite_cmd,
+    review_cmd,
+    rules,
+    eval_cmd,
+    letter_cmd,
+    gate_cmd,
+    serve_cmd,
+):
     cli.add_command(_command)
 
 

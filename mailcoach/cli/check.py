@@ -10,6 +10,7 @@ import click
 from mailcoach import MailcoachError, check, read_draft
 from mailcoach.cli.common import (
     EXIT_HELP,
+    dispute_options,
     encoding_option,
     exit_for,
     fail,
@@ -17,6 +18,7 @@ from mailcoach.cli.common import (
     make_settings,
     settings_options,
     use_colour,
+    with_dispute,
 )
 
 
@@ -33,6 +35,7 @@ from mailcoach.cli.common import (
 @fail_on_option
 @encoding_option
 @settings_options
+@dispute_options
 def check_cmd(
     source: str,
     fmt: str,
@@ -42,6 +45,8 @@ def check_cmd(
     model: str | None,
     lexicons: tuple[Path, ...],
     disable: tuple[str, ...],
+    role: str | None,
+    dispute_type: str | None,
 ) -> None:
     """Check one draft: a text file, an .eml message, or - for standard input.
 
@@ -53,7 +58,7 @@ def check_cmd(
       mailcoach check reply.eml --format json
       mailcoach check draft.txt --fail-on error || echo "needs a second look"
     """
-    settings = make_settings(config, model, lexicons, disable)
+    settings = with_dispute(make_settings(config, model, lexicons, disable), role, dispute_type)
     try:
         draft = read_draft(source, max_bytes=settings.max_bytes, encoding=encoding)
         report = check(draft, settings=settings)

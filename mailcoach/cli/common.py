@@ -15,8 +15,9 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
-from mailcoach import Category, MailcoachError, Report, Settings, Severity, load_settings
-from mailcoach.settings import FAIL_ON_CHOICES
+from mailcoach import MailcoachError, Report, Settings, Severity, load_settings
+from mailcoach.render.text import terminal_safe
+from mailcoach.settings import FAIL_ON_CHOICES, check_rule_ref
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -45,7 +46,7 @@ class FatalError(click.ClickException):
     exit_code = Exit.ERROR
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"mailcoach: error: {self.format_message()}", err=True)
+        click.echo(f"mailcoach: error: {terminal_safe(self.format_message())}", err=True)
 
 
 def fail(exc: MailcoachError) -> NoReturn:
@@ -102,6 +103,34 @@ def settings_options(fn: F) -> F:
     return fn
 
 
+def dispute_options(fn: F) -> F:
+    """Add --role and --type: who writes to whom, and what the dispute is about."""
+    fn = click.option(
+        "--type",
+        "dispute_type",
+        type=click.Choice(["payment", "delivery", "service", "billing", "contract", "other"]),
+        help="The dispute type, instead of the one the draft's wording suggests.",
+    )(fn)
+    fn = click.option(
+        "--role",
+        metavar="SENDER[:READER]",
+        help="Who writes to whom, e.g. landlord or supplier:buyer (roles: supplier, buyer, "
+        "landlord, tenant, freelancer, client, consumer, company), instead of the guess.",
+    )(fn)
+    return fn
+
+
+def with_dispute(settings: Settings, role: str | None, dispute_type: str | None) -> Settings:
+    """Return ``settings`` with --role and --type applied (checked)."""
+    from mailcoach.settings import check_role
+
+    try:
+        check_role(role)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--role") from None
+    return settings.with_overrides(role=role, dispute_type=dispute_type)
+
+
 def make_settings(
     config: Path | None, model: str | None, lexicons: tuple[Path, ...], disable: tuple[str, ...]
 ) -> Settings:
@@ -111,10 +140,10 @@ def make_settings(
     except MailcoachError as exc:
         fail(exc)
     for entry in disable:
-        if entry.split(".", 1)[0] not in {c.value for c in Category}:
-            raise click.BadParameter(
-                f"{entry!r} is neither a category nor a rule id.", param_hint="--disable"
-            )
+        try:
+            check_rule_ref(entry)
+        except ValueError as exc:
+            raise click.BadParameter(f"{exc}.", param_hint="--disable") from None
     return settings.with_overrides(
         model=model,
         lexicons=(settings.lexicons + tuple(str(p.resolve()) for p in lexicons)) or None,

@@ -25,8 +25,8 @@ Exit codes:
   3    mail merge: some rows were bad and skipped (reported by row number)"""
 
 
-def _decimal(value: str | None, option: str) -> Decimal | None:
-    """Read a number option (--hourly, --hours)."""
+def _decimal(value: str | None, option: str, most: Decimal) -> Decimal | None:
+    """Read a number option (--hourly, --hours): above zero and at most ``most``."""
     if value is None:
         return None
     try:
@@ -35,6 +35,8 @@ def _decimal(value: str | None, option: str) -> Decimal | None:
         raise click.BadParameter(f"{value!r} is not a number.", param_hint=option) from None
     if not number.is_finite() or number <= 0:
         raise click.BadParameter(f"{value!r} must be above zero.", param_hint=option)
+    if number > most:
+        raise click.BadParameter(f"{value!r} must be at most {most:,}.", param_hint=option)
     return number
 
 
@@ -151,7 +153,10 @@ def letter_cmd(
             f"{kind!r} is not a kind of letter; choose one of: {', '.join(KINDS)}.",
             param_hint="KIND",
         )
-    rate, time_ = _decimal(hourly, "--hourly"), _decimal(hours, "--hours")
+    from mailcoach.letters.facts import MAX_AMOUNT, MAX_HOURS
+
+    rate = _decimal(hourly, "--hourly", MAX_AMOUNT - Decimal("0.01"))
+    time_ = _decimal(hours, "--hours", MAX_HOURS)
     settings = make_settings(config, model, lexicons, disable)
     if csv_path is not None:
         if out_dir is None:
@@ -177,17 +182,15 @@ def letter_cmd(
         sys.exit(Exit.FINDINGS)
     except MailcoachError as exc:
         fail(exc)
+    if ics_path is not None and ics is not None:
+        write_bytes(ics_path, ics)
+    if output is not None:
+        write_bytes(output, data)
     _show_cost(facts, rate, time_)  # only beside a letter: an error comes alone
     for note in letter.notes:
         click.echo(f"mailcoach: note: {note}", err=True)
-    if ics_path is not None and ics is not None:
-        write_bytes(ics_path, ics)
     if output is None:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-    else:
-        write_bytes(output, data)
+        write_bytes(None, data)
 
 
 def _letter_merge(
@@ -239,7 +242,12 @@ def _letter_merge(
         if weighing:
             click.echo(f"mailcoach: {where}: {weighing}", err=True)
         name = f"row-{row.number:03d}-{_slug(letter.to)}{suffix}"
-        write_bytes(out_dir / name, data)
+        try:
+            write_bytes(out_dir / name, data)
+        except FatalError as exc:  # this row's file only; the other rows go on
+            bad += 1
+            click.echo(f"mailcoach: not written: {where}: {exc.format_message()}", err=True)
+            continue
         written.append(letter)
     if ics_path is not None and written:
         try:
@@ -263,7 +271,13 @@ def _merge_cost(letter: Letter, rate: Decimal | None, hours: Decimal | None) -> 
     return weighing.text if weighing else None
 
 
+#: Characters of the recipient's name in a merge letter's file name (a file name is at
+#: most 255 bytes, and a letter of another script takes up to four).
+SLUG_CHARS = 40
+
+
 def _slug(name: str) -> str:
     """Return a file-name-safe form of a name: "Dana Whitfield" → "dana-whitfield"."""
     cleaned = "".join(c.lower() if c.isalnum() else "-" for c in name)
-    return "-".join(part for part in cleaned.split("-") if part) or "letter"
+    slug = "-".join(part for part in cleaned.split("-") if part)
+    return slug[:SLUG_CHARS].rstrip("-") or "letter"

@@ -13,17 +13,20 @@ import click
 from mailcoach import MailcoachError, check
 from mailcoach.cli.common import (
     EXIT_HELP,
+    dispute_options,
     encoding_option,
     exit_for,
     fail,
     fail_on_option,
     make_settings,
     settings_options,
+    with_dispute,
 )
 from mailcoach.cli.files import keep_original, write_bytes
+from mailcoach.render.text import terminal_safe
 
 if TYPE_CHECKING:
-    from mailcoach.rewrite import Edit, RewriteResult
+    from mailcoach.rewriting import Edit, RewriteResult
 
 
 @click.command("rewrite", epilog=EXIT_HELP)
@@ -69,11 +72,22 @@ if TYPE_CHECKING:
     metavar="N",
     help="How many invoices (deliveries, reports …) the benchmark counts.",
 )
-@click.option("--terms", metavar="TEXT", help='Terms the benchmark restores, e.g. "30-day".')
-@click.option("--period", metavar="TEXT", help='How often progress is reported, e.g. "weekly".')
+@click.option(
+    "--terms",
+    metavar="TEXT",
+    help='Terms the benchmark keeps (restores, where the draft says they were withdrawn), '
+    'e.g. "30-day"; in a landlord, tenant, freelancer or client clause, what you do in return.',
+)
+@click.option(
+    "--period",
+    metavar="TEXT",
+    help='How often progress is reported, e.g. "weekly"; in a landlord, tenant, freelancer '
+    "or client clause, the date or day it is measured by.",
+)
 @fail_on_option
 @encoding_option
 @settings_options
+@dispute_options
 def rewrite_cmd(
     source: str,
     fmt: str,
@@ -91,14 +105,21 @@ def rewrite_cmd(
     model: str | None,
     lexicons: tuple[Path, ...],
     disable: tuple[str, ...],
+    role: str | None,
+    dispute_type: str | None,
 ) -> None:
-    """Rewrite a draft calmly: every flagged sentence, plus a benchmark clause.
+    """Rewrite a draft calmly: the smallest edit of every flagged sentence.
 
-    Flagged words are replaced, colouring clauses dropped, and accusations,
-    threats and open admissions rewritten as honest statements that keep the
-    sentence's amounts, references and dates. Quoted replies and the signature
-    are never touched. The result is checked again; the exit code says whether
-    anything at or above --fail-on is left. The checklist and notes go to stderr.
+    Flagged words are replaced or dropped and colouring clauses cut, but only
+    where the sentence keeps every amount, date and reference, invents nothing and
+    still has a subject and a verb; otherwise it stays as written and a note says
+    so (a sentence with nothing to keep is removed, also with a note). Unflagged
+    sentences, quoted replies and the signature are never touched. A benchmark
+    clause is added only where the draft shows a broken promise or a repeat
+    problem, or you ask (--benchmark, --invoices, --terms, --period); when the
+    draft lacks a figure it needs, it is suggested in the notes with the blanks to
+    fill in. The result is checked again; the exit code says whether anything at
+    or above --fail-on is left. The checklist and notes go to stderr.
 
     \b
     Example:
@@ -108,7 +129,13 @@ def rewrite_cmd(
       mailcoach rewrite draft.txt --benchmark none --format json
     """
     from mailcoach.inputs.parse import is_email, parse_bytes, read_bytes
-    from mailcoach.rewrite import BenchmarkForm, BenchmarkParams, apply_edits, check_edited, rewrite
+    from mailcoach.rewriting import (
+        BenchmarkForm,
+        BenchmarkParams,
+        apply_edits,
+        check_edited,
+        rewrite,
+    )
 
     if in_place and (source == "-" or output is not None or diff):
         raise click.UsageError("--in-place rewrites FILE itself: not with -, -o or --diff.")
@@ -117,12 +144,13 @@ def rewrite_cmd(
             "--interactive reads your answers from standard input: "
             "give a FILE (not -) and --format text."
         )
-    settings = make_settings(config, model, lexicons, disable)
+    settings = with_dispute(make_settings(config, model, lexicons, disable), role, dispute_type)
     params = BenchmarkParams(
         form=BenchmarkForm(benchmark_form or settings.benchmark),
         count=count or settings.benchmark_count,
         terms=terms or settings.benchmark_terms,
         period=period or settings.benchmark_period,
+        ask=benchmark_form is not None,
     )
     try:
         data = read_bytes(source, max_bytes=settings.max_bytes)
@@ -175,7 +203,7 @@ def rewrite_cmd(
         out_bytes = text.encode("utf-8")
     target = Path(source) if in_place else output
     if in_place:
-        keep_original(Path(source), notes)
+        keep_original(Path(source), data, notes)
     write_bytes(target, out_bytes)
     if fmt == "text":
         from mailcoach.render.text import render_checklist
@@ -184,7 +212,7 @@ def rewrite_cmd(
             if line:
                 click.echo(line, err=True)
         for note in notes:
-            click.echo(f"note: {note}", err=True)
+            click.echo(f"note: {terminal_safe(note)}", err=True)
         click.echo(
             "note: only what the rules flag is rewritten; read it through before you send it",
             err=True,
@@ -201,12 +229,12 @@ def _walk_edits(result: RewriteResult) -> list[Edit]:
         label = edit.rule_id or "benchmark clause"
         click.echo(f"edit {number}/{len(edits)}  {label}", err=True)
         if edit.why:
-            click.echo(f"  why: {edit.why}", err=True)
+            click.echo(f"  why: {terminal_safe(edit.why)}", err=True)
         if edit.original:
-            click.echo(click.style(f"  - {edit.original.strip()}", fg="red"), err=True)
-        click.echo(
-            click.style(f"  + {edit.replacement.strip() or '(removed)'}", fg="green"), err=True
-        )
+            shown = terminal_safe(edit.original.strip())
+            click.echo(click.style(f"  - {shown}", fg="red"), err=True)
+        added = terminal_safe(edit.replacement.strip()) or "(removed)"
+        click.echo(click.style(f"  + {added}", fg="green"), err=True)
         answer = click.prompt(
             "  [a]ccept, [s]kip, [e]dit, [q]uit",
             type=click.Choice(["a", "s", "e", "q"]),

@@ -36,8 +36,11 @@ QUOTE_CLASSES = frozenset({"gmail_quote", "gmail_quote_container", "yahoo_quoted
 #: Ids of elements that start the quoted earlier message; everything after is quoted.
 QUOTE_REST_IDS = frozenset({"divrplyfwdmsg", "appendonsend", "olk_src_body_section"})
 #: Classes and ids of signature containers.
-SIGNATURE_CLASSES = frozenset({"gmail_signature"})
-SIGNATURE_IDS = frozenset({"signature"})
+SIGNATURE_CLASSES = frozenset({"gmail_signature", "moz-signature"})
+SIGNATURE_IDS = frozenset({"signature", "applemailsignature"})
+#: The prefix Outlook puts on every class and id of a message it quotes or forwards
+#: as HTML ("x_divRplyFwdMsg", "x_gmail_quote"); it is removed before matching.
+OUTLOOK_PREFIX = "x_"
 #: Paragraph classes that behave like plain lines (Outlook writes one per line).
 LINE_PARAGRAPH_CLASSES = frozenset({"msonormal"})
 
@@ -51,6 +54,13 @@ def html_to_text(markup: str) -> str:
     renderer.feed(markup)
     renderer.close()
     return renderer.text()
+
+
+def _unprefixed(name: str) -> str:
+    """Return a class or id without the prefixes Outlook adds to quoted HTML."""
+    while name.startswith(OUTLOOK_PREFIX):
+        name = name[len(OUTLOOK_PREFIX) :]
+    return name
 
 
 @dataclass
@@ -90,8 +100,8 @@ class _Renderer(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         """Open an element."""
         attributes = {name.lower(): value or "" for name, value in attrs}
-        classes = {c.lower() for c in attributes.get("class", "").split()}
-        element_id = attributes.get("id", "").lower()
+        classes = {_unprefixed(c.lower()) for c in attributes.get("class", "").split()}
+        element_id = _unprefixed(attributes.get("id", "").lower())
         if tag == "body":
             self._skip_depth = 0
             self._open = [o for o in self._open if not o.skip]

@@ -13,7 +13,9 @@ sentence: what is wrong, with which file, and what to do about it.
 
 from __future__ import annotations
 
+import base64
 import codecs
+import os
 import re
 import stat
 import sys
@@ -104,9 +106,11 @@ def read_bytes(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes
     Raises:
         InputError: if the file is missing, a folder, unreadable or too large.
     """
+    if not isinstance(path, str | os.PathLike):
+        raise InputError(f"a draft's path is a str or a Path, not {type(path).__name__}.")
     if str(path) == "-":
         return _read_stdin(max_bytes)
-    return _read_file(Path(path), str(path), max_bytes)
+    return _read_file(Path(os.fsdecode(path)), os.fsdecode(path), max_bytes)
 
 
 def is_email(data: bytes, source: str = "-") -> bool:
@@ -141,9 +145,24 @@ def parse_bytes(
     return _make_draft(text, source, notes=notes)
 
 
+#: A lone surrogate: not a character, and no encoder (UTF-8 for output) accepts it.
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
 def parse_text(text: str, source: str = "-") -> Draft:
-    """Return the Draft for a plain-text draft that is already decoded."""
-    return _make_draft(_normalise(text), source)
+    """Return the Draft for a plain-text draft that is already decoded.
+
+    A lone surrogate (from text decoded with ``surrogateescape``) becomes U+FFFD,
+    one character for one, with a note.
+    """
+    notes: list[str] = []
+    if _SURROGATE_RE.search(text):
+        text = _SURROGATE_RE.sub("\ufffd", text)
+        notes.append(
+            "the text held lone surrogates (bytes that were never decoded); "
+            "each is read as U+FFFD, the replacement character"
+        )
+    return _make_draft(_normalise(text), source, notes=notes)
 
 
 def looks_like_email(data: bytes) -> bool:
@@ -276,6 +295,16 @@ def _decode_plain(data: bytes, name: str, encoding: str | None) -> tuple[str, li
                 f"{name} cannot be decoded as {encoding} ({exc}); "
                 "pass the --encoding it was saved in, or save it as UTF-8."
             ) from exc
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):  # before UTF-16: FF FE 00 00
+        try:
+            return data.decode("utf-32"), ["the draft is UTF-32 (it starts with a byte-order mark)"]
+        except UnicodeDecodeError:
+            if data.startswith(codecs.BOM_UTF32_BE):
+                raise InputError(
+                    f"{name} starts with a UTF-32 byte-order mark but is not valid UTF-32; "
+                    "save it as UTF-8."
+                ) from None
+            # FF FE 00 00 is also UTF-16 (little-endian) text that starts with U+0000
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16"), ["the draft is UTF-16 (it starts with a byte-order mark)"]
@@ -328,8 +357,16 @@ def _reject_binary(data: bytes, name: str) -> None:
 
 
 def _normalise(text: str) -> str:
-    """Strip a leading BOM and turn CRLF and CR line ends into LF."""
-    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    """Strip a leading BOM, turn CRLF and CR line ends into LF, and lone surrogates into �.
+
+    A lone surrogate (``'\\udcff'``, left by ``surrogateescape`` decoding) is not text and
+    cannot be encoded; U+FFFD takes its place one for one, so offsets stay true.
+    """
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    return _SURROGATE_RE.sub("\ufffd", text)
+
+
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
 def _make_draft(
@@ -438,14 +475,25 @@ def _message_text(message: Message, name: str, encoding: str | None) -> tuple[st
         elif part.get_content_maintype() != "multipart":
             others.append(content_type)
     blank: tuple[str, list[str]] | None = None
+    undecodable: list[str] = []
     for part in plain + html:
-        text, notes = _decode_part(part, encoding)
+        try:
+            text, notes = _decode_part(part, encoding)
+        except _Undecodable as exc:
+            undecodable.append(f"the {part.get_content_type()} part {exc}")
+            continue
         if part.get_content_type() == "text/html":
             text = html_to_text(_normalise(text))
             notes.append(HTML_NOTE)
+        skipped = [f"{why}, so it was not checked" for why in undecodable]
         if text.strip():
-            return text, notes
-        blank = blank or (text, notes)
+            return text, skipped + notes
+        blank = blank or (text, skipped + notes)
+    if undecodable:
+        raise InputError(
+            f"{name} could not be decoded: {undecodable[0]}; nothing was checked. "
+            "Re-export it from your mail client or save its text as a .txt file."
+        )
     if blank is not None:
         return blank
     defect = _structural_defect(message)
@@ -483,17 +531,122 @@ def _structural_defect(message: Message) -> str | None:
     return None
 
 
+class _Undecodable(Exception):
+    """A text part whose transfer encoding is too broken to read (says why)."""
+
+
+#: Transfer encodings whose payload is the text as it is.
+_IDENTITY_ENCODINGS = frozenset({"", "7bit", "8bit", "binary"})
+_BASE64_SPACE_RE = re.compile(rb"[ \t\r\n\f\v]+")
+_BASE64_BAD_RE = re.compile(rb"[^A-Za-z0-9+/]")
+_QP_BAD_ESCAPE_RE = re.compile(rb"=(?![0-9A-Fa-f]{2}|[ \t]*(?:\r?\n|\Z))")
+
+
 def _decode_part(part: Message, fallback: str | None) -> tuple[str, list[str]]:
-    """Decode the transfer encoding and charset of a text part."""
-    raw = part.get_payload(decode=True)
-    if not isinstance(raw, bytes):
-        raw = b""
+    """Decode the transfer encoding and charset of a text part.
+
+    Raises:
+        _Undecodable: the part's base64 is not base64, or yields no text.
+    """
+    raw, notes, cut_short = _transfer_decode(part)
     declared = part.get_content_charset()
     if declared is None and part.get_content_type() == "text/html":
         meta = _META_CHARSET_RE.search(raw[:META_CHARSET_SNIFF_BYTES])
         if meta:
             declared = meta.group(1).decode("ascii").lower()
-    return decode_text(raw, declared, fallback)
+    if cut_short and (declared or "utf-8").strip("\"' ").lower() in {"utf-8", "utf8"}:
+        raw = _drop_partial_utf8(raw)
+    text, more = decode_text(raw, declared, fallback)
+    if cut_short and not text.strip():
+        raise _Undecodable("is cut short: its base64 encoding ends before any text")
+    return text, notes + more
+
+
+def _payload_bytes(part: Message) -> bytes:
+    """Return the part's payload as it stands in the message, still transfer-encoded."""
+    payload = part.get_payload(decode=False)
+    if isinstance(payload, bytes):
+        return payload
+    if not isinstance(payload, str):
+        return b""
+    try:
+        return payload.encode("ascii", "surrogateescape")
+    except UnicodeEncodeError:  # a message built from str: real non-ASCII characters
+        return payload.encode("utf-8", "surrogateescape")
+
+
+def _transfer_decode(part: Message) -> tuple[bytes, list[str], bool]:
+    """Undo the part's transfer encoding: the bytes, notes, and whether it was cut short.
+
+    Base64 is decoded here rather than by the email package, which hands back the
+    encoded text itself when the length is impossible and skips stray characters
+    silently: a base64 payload with a character outside the base64 alphabet is
+    undecodable; one that stops short of a whole 4-character group (RFC 2045 pads
+    every group) is decoded as far as it goes and noted as cut short.
+    """
+    cte = str(part.get("content-transfer-encoding", "")).strip().lower()
+    if cte == "base64":
+        return _decode_base64(_payload_bytes(part))
+    raw = part.get_payload(decode=True)
+    if not isinstance(raw, bytes):
+        raw = b""
+    if cte == "quoted-printable":
+        bad = _QP_BAD_ESCAPE_RE.findall(_payload_bytes(part))
+        if bad:
+            return (
+                raw,
+                [
+                    f"the text part's quoted-printable encoding has {len(bad)} malformed escape(s) "
+                    "(an '=' not followed by two hex digits); they were checked as written"
+                ],
+                False,
+            )
+        return raw, [], False
+    if cte not in _IDENTITY_ENCODINGS and cte not in {"x-uuencode", "uuencode", "uue", "x-uue"}:
+        return (
+            raw,
+            [f"the text part's transfer encoding {cte!r} is unknown; it was checked as written"],
+            False,
+        )
+    return raw, [], False
+
+
+def _decode_base64(encoded: bytes) -> tuple[bytes, list[str], bool]:
+    """Decode a base64 payload strictly; see :func:`_transfer_decode`."""
+    compact = _BASE64_SPACE_RE.sub(b"", encoded)
+    core = compact.rstrip(b"=")
+    padding = len(compact) - len(core)
+    bad = _BASE64_BAD_RE.search(core)
+    if bad is not None:
+        char = bad.group().decode("latin-1")
+        raise _Undecodable(
+            f"is not valid base64 (it holds {char!r} at character {bad.start() + 1} of the "
+            "encoded text)"
+        )
+    whole = len(compact) % 4 == 0 and padding == (-len(core)) % 4 and padding < 3
+    usable = core[: len(core) - 1] if len(core) % 4 == 1 else core
+    raw = base64.b64decode(usable + b"=" * (-len(usable) % 4))
+    if whole:
+        return raw, [], False
+    return (
+        raw,
+        [
+            "the text part is cut short: its base64 encoding stops part-way, so only the first "
+            f"{len(raw):,} bytes could be decoded and checked"
+        ],
+        True,
+    )
+
+
+def _drop_partial_utf8(raw: bytes) -> bytes:
+    """Return ``raw`` without a UTF-8 character that the end of the data cuts in two."""
+    for back in range(1, min(4, len(raw)) + 1):
+        byte = raw[-back]
+        if byte & 0xC0 == 0x80:  # a continuation byte: look further back for the lead
+            continue
+        needs = 4 if byte >= 0xF0 else 3 if byte >= 0xE0 else 2 if byte >= 0xC0 else 1
+        return raw[:-back] if needs > back else raw
+    return raw
 
 
 def decode_text(

@@ -155,18 +155,22 @@ def iter_messages(
         binary, malformed or cut off). Nothing is raised for a bad message.
 
     Raises:
-        ValueError: at once, if ``max_bytes`` is not positive.
-        InputError: at once, if ``encoding`` is not a known text encoding.
+        InputError: at once, if ``max_bytes`` is not positive, ``encoding`` is not a
+            known text encoding, or ``inputs`` is not an iterable of paths.
     """
-    if max_bytes < 1:
-        raise ValueError(f"max_bytes must be a positive number of bytes, not {max_bytes}")
+    if not isinstance(max_bytes, int) or max_bytes < 1:
+        raise InputError(f"max_bytes must be a positive number of bytes, not {max_bytes!r}.")
     if encoding is not None and not is_text_encoding(encoding):
         raise InputError(
             f"{encoding!r} is not a known text encoding; "
             "use a name such as utf-8, cp1252 or latin-1."
         )
-    if isinstance(inputs, str | Path):
+    if isinstance(inputs, str | os.PathLike):
         inputs = [inputs]
+    elif not isinstance(inputs, Iterable) or isinstance(inputs, bytes | bytearray):
+        raise InputError(
+            f"iter_messages takes paths (a list of str or Path), not {type(inputs).__name__}."
+        )
     return _iter_inputs(inputs, _Options(max_bytes=max_bytes, encoding=encoding))
 
 

@@ -15,6 +15,8 @@ signature:
 ``c``  closing phrase alone on its line ("Best regards,", "Thanks, Sam")
 ``p``  mobile footer ("Sent from my phone")
 ``n``  short line that could belong to a signature (name, title, phone, email)
+``g``  short phrase with no sentence punctuation that is not title-cased: a company
+       tagline ("Connecting the Loire valley since 2009") when it follows a name
 ``l``  legal disclaimer ("DISCLAIMER: This message is confidential ... notify the
        sender and delete it"), with the rest of its paragraph
 ``t``  any other text
@@ -49,13 +51,21 @@ UNDERSCORE_LOOKAHEAD_LINES = 2
 #: At most this many non-empty lines may follow a bare "--" delimiter (the strict
 #: RFC 3676 "-- " delimiter has no limit).
 SIGNATURE_MAX_LINES = 11
-#: At most this many non-empty lines may follow a closing phrase ("Best regards,")
-#: for the block to count as a signature.
-SIGNOFF_MAX_LINES = 6
+#: At most this many non-empty lines (disclaimers aside) may follow a closing phrase
+#: ("Best regards,") for the block to count as a signature: name, title, company,
+#: tagline, address, phone and web, social handles.
+SIGNOFF_MAX_LINES = 9
 #: A line after a closing phrase is at most this many characters ...
 SIGNOFF_MAX_LINE_CHARS = 72
 #: ... and at most this many words.
 SIGNOFF_MAX_WORDS = 8
+#: A tagline ("Quality joinery since 1987") is at most this many characters.
+TAGLINE_MAX_CHARS = 60
+#: A bare name block (no sign-off, no contact details: "Mark", "Luis Ortega /
+#: Ortega Builders") ends a stretch with at most this many lines ...
+NAME_BLOCK_MAX_LINES = 3
+#: ... and its first line (the name) has at most this many words.
+NAME_MAX_WORDS = 4
 
 EMPTY = "e"
 QUOTE = "m"
@@ -66,18 +76,24 @@ CLOSING = "c"
 MOBILE_FOOTER = "p"
 DISCLAIMER = "l"
 SHORT = "n"
+TAGLINE = "g"
 TEXT = "t"
 
 _ATTRIBUTION_RES = (
     re.compile(r"On\s.+\swrote\s*:", re.IGNORECASE),
+    re.compile(r"Em\s.+\sescreveu\s*:", re.IGNORECASE),
+    re.compile(r"Den\s.+\sskrev\s.*:", re.IGNORECASE),
     re.compile(r"Am\s.+\sschrieb\s.*:", re.IGNORECASE),
     re.compile(r"Le\s.+\sa\s+écrit\s*:", re.IGNORECASE),
     re.compile(r"El\s.+\sescribió\s*:", re.IGNORECASE),
     re.compile(r"Op\s.+\sschreef\s.*:", re.IGNORECASE),
     re.compile(r"Il\s.+\sha\s+scritto\s*:", re.IGNORECASE),
 )
-_ATTRIBUTION_OPENERS = frozenset({"on", "am", "le", "el", "op", "il"})
-_NAME_WROTE_RE = re.compile(r"\S.*\swrote\s*:", re.IGNORECASE)
+_ATTRIBUTION_OPENERS = frozenset({"on", "am", "le", "el", "op", "il", "em", "den"})
+_NAME_WROTE_RE = re.compile(
+    r"\S.*\s(?:wrote|schrieb|a\s+écrit|escribió|escreveu|schreef|skrev|ha\s+scritto)\s*:",
+    re.IGNORECASE,
+)
 _HARD_SPLITTER_RE = re.compile(
     r"-{2,}\s*(?:original\s+message|forwarded\s+message|ursprüngliche\s+nachricht"
     r"|weitergeleitete\s+nachricht|message\s+d'origine|message\s+transféré)\s*-{2,}"
@@ -85,8 +101,30 @@ _HARD_SPLITTER_RE = re.compile(
     r"|-{2,}\s*forwarded\s+by\s.*",
     re.IGNORECASE,
 )
-_HEADER_FIELD_RE = re.compile(r"\*?(from|sent|date|to|cc|subject)\s*:\*?(?:\s|$)", re.IGNORECASE)
-_HEADER_BLOCK_FIELDS = frozenset({"sent", "date", "to", "cc", "subject"})
+#: A field of a quoted header block, in English and in the languages of the
+#: localised attributions above; bold markers ("*From:*", "**Sent:**") from an HTML
+#: conversion are allowed around the name.
+_HEADER_FIELD_RE = re.compile(
+    r"\**(from|sent|date|to|cc|subject"
+    r"|von|gesendet|datum|an|betreff"  # German
+    r"|de|envoyé|date|à|a|objet"  # French
+    r"|enviado|fecha|para|asunto"  # Spanish, Portuguese
+    r"|van|verzonden|aan|onderwerp"  # Dutch
+    r"|da|inviato|oggetto"  # Italian
+    r")\s*:\**(?:\s|$)",
+    re.IGNORECASE,
+)
+#: A field name inside a line ("From: Dana Sent: Monday To: Sam Subject: Pallets").
+_INLINE_HEADER_FIELD_RE = re.compile(r"\s\**(sent|date|to|cc|subject)\s*:\**\s", re.IGNORECASE)
+#: The localised names of the "From:" field.
+_HEADER_FROM_FIELDS = frozenset({"from", "von", "de", "van", "da"})
+_HEADER_BLOCK_FIELDS = frozenset(
+    {
+        "sent", "date", "to", "cc", "subject", "gesendet", "datum", "an", "betreff",
+        "envoyé", "à", "a", "objet", "enviado", "fecha", "para", "asunto", "verzonden",
+        "aan", "onderwerp", "inviato", "oggetto",
+    }
+)  # fmt: skip
 _UNDERSCORE_RE = re.compile(r"_{10,}")
 _CLOSING_PHRASES = (
     "best regards",
@@ -122,17 +160,50 @@ _CLOSING_PHRASES = (
     "speak soon",
     "talk soon",
     "warmly",
+    "rgds",
+    "kind rgds",
+    "br",
+    "thx",
+    "ta",
+    "yours",
+    "with apologies",
+    "with thanks and regards",
+    "cordialement",
+    "bien cordialement",
+    "bien à vous",
+    "merci",
+    "merci beaucoup",
+    "mit freundlichen grüßen",
+    "viele grüße",
+    "beste grüße",
+    "liebe grüße",
+    "met vriendelijke groet",
+    "saludos",
+    "saludos cordiales",
+    "un saludo",
+    "atentamente",
+    "atenciosamente",
+    "cordiali saluti",
+    "distinti saluti",
+    "med vänliga hälsningar",
 )
 _CLOSING_RE = re.compile(
     r"(?i:"
     + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in _CLOSING_PHRASES)
-    + r")[,.!]?"
+    + r")\b[,.!]?"
     # an optional name on the same line: "Thanks, Sam" / "Best - Dana Price"
     + r"(?:\s*[-–—,]?\s*[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,2})?"
 )
 _MOBILE_FOOTER_RE = re.compile(
-    r"(?:sent\s+from\s+my\s+\w[\w\s-]{0,30}|sent\s+from\s+(?:mail|outlook)\s+for\s+\w+"
-    r"|get\s+outlook\s+for\s+\w+)\.?",
+    r"(?:sent\s+from\s+my\s+\w[\w\s-]{0,30}"
+    r"|sent\s+(?:from|with|via)\s+(?:the\s+)?(?:mail|outlook|yahoo\s+mail|gmail|proton\s*mail"
+    r"|spark|blackberry|samsung)\b[\w\s-]{0,30}"
+    r"|get\s+outlook\s+for\s+\w+(?:\s*<[^<>\s]+>)?"
+    r"|von\s+meinem\s+\w[\w\s-]{0,30}\s+gesendet"
+    r"|envoyé\s+de\s+mon\s+\w[\w\s-]{0,30}"
+    r"|enviado\s+desde\s+mi\s+\w[\w\s-]{0,30}"
+    r"|verzonden\s+(?:vanaf|met)\s+(?:mijn\s+)?\w[\w\s-]{0,30}"
+    r"|inviato\s+da\s+\w[\w\s-]{0,30})\.?",
     re.IGNORECASE,
 )
 _CONTACT_RE = re.compile(
@@ -140,7 +211,10 @@ _CONTACT_RE = re.compile(
     r"|(?:https?://|www\.)\S+"  # URL
     r"|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,24}\b(?:/\S*)?"  # bare domain: acme.example.com
     r"|\+?\d[\d ().-]{5,}\d"  # phone number
+    r"|(?<![\w@])@[A-Za-z0-9_]{2,30}\b"  # social handle: @acme_ltd
 )
+#: Characters of which an email address, web address, handle or phone number has one.
+_CONTACT_CHARS = frozenset("@./:+()0123456789")
 #: A line that opens a legal disclaimer ("DISCLAIMER:", "Confidentiality notice -").
 _DISCLAIMER_HEAD_RE = re.compile(
     r"(?:disclaimer|(?:confidentiality|legal|important|privacy)\s+notice"
@@ -153,9 +227,58 @@ _DISCLAIMER_CUE_RE = re.compile(
     r"|(?P<recipient>intended\s+(?:\w+\s+){0,3}(?:recipient|addressee)s?)"
     r"|(?P<notify>notify\s+(?:the\s+)?sender)|(?P<delete>(?:delete|destroy)\s+(?:it|this|the|all))"
     r"|(?P<unauthorised>unauthori[sz]ed)|(?P<no_liability>accepts?\s+no\s+(?:liability|responsibility))"
-    r"|(?P<virus>virus(?:es)?\b)|(?P<prohibited>strictly\s+prohibited)",
+    r"|(?P<virus>virus(?:es)?\b)|(?P<prohibited>strictly\s+prohibited)"
+    r"|(?P<scanned>scanned\s+(?:by|for|with))",
     re.IGNORECASE,
 )
+#: A word of each cue above, looked for before the expression runs.
+_DISCLAIMER_CUE_WORDS = (
+    "confidential", "privileged", "intended", "notify", "delete", "destroy", "unauthori",
+    "accept", "virus", "prohibited", "scanned",
+)  # fmt: skip
+_FOUR_DIGITS_RE = re.compile(r"\d{4}")
+#: Boilerplate that is a footer on its own: the environment note, and a company's
+#: registration details (only with a number in the line: "Registered in England no.
+#: 04411873"; "send it to our registered office" is prose).
+_FOOTER_NOTE_RE = re.compile(
+    r"(?:please\s+)?(?:consider\s+the\s+environment"
+    r"|think\s+(?:green\s+)?before\s+(?:you\s+)?print)",
+    re.IGNORECASE,
+)
+_REGISTRATION_RE = re.compile(
+    r"registered\s+(?:in|office|address|number|no\b)"
+    r"|compan(?:y|ies)\s+(?:registration\s+)?(?:no|number|reg)\b"
+    r"|\bvat\s+(?:reg(?:istration)?\.?\s+)?(?:no|number)\b"
+    r"|\b(?:ABN|ACN|GSTIN|CIN|SIRET|RCS|KvK|HRB)\b",
+    re.IGNORECASE,
+)
+_PS_RE = re.compile(r"p\.?\s?p?\.?\s?s\b", re.IGNORECASE)
+#: Words that make a short line a remark, not a tagline ("Sort it out or else").
+_NOT_IN_TAGLINES = frozenset(
+    {"or", "else", "stop", "not", "never", "again", "enough", "what", "why", "how", "thanks",
+     "thank", "i", "i'm", "me", "my", "this", "those", "they", "is", "are", "was",
+     "were", "finally", "really", "honestly", "seriously", "wow", "we", "us", "our", "always"}
+)  # fmt: skip
+#: Words that make a line in capitals shouting rather than a company name.
+_NOT_IN_COMPANY_NAMES = frozenset(
+    {"i", "am", "not", "no", "now", "pay", "paid", "never", "again", "enough", "stop", "or",
+     "else", "why", "what", "how", "will", "must", "is", "are", "this", "that", "it"}
+)  # fmt: skip
+_SECOND_PERSON_RE = re.compile(r"\b(?:you|your|yours|yourself|yourselves|u|ur)\b", re.IGNORECASE)
+#: Words a name or a title does not contain ("See You In Court" is not a name).
+_PRONOUNS = frozenset({"i", "me", "my", "we", "us", "our", "you", "your", "yours", "they"})
+#: Words that make a short capitalised line a phrase rather than a name ("Or Else",
+#: "Last Chance", "Pay Up Now"); particles of names ("de", "van") are not among them.
+_NOT_IN_NAMES = _PRONOUNS | frozenset(
+    {"or", "else", "and", "the", "to", "of", "for", "at", "in", "on", "a", "an", "now",
+     "not", "no", "never", "again", "last", "final", "see", "pay", "up", "please",
+     "thanks", "thank", "sorry", "done", "enough", "today", "tomorrow"}
+)  # fmt: skip
+#: Company and name suffixes that end with a full stop without ending a sentence.
+_ABBREVIATIONS = frozenset(
+    {"co", "ltd", "inc", "llc", "plc", "corp", "pty", "gmbh", "ag", "sa", "sas", "bv", "nv",
+     "jr", "sr", "esq", "phd", "dr", "st", "rd", "ave"}
+)  # fmt: skip
 _SMALL_WORDS = frozenset(
     {"of", "and", "for", "the", "at", "in", "on", "to", "a", "an", "de", "du", "von", "van", "y"}
 )
@@ -164,6 +287,10 @@ _SIGNATURE_BODY_RE = re.compile(r"[^smf]*")
 #: The markers of the lines that may follow a closing phrase, and of a disclaimer's.
 SIGNOFF_TAIL = CLOSING + SHORT + MOBILE_FOOTER + EMPTY
 DISCLAIMER_TAIL = DISCLAIMER + EMPTY
+#: What may follow a sign-off: the above, taglines below a name, and disclaimers.
+SIGNOFF_BLOCK = SIGNOFF_TAIL + TAGLINE + DISCLAIMER
+#: The markers of a bare name block: names, titles, taglines and blank lines.
+NAME_BLOCK = SHORT + TAGLINE + EMPTY
 _OWN_STRETCH_RE = re.compile(r"[^x]+")
 
 
@@ -207,7 +334,7 @@ def _whole_disclaimer_paragraphs(markers: str) -> str:
     A disclaimer wrapped over several lines names its cues in only some of them.
     """
     return re.sub(
-        rf"[{TEXT}{DISCLAIMER}]+",
+        rf"[{TEXT}{TAGLINE}{DISCLAIMER}]+",
         lambda m: m[0] if DISCLAIMER not in m[0] else DISCLAIMER * len(m[0]),
         markers,
     )
@@ -237,13 +364,20 @@ def _mark_line(lines: Sequence[str], i: int) -> str:
         return DISCLAIMER
     if _is_signature_line(stripped):
         return SHORT
+    if _is_tagline(stripped):
+        return TAGLINE
     return TEXT
 
 
 def _is_disclaimer_line(stripped: str) -> bool:
     """Return whether a line opens or says a legal disclaimer (two of its usual cues)."""
-    if _DISCLAIMER_HEAD_RE.match(stripped):
+    if _DISCLAIMER_HEAD_RE.match(stripped) or _FOOTER_NOTE_RE.match(stripped):
         return True
+    if _FOUR_DIGITS_RE.search(stripped) and _REGISTRATION_RE.search(stripped):
+        return True
+    lowered = stripped.lower()
+    if sum(word in lowered for word in _DISCLAIMER_CUE_WORDS) < 2:
+        return False  # a cheap test first: most lines hold none of the cue words
     cues = {m.lastgroup for m in _DISCLAIMER_CUE_RE.finditer(stripped)}
     return len(cues) >= 2
 
@@ -303,7 +437,7 @@ def _from_line_follows(lines: Sequence[str], i: int) -> bool:
     """Return whether a "From:" line follows ``lines[i]`` closely."""
     for line in lines[i + 1 : i + 1 + UNDERSCORE_LOOKAHEAD_LINES]:
         match = _HEADER_FIELD_RE.match(line.strip())
-        if match and match.group(1).lower() == "from":
+        if match and match.group(1).lower() in _HEADER_FROM_FIELDS:
             return True
     return False
 
@@ -311,8 +445,11 @@ def _from_line_follows(lines: Sequence[str], i: int) -> bool:
 def _starts_header_block(lines: Sequence[str], i: int) -> bool:
     """Return whether ``lines[i]`` is the "From:" line of a quoted header block."""
     match = _HEADER_FIELD_RE.match(lines[i].strip())
-    if not match or match.group(1).lower() != "from":
+    if not match or match.group(1).lower() not in _HEADER_FROM_FIELDS:
         return False
+    inline = {m.group(1).lower() for m in _INLINE_HEADER_FIELD_RE.finditer(lines[i])}
+    if len(inline & _HEADER_BLOCK_FIELDS) >= HEADER_BLOCK_MIN_FIELDS:
+        return True  # a client that ran the header block into one line
     fields: set[str] = set()
     for line in lines[i + 1 : i + 1 + HEADER_BLOCK_MAX_LINES]:
         if not line.strip():
@@ -333,10 +470,43 @@ def _is_signature_line(stripped: str) -> bool:
     """
     if len(stripped) > SIGNOFF_MAX_LINE_CHARS or stripped[-1] in "?!":
         return False
+    if any(not _is_title_word(w) and not _CONTACT_CHARS & set(w) for w in stripped.split()):
+        return False  # a plain lower-case word: no need to look for contact details
     words = _CONTACT_RE.sub(" ", stripped).split()
     if len(words) > SIGNOFF_MAX_WORDS:
         return False
     return all(_is_title_word(word) for word in words)
+
+
+def _is_tagline(stripped: str) -> bool:
+    """Return whether a line could be a company's tagline or a line of an address.
+
+    It is short, has no sentence punctuation at its end and no question or
+    exclamation mark at all, and is not shouted: "Connecting the Loire valley since
+    2009", "flat 6". Whether it is one depends on a name line above it.
+    """
+    if len(stripped) > TAGLINE_MAX_CHARS or stripped[-1] in ".:,;" or "?" in stripped:
+        return False
+    if any(mark in stripped for mark in ",'\"‘’“”"):
+        return False  # "Absolute cowboys, the lot of them", "another 'final' invoice"
+    if "!" in stripped or len(stripped.split()) > SIGNOFF_MAX_WORDS:
+        return False
+    if not (stripped[0].isupper() or stripped[0].isdigit()) or _addresses_reader(stripped):
+        return False  # "sort it out or else", "Your claims process is a joke"
+    if _PS_RE.match(stripped) or _words(stripped) & _NOT_IN_TAGLINES:
+        return False  # "Sort it out or else", "This audit is a shakedown"
+    letters = [w for w in stripped.split() if any(c.isalpha() for c in w)]
+    return bool(letters) and not (len(letters) >= 2 and all(w.isupper() for w in letters))
+
+
+def _words(stripped: str) -> set[str]:
+    """Return the lower-cased words of a line, without punctuation around them."""
+    return {w.strip(".,;:!?()\"'“”‘’").lower() for w in stripped.split()}
+
+
+def _addresses_reader(stripped: str) -> bool:
+    """Return whether a line speaks to the reader ("you", "your", "you're")."""
+    return _SECOND_PERSON_RE.search(stripped) is not None
 
 
 def _is_title_word(word: str) -> bool:
@@ -388,9 +558,13 @@ def _line_kinds(markers: str, lines: Sequence[str]) -> list[SegmentKind]:
         if DISCLAIMER in mask[legal:end]:
             assign(legal, end, SegmentKind.SIGNATURE)
             end = legal
-        signoff = _signoff_start(mask, stretch.start(), end, first_text)
+        signoff = _signoff_start(mask, lines, stretch.start(), end, first_text)
         if signoff is None:
             signoff = _contact_block_start(mask, lines, stretch.start(), end)
+        if signoff is None:
+            signoff = _name_block_start(mask, lines, stretch.start(), end)
+        elif mask[signoff] == MOBILE_FOOTER:  # "Sam / Sent from my iPhone"
+            signoff = _name_block_start(mask, lines, stretch.start(), signoff) or signoff
         if signoff is not None:
             assign(signoff, end, SegmentKind.SIGNATURE)
 
@@ -417,41 +591,119 @@ def _contact_block_start(mask: str, lines: Sequence[str], start: int, end: int) 
     them, one holding a phone number, an email address or a web address. Without
     the contact line a short last line stays own text ("PAY NOW").
     """
-    block = [k for k in range(_tail_start(mask, start, end, SIGNOFF_TAIL), end) if mask[k] != EMPTY]
+    tail = _tail_start(mask, start, end, SIGNOFF_TAIL + TAGLINE + DISCLAIMER)
+    while tail < end and mask[tail] in TAGLINE + DISCLAIMER + EMPTY:
+        tail += 1  # the block starts with a name, title or contact line
+    block = [k for k in range(tail, end) if mask[k] not in EMPTY + DISCLAIMER]
     if not block or len(block) > SIGNATURE_MAX_LINES or block[0] == start:
         return None
     if not any(_CONTACT_RE.search(lines[k]) for k in block):
         return None
-    if any(_shouted_or_sentence(lines[k]) for k in block):
+    if _shouting_or_sentences(block, lines):
         return None  # "PAY NOW." above a phone number is still the sender's to answer for
+    if not _taglines_follow_names(mask, block[0], end):
+        return None
     return block[0]
 
 
-def _shouted_or_sentence(line: str) -> bool:
-    """Return whether a signature-like line is a shouted phrase or ends a sentence."""
-    stripped = line.strip()
+def _name_block_start(mask: str, lines: Sequence[str], start: int, end: int) -> int | None:
+    """Return where a bare name block ends a stretch: "Mark", "Luis Ortega / Ortega Builders".
+
+    The block follows a blank line or a line ending in a comma ("Thanks for bearing
+    with me,"), has at most NAME_BLOCK_MAX_LINES lines, opens with a name of at most
+    NAME_MAX_WORDS words and holds no shouted line and no sentence: "PAY NOW" and
+    "Otherwise, Friday." stay own text.
+    """
+    tail = _tail_start(mask, start, end, NAME_BLOCK)
+    while tail < end and mask[tail] in TAGLINE + EMPTY:
+        tail += 1
+    block = [k for k in range(tail, end) if mask[k] != EMPTY]
+    if not block or len(block) > NAME_BLOCK_MAX_LINES or block[0] == start:
+        return None
+    before = lines[block[0] - 1].strip()
+    if before and not before.endswith(","):
+        return None
+    name = lines[block[0]].split()
+    if len(name) > NAME_MAX_WORDS or any(w.lower().strip(",.!") in _NOT_IN_NAMES for w in name):
+        return None
+    if len(block) == 1 and len(name) == 1:
+        return None  # "Mark" or "Pathetic": one word alone is left to the checker
+    if any("." in w and len(w) > 3 and w.lower().rstrip(".") not in _ABBREVIATIONS for w in name):
+        return None  # "Worst. Service. Ever"
+    if _shouting_or_sentences(block, lines):
+        return None
+    return block[0]
+
+
+def _taglines_follow_names(mask: str, start: int, end: int) -> bool:
+    """Return whether every tagline in ``mask[start:end]`` has a name line above it."""
+    first_tagline = mask.find(TAGLINE, start, end)
+    return first_tagline < 0 or SHORT in mask[start:first_tagline]
+
+
+def _shouting_or_sentences(block: Sequence[int], lines: Sequence[str]) -> bool:
+    """Return whether a signature-like block holds a sentence, or shouts before a name.
+
+    A line in capitals below a name is a company name ("PEARCE & SONS ROOFING");
+    above any name it is the sender shouting ("PAY NOW").
+    """
+    named = False
+    for k in block:
+        stripped = lines[k].strip()
+        shouting = _shouted(stripped) and (not named or _shouts_at_reader(stripped))
+        if _ends_sentence(stripped) or shouting:
+            return True
+        named = named or not _shouted(stripped)
+    return False
+
+
+def _shouts_at_reader(line: str) -> bool:
+    """Return whether a line in capitals is a remark ("PAY NOW", "YOU OWE US")."""
+    return _addresses_reader(line) or bool(_words(line) & _NOT_IN_COMPANY_NAMES)
+
+
+def _shouted(stripped: str) -> bool:
+    """Return whether a line has two or more words, all in capitals (contacts aside)."""
+    letters = [w for w in stripped.split() if any(c.isalpha() for c in w)]
+    if len(letters) < 2 or not all(w.isupper() for w in letters):
+        return False
+    return _CONTACT_RE.search(stripped) is None
+
+
+def _ends_sentence(stripped: str) -> bool:
+    """Return whether a line ends a sentence ("Today.", "Pay up!"), not an abbreviation.
+
+    "Tidewater Candle Co." and "K. Alvarez" end with an abbreviation or an initial.
+    """
     if _CONTACT_RE.search(stripped):
         return False
-    letters = [w for w in stripped.split() if any(c.isalpha() for c in w)]
-    shouted = len(letters) >= 2 and all(w.isupper() for w in letters)
-    return shouted or stripped.endswith((".", "!"))
+    if stripped.endswith("."):
+        last = stripped.split()[-1].rstrip(".").lower()
+        return not (last in _ABBREVIATIONS or len(last) == 1 or "." in last)
+    return stripped.endswith("!")
 
 
-def _signoff_start(mask: str, start: int, end: int, first_text: int) -> int | None:
+def _signoff_start(
+    mask: str, lines: Sequence[str], start: int, end: int, first_text: int
+) -> int | None:
     """Return the line where a sign-off block ends the own stretch ``mask[start:end]``.
 
     A sign-off is a closing phrase (not the first line of the message) or a mobile
-    footer, followed only by closing phrases, short signature-like lines and blank
-    lines, at most SIGNOFF_MAX_LINES of them.
+    footer, followed only by closing phrases, short signature-like lines, taglines
+    below a name, legal disclaimers and blank lines, at most SIGNOFF_MAX_LINES of
+    them apart from the disclaimers.
     """
-    tail_start = _tail_start(mask, start, end, SIGNOFF_TAIL)
-    after = sum(1 for c in mask[tail_start:end] if c != EMPTY)
+    tail_start = _tail_start(mask, start, end, SIGNOFF_BLOCK)
+    for k in range(tail_start, end):
+        if mask[k] == SHORT and _shouted(lines[k].strip()) and _shouts_at_reader(lines[k]):
+            tail_start = k + 1  # "YOU NEED TO PAY NOW" is no company name
+    after = sum(1 for c in mask[tail_start:end] if c not in EMPTY + DISCLAIMER)
     for k in range(tail_start, end):
         marker = mask[k]
-        if marker != EMPTY:
+        if marker not in EMPTY + DISCLAIMER:
             after -= 1  # now the number of non-empty lines after line k
         starts_signoff = marker == MOBILE_FOOTER or (marker == CLOSING and k != first_text)
-        if starts_signoff and after <= SIGNOFF_MAX_LINES:
+        if starts_signoff and after <= SIGNOFF_MAX_LINES and _taglines_follow_names(mask, k, end):
             return k
     return None
 

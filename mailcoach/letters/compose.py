@@ -3,7 +3,7 @@
 Each kind of letter is one template, ``templates/letters/<kind>.j2``: its first line
 is ``Subject: …``, the rest is the letter. This module checks that the facts hold
 what the kind needs, works out the numbers and dates the template uses, adds the
-benchmark clause (from :mod:`mailcoach.rewrite.benchmark`), and runs the result
+benchmark clause (from :mod:`mailcoach.rewriting.benchmark`), and runs the result
 through :func:`mailcoach.check`: a letter with a warning- or error-level finding is
 refused with :class:`SelfCheckFailed`, never returned.
 """
@@ -11,6 +11,7 @@ refused with :class:`SelfCheckFailed`, never returned.
 from __future__ import annotations
 
 import datetime
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -24,7 +25,12 @@ from mailcoach.errors import FactsError, LetterError
 from mailcoach.letters.facts import CaseFacts, Invoice, read_facts, validate
 from mailcoach.model import Dispute, Finding, Report, Severity
 from mailcoach.resources import template_dir
-from mailcoach.rewrite.benchmark import Benchmark, BenchmarkForm, BenchmarkParams, benchmark_clause
+from mailcoach.rewriting.benchmark import (
+    Benchmark,
+    BenchmarkForm,
+    BenchmarkParams,
+    benchmark_clause,
+)
 from mailcoach.settings import Settings
 from mailcoach.templating import render
 
@@ -152,22 +158,36 @@ def describe_kinds() -> list[tuple[str, str]]:
     return rows
 
 
-def load_facts(facts: CaseFacts | Mapping[str, Any] | Path | str) -> CaseFacts:
-    """Return validated facts from a model, a mapping, or a path to a facts file.
+def load_facts(facts: CaseFacts | Mapping[str, Any] | os.PathLike[str]) -> CaseFacts:
+    """Return validated facts from a model, a mapping, or a ``Path`` to a facts file.
+
+    A ``str`` is not taken for a file name (in the API a ``str`` is text): wrap a
+    file name in :class:`pathlib.Path`, or read it with :func:`read_facts`.
 
     Raises:
-        FactsError: naming the file (or "facts") and the field at fault.
+        FactsError: naming the file (or "facts") and the field at fault, or saying
+            that ``facts`` is of a type that holds no facts.
     """
     if isinstance(facts, CaseFacts):
         return facts
     if isinstance(facts, Mapping):
         return validate(facts, "facts")
-    return read_facts(Path(facts))
+    if isinstance(facts, os.PathLike):
+        return read_facts(Path(os.fsdecode(facts)))
+    hint = (
+        f": to read the file {facts!r}, pass Path({facts!r})"
+        if isinstance(facts, str) and len(facts) < 200
+        else ""
+    )
+    raise FactsError(
+        f"facts must be a mapping, a CaseFacts or a pathlib.Path to a facts file, "
+        f"not {type(facts).__name__}{hint}."
+    )
 
 
 def compose_letter(
     kind: str,
-    facts: CaseFacts | Mapping[str, Any] | Path | str,
+    facts: CaseFacts | Mapping[str, Any] | os.PathLike[str],
     *,
     settings: Settings | None = None,
     where: str | None = None,
@@ -176,7 +196,8 @@ def compose_letter(
 
     Args:
         kind: one of :data:`KINDS`.
-        facts: validated facts, a mapping to validate, or a facts file's path.
+        facts: validated facts, a mapping to validate, or a ``Path`` to a facts file
+            (TOML, YAML or JSON). A ``str`` is refused with a FactsError.
         settings: the settings the self-check runs with.
         where: how errors name the facts (a file name, "row 4"); defaults to the path
             or "facts".
@@ -193,14 +214,18 @@ def compose_letter(
     if kind not in KINDS:
         raise LetterError(f"unknown letter kind {kind!r}; choose one of: {', '.join(KINDS)}.")
     if where is None:
-        where = str(facts) if isinstance(facts, Path | str) else "facts"
+        where = os.fsdecode(facts) if isinstance(facts, os.PathLike) else "facts"
     case = load_facts(facts)
     _require(kind, case, where)
     benchmark = _benchmark(kind, case, where)
     context = _context(kind, case, benchmark)
     rendered = render(FOLDER, f"{kind}.j2", **context)
     subject, text = _split_subject(rendered, kind)
-    report = _exempt_verbatim(check(text, settings=settings), verbatim_values(case))
+    report = _exempt_verbatim(
+        check(text, settings=settings),
+        verbatim_values(case),
+        loud=tuple(inv.description for inv in case.invoices if inv.description),
+    )
     report = replace(report, source=f"the {kind} letter from {where}", subject=subject)
     serious = [f for f in report.findings if f.severity >= Severity.WARNING]
     if serious:
@@ -231,7 +256,9 @@ def verbatim_values(case: CaseFacts) -> tuple[str, ...]:
     These are the user's records, not the letter's tone: a company registered in
     capitals or a bank's remittance reference ("FPS 20OCT SMILECO") is not shouting.
     Free text that the letter builds sentences from (``what``, ``point``, ``detail``,
-    document titles, …) is not among them and is checked like the template wording.
+    document titles, invoice descriptions …) is not among them and is checked like the
+    template wording (a description in capitals is still not shouting: see
+    :func:`_exempt_verbatim`).
     """
     people = [case.sender, case.recipient]
     if case.escalation is not None:
@@ -240,25 +267,45 @@ def verbatim_values(case: CaseFacts) -> tuple[str, ...]:
     for person in people:
         values += [person.name, person.company, person.role, person.email, person.salutation]
     for inv in case.invoices:
-        values += [inv.reference, inv.description]
+        values += [inv.reference]
     for pay in case.payments:
         values += [pay.reference, pay.invoice]
     values += [item.invoice for item in case.disputed]
     return tuple(sorted({v for v in values if v}, key=len, reverse=True))
 
 
-def _exempt_verbatim(report: Report, values: tuple[str, ...]) -> Report:
-    """Drop findings that lie entirely inside a value copied from the facts, and re-judge."""
+def _exempt_verbatim(
+    report: Report, values: tuple[str, ...], *, loud: tuple[str, ...] = ()
+) -> Report:
+    """Drop findings that lie entirely inside a value copied from the facts, and re-judge.
+
+    Inside a ``loud`` value (an invoice description) only capitals are exempt: the
+    words themselves are checked like any other free text.
+    """
     body = report.body
     lowered = body.lower()
-    spans = [
-        (m.start(), m.end())
-        for value in values
-        for m in re.finditer(re.escape(value.lower()), lowered)
-    ]
-    kept = tuple(
-        f for f in report.findings if not any(a <= f.start and f.end <= b for a, b in spans)
-    )
+
+    def spans_of(found: tuple[str, ...]) -> list[tuple[int, int]]:
+        return [
+            (m.start(), m.end())
+            for value in found
+            for m in re.finditer(re.escape(value.lower()), lowered)
+        ]
+
+    spans, loud_spans = spans_of(values), spans_of(loud)
+
+    def exempt(f: Finding) -> bool:
+        if any(a <= f.start and f.end <= b for a, b in spans):
+            return True
+        shouted = f.text.upper() == f.text and any(c.isalpha() for c in f.text)
+        covered = [*spans, *loud_spans]
+        return shouted and all(
+            any(a <= i < b for a, b in covered)
+            for i in range(f.start, f.end)
+            if body[i].isalpha()
+        )
+
+    kept = tuple(f for f in report.findings if not exempt(f))
     if len(kept) == len(report.findings):
         return report
     sentences = [body[s.start : s.end] for s in report.sentiment.sentences]
@@ -281,6 +328,13 @@ def _require(kind: str, case: CaseFacts, where: str) -> None:
         raise missing("invoices", f"a {kind} letter needs at least one invoice")
     if kind in ("first-contact", "reminder") and case.total_due <= 0:
         raise missing("payments", f"nothing is due, so there is no {kind} letter to write")
+    if kind in ("first-contact", "reminder") and case.total_past_due <= 0:
+        first = min(inv.due for inv in case.not_yet_due)
+        raise missing(
+            "invoices",
+            f"nothing is past due yet (the first invoice falls due on {first.isoformat()}), "
+            f"so there is no {kind} letter to write",
+        )
     if kind == "reminder" and not case.broken_promises:
         raise missing(
             "promises",
@@ -409,6 +463,8 @@ def _context(kind: str, case: CaseFacts, benchmark: Benchmark | None) -> dict[st
         "reply_by": case.reply_date,
         "invoices": open_invoices(case),
         "total_due": case.money(case.total_due),
+        "due_now": case.money(case.total_past_due),
+        "not_yet_due": [i for i in open_invoices(case) if i.invoice in case.not_yet_due],
         "total_invoiced": case.money(case.total_invoiced),
         "overdue": [i for i in open_invoices(case) if i.days_overdue and i.balance],
         "broken": sorted(case.broken_promises, key=lambda p: p.due),

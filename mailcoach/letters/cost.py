@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from mailcoach.letters.facts import CaseFacts
+from mailcoach.errors import FactsError
+from mailcoach.letters.facts import MAX_AMOUNT, MAX_HOURS, CaseFacts
 from mailcoach.templating import render
 
 #: At or above this share of the balance (in %), pursuing it is a close call.
@@ -38,11 +39,19 @@ def weigh_cost(
     Returns:
         The weighing (with its one-paragraph note), or None when the hourly cost or
         the hours are unknown.
+
+    Raises:
+        FactsError: if the hourly cost or the hours are not above zero, or beyond
+            what a facts file may give (an amount below 10^15, at most 10,000 hours).
     """
     rate = hourly if hourly is not None else (facts.cost.hourly if facts.cost else None)
     time = hours if hours is not None else (facts.cost.hours if facts.cost else None)
     if rate is None or time is None:
         return None
+    if not (rate.is_finite() and 0 < rate < MAX_AMOUNT):
+        raise FactsError(f"the hourly cost must be above zero and below {MAX_AMOUNT:,}.")
+    if not (time.is_finite() and 0 < time <= MAX_HOURS):
+        raise FactsError(f"the hours must be above zero and at most {MAX_HOURS:,}.")
     cost = rate * time
     balance = facts.total_due
     costs_more = cost >= balance

@@ -20,6 +20,7 @@ import csv
 import datetime
 import importlib
 import json
+import os
 import re
 import tomllib
 from collections.abc import Iterator, Mapping
@@ -27,14 +28,16 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_args, get_origin
+from typing import Annotated, Any, Literal, NoReturn, get_args, get_origin
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
+    field_validator,
     model_validator,
 )
 
@@ -51,20 +54,36 @@ TITLES: frozenset[str] = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof
 REPLY_DAYS = 7
 #: Currencies without minor units.
 NO_DECIMALS: frozenset[str] = frozenset({"JPY"})
+#: Amounts must stay below this (a figure with more digits is a typo, and could not be
+#: written to the cent).
+MAX_AMOUNT = Decimal(10) ** 15
+#: The most hours a cost check takes.
+MAX_HOURS = Decimal(10_000)
+#: Dates a case can carry; the letters count days and weeks from them.
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+LATEST_DATE = datetime.date(2999, 12, 31)
+#: How deeply a facts file may nest tables and lists (a case needs three or four).
+MAX_DEPTH = 16
+#: Characters that break a line or control a terminal; a fact is one line of text.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def _as_date(value: Any) -> Any:
     """Accept a date or an ISO date string (YYYY-MM-DD); refuse numbers and timestamps."""
     if isinstance(value, datetime.datetime):
         raise ValueError("expected a date (YYYY-MM-DD), not a date and time")
-    if isinstance(value, datetime.date):
-        return value
     if isinstance(value, str):
         try:
-            return datetime.date.fromisoformat(value.strip())
+            value = datetime.date.fromisoformat(value.strip())
         except ValueError:
             raise ValueError(f"expected a date as YYYY-MM-DD, got {value!r}") from None
-    raise ValueError(f"expected a date as YYYY-MM-DD, got {type(value).__name__} {value!r}")
+    if not isinstance(value, datetime.date):
+        raise ValueError(f"expected a date as YYYY-MM-DD, got {type(value).__name__} {value!r}")
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValueError(
+            f"expected a date between {EARLIEST_DATE.year} and {LATEST_DATE.year}, got {value}"
+        )
+    return value
 
 
 def _as_money(value: Any) -> Any:
@@ -77,6 +96,8 @@ def _as_money(value: Any) -> Any:
         raise ValueError(f"expected an amount such as 1200.50, got {value!r}") from None
     if not amount.is_finite() or amount < 0:
         raise ValueError(f"expected a positive amount such as 1200.50, got {value!r}")
+    if amount >= MAX_AMOUNT:
+        raise ValueError(f"expected an amount below {MAX_AMOUNT:,}, got {_shown(value)}")
     return amount
 
 
@@ -89,12 +110,41 @@ def _as_currency(value: Any) -> Any:
 Day = Annotated[datetime.date, BeforeValidator(_as_date)]
 Money = Annotated[Decimal, BeforeValidator(_as_money)]
 Currency = Annotated[str, BeforeValidator(_as_currency)]
-Text = Annotated[str, Field(min_length=1)]
 
 
-def format_money(amount: Decimal, currency: str) -> str:
-    """Write an amount the way the letters do: ``$8,450.00``, ``€120.00``, ``CHF 99.00``."""
+def _one_line(value: str) -> str:
+    """Refuse line breaks and control characters: a fact may end up in a mail header."""
+    bad = _CONTROL_RE.search(value)
+    if bad:
+        raise ValueError(
+            f"expected one line of text, but it holds the control character "
+            f"{bad.group()!r} (a line break or a terminal code)"
+        )
+    return value
+
+
+Text = Annotated[str, Field(min_length=1), AfterValidator(_one_line)]
+
+
+#: The reader's locale when the facts give none, for currencies whose readers group
+#: digits their own way (an Indian reader expects ₹3,54,000.00, not ₹354,000.00).
+CURRENCY_LOCALES: dict[str, str] = {"INR": "en_IN"}
+
+
+def format_money(amount: Decimal, currency: str, locale: str | None = None) -> str:
+    """Write an amount the way the letters do: ``$8,450.00``, ``€120.00``, ``CHF 99.00``.
+
+    With a ``locale`` (the reader's, e.g. ``de_DE``), or for a currency listed in
+    :data:`CURRENCY_LOCALES`, babel writes it as that reader expects
+    (``354.000,50 €``, ``₹3,54,000.00``).
+    """
     places = Decimal(1) if currency in NO_DECIMALS else Decimal("0.01")
+    where = locale or CURRENCY_LOCALES.get(currency)
+    if where is not None:
+        from babel.numbers import format_currency
+
+        rounded = amount.quantize(places, rounding=ROUND_HALF_UP)
+        return str(format_currency(rounded, currency, locale=where))
     figure = f"{amount.quantize(places, rounding=ROUND_HALF_UP):,}"
     symbol = SYMBOLS.get(currency)
     return f"{symbol}{figure}" if symbol else f"{currency} {figure}"
@@ -254,7 +304,7 @@ class Cost(_Strict):
     """What pursuing the balance costs: our hourly cost and the hours expected."""
 
     hourly: Money
-    hours: Decimal = Field(gt=0, le=10_000)
+    hours: Decimal = Field(gt=0, le=MAX_HOURS)
 
 
 class Disputed(_Strict):
@@ -322,6 +372,24 @@ class CaseFacts(_Strict):
     type: Literal["payment", "delivery", "service", "billing", "contract", "other"] = "payment"
     stage: Literal["first-contact", "reminder", "final-notice", "escalation"] = "first-contact"
     currency: Currency = "USD"
+    locale: str | None = Field(
+        default=None,
+        description='The reader\'s locale for money ("de_DE", "en_IN"); default: the letters\' '
+        "own format ($8,450.00), or the usual one for the currency (INR: en_IN).",
+    )
+
+    @field_validator("locale")
+    @classmethod
+    def _known_locale(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        from babel import Locale, UnknownLocaleError
+
+        try:
+            Locale.parse(value)
+        except (UnknownLocaleError, ValueError):
+            raise ValueError(f"unknown locale {value!r} (e.g. en_GB, de_DE, en_IN)") from None
+        return value
     respond_by: Day | None = None
     invoices: list[Invoice] = []
     payments: list[Payment] = []
@@ -399,6 +467,17 @@ class CaseFacts(_Strict):
         return self.total_invoiced - self.total_paid
 
     @property
+    def not_yet_due(self) -> list[Invoice]:
+        """Return the invoices with a balance whose due date is not past on the letter's date."""
+        return [inv for inv in self.invoices if inv.due >= self.today and self.balance(inv) > 0]
+
+    @property
+    def total_past_due(self) -> Decimal:
+        """Return what is due now: the open total less the balances not yet due."""
+        ahead = sum((self.balance(inv) for inv in self.not_yet_due), Decimal())
+        return max(self.total_due - ahead, Decimal())
+
+    @property
     def total_disputed(self) -> Decimal:
         """Return the sum of the disputed amounts."""
         return sum((d.amount for d in self.disputed), Decimal())
@@ -410,7 +489,7 @@ class CaseFacts(_Strict):
 
     def money(self, amount: Decimal) -> str:
         """Write ``amount`` in the case currency."""
-        return format_money(amount, self.currency)
+        return format_money(amount, self.currency, self.locale)
 
     def mentions(self, text: str, value: Decimal | datetime.date) -> bool:
         """Tell whether free text from the facts already states an amount or a date.
@@ -589,27 +668,53 @@ def read_raw(path: Path) -> dict[str, Any]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise FactsError(f"{path}: the facts file is not UTF-8 text.") from None
-    if suffix == ".toml":
-        data: Any = _load_toml(text, path)
-    elif suffix in (".yml", ".yaml"):
-        data = _load_yaml(text, path)
-    elif suffix == ".json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise FactsError(
-                f"{path}: not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})."
-            ) from None
-    else:
+    if suffix not in (".toml", ".yml", ".yaml", ".json"):
         raise FactsError(
             f"{path}: unknown facts format {suffix or '(no extension)'}; "
             "use .toml, .yaml, .yml or .json (or --csv for a spreadsheet)."
         )
+    try:
+        data = _load(text, suffix, path)
+    except RecursionError:  # the parsers recurse once per level of nesting
+        _too_deep(str(path))
     if data is None:
         data = {}
     if not isinstance(data, dict):
         raise FactsError(f"{path}: the facts must be a table of fields, not {type(data).__name__}.")
+    _check_depth(data, str(path))
     return data
+
+
+def _load(text: str, suffix: str, path: Path) -> Any:
+    if suffix == ".toml":
+        return _load_toml(text, path)
+    if suffix in (".yml", ".yaml"):
+        return _load_yaml(text, path)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FactsError(
+            f"{path}: not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})."
+        ) from None
+
+
+def _too_deep(where: str) -> NoReturn:
+    raise FactsError(
+        f"{where}: the facts are nested more than {MAX_DEPTH} levels deep; "
+        "a case needs only a few (see README, Case facts)."
+    ) from None
+
+
+def _check_depth(data: Any, where: str) -> None:
+    """Refuse tables and lists nested deeper than a case needs (walked without recursion)."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            _too_deep(where)
+        children = value.values() if isinstance(value, Mapping) else value
+        if isinstance(value, Mapping | list):
+            stack.extend((child, depth + 1) for child in children)
 
 
 def _load_yaml(text: str, path: Path) -> Any:
@@ -706,16 +811,20 @@ def _indexed(name: str, counts: Mapping[str, int]) -> str:
     return name
 
 
-def read_facts(path: Path, base: Mapping[str, Any] | None = None) -> CaseFacts:
+def read_facts(path: str | os.PathLike[str], base: Mapping[str, Any] | None = None) -> CaseFacts:
     """Read and validate a facts file (TOML, YAML or JSON).
 
     Args:
-        path: the file; its extension picks the format.
+        path: the file's name (this function only reads files, so a ``str`` is a
+            name here) or ``Path``; its extension picks the format.
         base: facts the file's own fields are merged over (e.g. the sender).
 
     Raises:
         FactsError: naming the file and the field at fault.
     """
+    if not isinstance(path, str | os.PathLike):
+        raise FactsError(f"read_facts takes a file name or a Path, not {type(path).__name__}.")
+    path = Path(os.fsdecode(path))
     data = read_raw(path)
     facts = validate(merge(base or {}, data), str(path))
     return _resolve_documents(facts, path.parent, str(path))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import mimetypes
 from email import policy
+from email.errors import HeaderParseError
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -22,7 +23,13 @@ def _address(person: Person, field: str, where: str) -> Address:
     if not person.email or "@" not in person.email:
         raise FactsError(f"{where}: {field}.email: an email address is needed for --format eml.")
     local, _, domain = person.email.rpartition("@")
-    return Address(display_name=person.name, username=local, domain=domain)
+    try:
+        return Address(display_name=person.name, username=local, domain=domain)
+    except (ValueError, TypeError, IndexError, HeaderParseError):
+        raise FactsError(
+            f"{where}: {field}: {person.name!r} <{person.email}> cannot be written as an "
+            "email address; give the name and address on one line each, without < > or quotes."
+        ) from None
 
 
 def build_message(letter: Letter, *, now: datetime.datetime | None = None) -> EmailMessage:
@@ -32,8 +39,21 @@ def build_message(letter: Letter, *, now: datetime.datetime | None = None) -> Em
     told beforehand. Documents with a ``file`` are attached.
 
     Raises:
-        FactsError: if an email address the message needs is missing.
+        FactsError: if an email address the message needs is missing, or a name,
+            address or the subject cannot be written in a mail header.
     """
+    try:
+        return _build(letter, now)
+    except FactsError:
+        raise
+    except (ValueError, TypeError, IndexError, HeaderParseError) as exc:
+        raise FactsError(
+            f"{letter.source}: the letter cannot be written as an email ({exc}); "
+            "check the names, addresses and references in the facts."
+        ) from None
+
+
+def _build(letter: Letter, now: datetime.datetime | None) -> EmailMessage:
     facts = letter.facts
     where = letter.source
     sender = _address(facts.sender, "sender", where)
@@ -48,6 +68,9 @@ def build_message(letter: Letter, *, now: datetime.datetime | None = None) -> Em
         msg["To"] = _address(facts.recipient, "recipient", where)
     msg["Subject"] = letter.subject
     moment = now or datetime.datetime.now(datetime.UTC).astimezone()
+    if moment.date() != facts.today:
+        # the header agrees with the letter's date, or its reply-by date looks passed
+        moment = datetime.datetime.combine(facts.today, moment.timetz())
     msg["Date"] = format_datetime(moment)
     msg["Message-ID"] = make_msgid(domain=sender.domain)
     msg.set_content(letter.text, charset="utf-8", cte="quoted-printable")

@@ -31,7 +31,7 @@ CATEGORIES: tuple[Category, ...] = tuple(Category)
 #: Verdicts from worst to best.
 VERDICTS: tuple[Verdict, ...] = (Verdict.HOLD, Verdict.REVISE, Verdict.OK)
 #: How serious a verdict is; higher sorts first.
-VERDICT_RANK = {Verdict.HOLD: 2, Verdict.REVISE: 1, Verdict.OK: 0}
+VERDICT_RANK = {Verdict.HOLD: 2, Verdict.REVISE: 1, Verdict.OK: 0, Verdict.ERROR: -1}
 #: How many flagged messages keep their detail (lines and reasons) by default.
 DEFAULT_MAX_DETAILS = 200
 #: How many findings of one message keep their detail (the most serious ones).
@@ -538,7 +538,8 @@ def csv_header() -> list[str]:
 def csv_row(report: Report) -> list[str]:
     """Return the CSV cells of one report, neutralised, in :func:`csv_header` order.
 
-    An unreadable message has an empty verdict and tone score and its ``error`` set.
+    An unreadable message has the verdict ``error``, an empty tone score and its
+    ``error`` set.
     """
     by_severity, by_category = tally(report.findings)
     top = top_finding(report.findings)
@@ -547,7 +548,7 @@ def csv_row(report: Report) -> list[str]:
         report.source,
         report.to or "",
         report.subject or "",
-        "" if unreadable else report.verdict.value,
+        Verdict.ERROR.value if unreadable else report.verdict.value,
         "" if unreadable else str(report.tone_score),
         str(by_severity[Severity.ERROR]),
         str(by_severity[Severity.WARNING]),
@@ -589,7 +590,12 @@ CATEGORY_ABBREVIATIONS = {
     Category.THREATENING: "TH",
     Category.LIABILITY: "LI",
 }
-VERDICT_COLOURS = {Verdict.HOLD: "red", Verdict.REVISE: "yellow", Verdict.OK: "green"}
+VERDICT_COLOURS = {
+    Verdict.HOLD: "red",
+    Verdict.REVISE: "yellow",
+    Verdict.OK: "green",
+    Verdict.ERROR: "magenta",
+}
 #: The whole summary fits this many terminal columns.
 TEXT_WIDTH = 100
 _WIDTHS = {"verdict": 7, "tone": 4, "source": 22, "to": 18, "subject": 21, "count": 2}

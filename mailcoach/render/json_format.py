@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from mailcoach.model import ChecklistItem, Finding, Report
 
 if TYPE_CHECKING:
-    from mailcoach.rewrite import RewriteResult
+    from mailcoach.rewriting import RewriteResult
 
 SCHEMA_VERSION = 1
 
@@ -38,6 +38,12 @@ def report_to_dict(report: Report) -> dict[str, Any]:
             "dates": list(report.dispute.dates),
             "days_overdue": report.dispute.days_overdue,
             "counterpart": report.dispute.counterpart,
+            "type_confidence": report.dispute.type_confidence,
+            "roles": {
+                "sender": report.dispute.sender_role,
+                "reader": report.dispute.reader_role,
+                "confidence": report.dispute.role_confidence,
+            },
         },
         "checklist": _checklist(report.checklist),
         "notes": list(report.notes),
@@ -94,6 +100,8 @@ def rewrite_to_dict(
         "findings": [_finding(f) for f in final.findings],
         "checklist": _checklist(final.checklist),
         "notes": list(result.notes),
+        "removed": list(result.removed),
+        "left_as_written": list(result.left_as_written),
     }
     return data
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from mailcoach.nlp import CANDIDATES_KEY
 from mailcoach.nlp.pipeline import BATCH_SIZE, get_pipeline, rules_for
 from mailcoach.settings import Settings
-from mailcoach.text import normalize
+from mailcoach.text import fold
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +45,7 @@ def run_examples(
         for expect, texts in ((True, rule.spec.examples.flag), (False, rule.spec.examples.pass_))
         for text in texts
     ]
-    docs = nlp.pipe((normalize(text) for _, _, text in cases), batch_size=BATCH_SIZE)
+    docs = nlp.pipe((fold(text).text for _, _, text in cases), batch_size=BATCH_SIZE)
     for (rid, expect, text), doc in zip(cases, docs, strict=True):
         hits = tuple(span.text for span in doc.spans[CANDIDATES_KEY] if span.id_ == rid)
         yield ExampleResult(rid, expect, text, bool(hits), hits)

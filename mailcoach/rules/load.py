@@ -5,7 +5,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-from collections.abc import Callable, Iterator
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ import srsly
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from mailcoach.errors import LexiconError
+from mailcoach.errors import ConfigError, LexiconError
 from mailcoach.model import Category, Severity
 from mailcoach.resources import lexicon_dir
 from mailcoach.rules.schema import RuleSpec, token_problem
@@ -132,9 +133,15 @@ def _to_cache(path: Path, data: Any) -> None:
     try:
         slot, key = _cache_entry(path)
         slot.parent.mkdir(parents=True, exist_ok=True)
-        partial = slot.with_suffix(f".{os.getpid()}.tmp")
-        srsly.write_json(partial, {"key": key, "data": data})
-        os.replace(partial, slot)
+        # An unpredictable, exclusively created name: a planted link is never written through.
+        fd, partial = tempfile.mkstemp(dir=slot.parent, prefix=slot.stem, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(srsly.json_dumps({"key": key, "data": data}))
+            os.replace(partial, slot)
+        except BaseException:
+            Path(partial).unlink(missing_ok=True)
+            raise
     except (OSError, TypeError, ValueError):
         pass  # a read-only home only costs speed
 
@@ -273,4 +280,30 @@ def load_rules(
                 continue
             level = policy.level_for(spec.id, spec.category.value, spec.severity)
             rules.append(Rule(spec=spec, file=str(path), severity=level))
+    _check_rule_refs(seen, disable, tuple(key for key, _ in levels))
     return RuleSet(tuple(rules))
+
+
+def _check_rule_refs(ids: Iterable[str], disable: tuple[str, ...], levels: tuple[str, ...]) -> None:
+    """Fail on a ``disable`` or ``levels`` entry that names no loaded rule.
+
+    A category name always counts; ``disable`` also takes an id prefix that ends at a
+    dot (``blaming.you`` switches off ``blaming.you.*``, not ``blaming.your-fault``).
+
+    Raises:
+        ConfigError: naming the setting and the entry, with the closest rule id.
+    """
+    from mailcoach.settings import suggest
+
+    known = sorted(ids)
+    for setting, entries, prefixes in (("disable", disable, True), ("levels", levels, False)):
+        for entry in entries:
+            if "." not in entry:
+                continue  # a category; the settings checked the name
+            stem = entry.rstrip(".")
+            if any(i == stem or (prefixes and i.startswith(stem + ".")) for i in known):
+                continue
+            raise ConfigError(
+                f"setting '{setting}': no rule has the id {entry!r}{suggest(entry, known)}; "
+                "'mailcoach rules list' shows the rule ids."
+            )

@@ -25,18 +25,34 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
-from mailcoach.analyze import analyze_drafts, check
-from mailcoach.coaching import asks_for_refund, is_benchmark
+from mailcoach.analyze import Source, analyze_drafts, check
+from mailcoach.coaching import (
+    asks_for_refund,
+    carries_content,
+    claim_words,
+    is_benchmark,
+    situations,
+)
 from mailcoach.dispute import Fact, find_facts
 from mailcoach.model import Category, Draft, Finding, Report, Segment, SegmentKind, Severity
-from mailcoach.rewrite.benchmark import Benchmark, BenchmarkParams, benchmark_clause
+from mailcoach.rewriting.benchmark import (
+    NO_CLAUSE,
+    Benchmark,
+    BenchmarkForm,
+    BenchmarkParams,
+    benchmark_clause,
+    template_for_role,
+)
+from mailcoach.rewriting.rephrase import load_rephrasings
 from mailcoach.settings import Settings
 
 if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
     from mailcoach.rules.load import RuleSet
 from mailcoach.templating import render, sentence_case
 
@@ -61,7 +77,8 @@ _AGAIN = re.compile(
 )
 _CLAUSE_BREAK = re.compile(r"\s*(?:[,;:]|\s[-\u2013\u2014])\s+")
 _SUBORDINATE = frozenset(
-    "if unless when whenever although though because as since while until and but so or".split()
+    "if unless when whenever although though because as since while until and but so or "
+    "whatever whoever whichever which who whom whose whether that where".split()
 )
 _AS_IS_WHEN = re.compile(
     r"(?i)^(?:by|on|before|until|in|within|last|next|this|yesterday|tomorrow|today|\d+\s)"
@@ -105,6 +122,8 @@ class RewriteResult:
     before: Report
     after: Report
     notes: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    left_as_written: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +146,7 @@ class _Sentence:
     end: int
     findings: list[Finding] = field(default_factory=list)
     plan: Plan = Plan.KEEP
+    first: Plan = Plan.KEEP  # the plan it started with
 
 
 def _lead(sentence: _Sentence) -> Finding:
@@ -187,12 +207,112 @@ _TIDY = (
 )
 
 
-def tidy(sentence: str) -> str:
-    """Return a sentence after words were dropped or replaced: spacing, commas, capital."""
+def tidy(sentence: str, *, capital: bool = True) -> str:
+    """Return a sentence after words were dropped or replaced: spacing, commas, capital.
+
+    ``capital`` False leaves the first letter as it is (the edit did not touch the
+    sentence's opening, and the writer began it in lower case).
+    """
     out = sentence
     for pattern, repl in _TIDY:
         out = pattern.sub(repl, out)
-    return sentence_case(out)
+    return sentence_case(out) if capital else out
+
+
+_DIGIT_WORD = re.compile(r"[^\s(),;:!?\"']*\d[^\s(),;:!?\"']*")
+_NUMBER_WORD = re.compile(
+    r"(?i)\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twice)\b"
+)
+#: How sure the role guess must be before the role picks the benchmark clause.
+ROLE_CONFIDENCE = 0.6
+#: Share of a sentence's content words (outside its findings) a whole-sentence
+#: template must keep.
+KEEP_SHARE = 0.8
+_STOP = frozenset(
+    "a an the and or but so of to in on at for by with from as is are was were be been "
+    "this that these those it its i we you your our my me us they them their there here "
+    "have has had do does did not no yes will would can could should just very".split()
+)
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9][a-z0-9'-]*", text.lower()) if w not in _STOP}
+
+
+#: Dependency labels of words that can go without breaking the sentence.
+_ADJUNCT_DEPS = frozenset({"advmod", "npadvmod", "prep", "advcl", "intj", "meta", "dep"})
+_ORPHAN = re.compile(
+    r"(?:^[,;:.!?]|[,;:]\s*[.!?]$|\(\s*\)|\s[,;:]\s|[,;:]{2}"
+    r"|^\W*\w+,\s+(?:and|but|or|so|which|because)\b|[.!?]\s+[a-z])"
+)
+
+
+def broken_invariant(
+    old: str, new: str, *, today: datetime.date, template: bool = False
+) -> str | None:
+    """Return why ``new`` may not replace the writer's sentence ``old``, or None.
+
+    Nothing invented (a digit-bearing word, a number word or a fact of ``new``
+    that ``old`` lacks), nothing lost (every amount, date and reference of ``old``
+    stays), no parenthesised fact list, no orphan punctuation; a whole-sentence
+    template (``template``) may not bring in a claim word (a call, a plan, terms,
+    history) that ``old`` did not make.
+    """
+    for word in _DIGIT_WORD.findall(new):
+        if word.strip(".") not in old:
+            return f"invented {word.strip('.')!r}"
+    old_numbers = {w.lower() for w in _NUMBER_WORD.findall(old)}
+    for word in _NUMBER_WORD.findall(new):
+        if word.lower() not in old_numbers:
+            return f"invented {word!r}"
+    kept = {(f.kind, f.value) for f in find_facts(new, today=today)}
+    had = find_facts(old, today=today)
+    low = new.lower()
+    for fact in had:
+        if (fact.kind, fact.value) not in kept or fact.text.strip(" .").lower() not in low:
+            return f"lost {fact.text!r}"
+    known = {(f.kind, f.value) for f in had}
+    for fact in find_facts(new, today=today):
+        if (fact.kind, fact.value) not in known:
+            return f"invented {fact.text!r}"
+    if new.count("(") > old.count("("):
+        return "a parenthesised list"
+    if _ORPHAN.search(new.strip()):
+        return "orphan punctuation"
+    if template:
+        extra = claim_words(new) - claim_words(old)
+        if extra:
+            return f"a claim the writer did not make ({', '.join(sorted(extra))})"
+    return None
+
+
+_Mark = tuple[int, int, str]
+
+
+def _apply_marks(text: str, marks: Sequence[_Mark]) -> str | None:
+    """Return ``text`` with its marks applied: cuts first, then replacements outside them.
+
+    None when what is left is too short to stand as a sentence or opens with a
+    subordinating word ("if …", "whatever …").
+    """
+    cuts: list[list[int]] = []
+    for a, b, _ in sorted(m for m in marks if not m[2]):
+        if cuts and a <= cuts[-1][1]:
+            cuts[-1][1] = max(cuts[-1][1], b)
+        else:
+            cuts.append([a, b])
+    edits: list[_Mark] = [(a, b, "") for a, b in cuts]
+    for a, b, new in sorted(m for m in marks if m[2]):
+        if all(b <= x or a >= y for x, y, _ in edits):
+            edits.append((a, b, new))
+    out = text
+    for a, b, new in sorted(edits, reverse=True):
+        out = out[:a] + new + out[b:]
+    if cuts:
+        words = out.split()
+        if len(words) < 4 or words[0].lower().strip(",") in _SUBORDINATE:
+            return None
+    return tidy(out.strip(), capital=any(a == 0 for a, _, _ in edits))
 
 
 class _Rewriter:
@@ -216,6 +336,9 @@ class _Rewriter:
         self.sentences = [_trimmed(self.body, s.start, s.end) for s in report.sentiment.sentences]
         self._written: dict[tuple[int, int, Plan], str] = {}
         self._new_clause: tuple[Benchmark | None, Edit | None] | None = None
+        self.removed: list[str] = []
+        self.left: list[str] = []
+        self.suggestion: Benchmark | None = None
 
     # ------------------------------------------------------------------ planning
 
@@ -231,93 +354,131 @@ class _Rewriter:
             self.sentences.sort(key=lambda s: s.start)
         return best
 
-    def _phrase_ok(self, sentence: _Sentence) -> bool:
-        for finding in sentence.findings:
-            rule = self.rules.get(finding.rule_id)
-            spec = rule.spec.rewrite if rule is not None else None
-            if spec is None:
-                return False
-            if spec.at_start and (
-                self.body[sentence.start : finding.start].strip()
-                or not self.body[finding.end : sentence.end].lstrip().startswith(",")
-            ):
-                return False
-        return True
-
     def plan(self, findings: Iterable[Finding]) -> None:
         for finding in findings:
             if finding.severity >= self.level:
                 self._sentence_at(finding.start, finding.end).findings.append(finding)
         for sentence in self.sentences:
             if sentence.findings:
-                sentence.plan = Plan.PHRASE if self._phrase_ok(sentence) else Plan.CLAUSE
+                sentence.plan = Plan.PHRASE
+                sentence.first = sentence.plan
 
     # ------------------------------------------------------------------ writing
 
-    def _phrase(self, sentence: _Sentence) -> str:
+    def _phrase_mark(self, sentence: _Sentence, finding: Finding) -> _Mark | None:
+        """Return the rule's own rewrite of a finding's words, if it has one that fits."""
+        rule = self.rules.get(finding.rule_id)
+        spec = rule.spec.rewrite if rule is not None else None
+        if spec is None:
+            return None
+        if spec.at_start and (
+            self.body[sentence.start : finding.start].strip()
+            or not self.body[finding.end : sentence.end].lstrip().startswith(",")
+        ):
+            return None
+        match = self.body[finding.start : finding.end]
+        new = (
+            spec.replace
+            if spec.replace is not None
+            else _squash(render(FOLDER, f"phrase/{spec.template}.j2", match=match))
+        )
+        return finding.start - sentence.start, finding.end - sentence.start, new
+
+    def _rephrase_mark(self, sentence: _Sentence, finding: Finding) -> _Mark | None:
+        """Return a rephrasing of the words around a finding from ``rephrase.yml``."""
         text = self.body[sentence.start : sentence.end]
-        spans = sorted({(f.start, f.end, f.rule_id) for f in sentence.findings}, reverse=True)
-        last_start = sentence.end + 1
-        for start, end, rule_id in spans:
-            if end > last_start:
-                continue  # overlapping matches: the later one already covers this
-            rule = self.rules.get(rule_id)
-            assert rule is not None and rule.spec.rewrite is not None
-            spec = rule.spec.rewrite
-            match = self.body[start:end]
-            new = (
-                spec.replace
-                if spec.replace is not None
-                else _squash(render(FOLDER, f"phrase/{spec.template}.j2", match=match))
-            )
-            a, b = start - sentence.start, end - sentence.start
-            text = text[:a] + new + text[b:]
-            last_start = start
-        return tidy(text)
+        a, b = finding.start - sentence.start, finding.end - sentence.start
+        for rule in load_rephrasings():
+            if finding.category.value not in rule.categories:
+                continue
+            for m in rule.compiled.finditer(text):
+                if m.start() < b and m.end() > a:
+                    return m.start(), m.end(), m.expand(rule.replace)
+        return None
 
-    def _clause(self, sentence: _Sentence) -> str | None:
-        """Return the sentence without the clauses that hold its findings.
+    def _parse(self, text: str) -> Doc:
+        from mailcoach.nlp.pipeline import get_pipeline
 
-        None when that is not a fit: a finding that is not inside one clause, or too
-        little left to stand as a sentence (no subject and verb, or a dangling
-        "if …"/"unless …").
+        return get_pipeline(self.settings)(text)
+
+    def _adjunct_cut(self, text: str, doc: Doc, a: int, b: int) -> _Mark | None:
+        """Return the cut that drops the adjunct holding ``text[a:b]``, by the parse.
+
+        The words must hang from one head that is an adjunct of a verb or
+        adjective ("Frankly,", "for the third time", ", obviously", "As I've
+        mentioned in each of my last three emails,") and say little more than the
+        flagged words; the head's subtree goes with the comma that set it off.
         """
-        text = self.body[sentence.start : sentence.end]
+        inside = [t for t in doc if t.idx < b and t.idx + len(t) > a and not t.is_punct]
+        if not inside:
+            return None
+        ids = {t.i for t in inside}
+        heads = [t for t in inside if t.head.i not in ids or t.dep_ == "ROOT"]
+        head = heads[0]
+        if len({h.i for h in heads}) != 1:
+            while head.dep_ != "ROOT" and not all(h in head.subtree for h in heads):
+                head = head.head
+        if head.dep_ not in _ADJUNCT_DEPS or head.head.pos_ not in {"VERB", "AUX", "ADJ"}:
+            return None
+        left = head.left_edge.idx
+        right = head.right_edge.idx + len(head.right_edge)
+        if len(_content_words(text[left:a] + " " + text[b:right])) > 1:
+            return None  # the adjunct says more than the hurtful words
+        rest = text[right:]
+        lead = len(rest) - len(rest.lstrip())
+        if rest.lstrip().startswith((",", ":", "\u2014", ";")):
+            right += lead + 1
+        elif text[:left].rstrip().endswith(","):
+            left = len(text[:left].rstrip()) - 1
+        return left, right, ""
+
+    def _clause_cut(self, text: str, a: int, b: int) -> _Mark | None:
+        """Return the cut that drops the comma-delimited clause holding ``text[a:b]``."""
         end = len(text.rstrip(".!?"))
         breaks = [(m.start(), m.end()) for m in _CLAUSE_BREAK.finditer(text, 0, end)]
-        cuts: set[tuple[int, int]] = set()
+        before = [br for br in breaks if br[1] <= a]
+        after = [br for br in breaks if br[0] >= b]
+        if any(br[0] < b and br[1] > a for br in breaks):
+            return None  # the match spans a clause break
+        if before:
+            return before[-1][0], after[0][0] if after else end, ""
+        if after:
+            return 0, after[0][1], ""
+        return None  # the sentence is one clause
+
+    def _edits_of(self, sentence: _Sentence, strategy: str) -> str | None:
+        """Return the sentence with each finding rewritten by ``strategy``, or None.
+
+        ``light``: the rule's own rewrite or a rephrasing, else the adjunct, else
+        the clause; ``cut``: the adjunct, else the clause; ``clause``: the clause.
+        """
+        text = self.body[sentence.start : sentence.end]
+        doc = self._parse(text) if strategy != "clause" else None
+        marks: list[_Mark] = []
         for finding in sentence.findings:
             a, b = finding.start - sentence.start, finding.end - sentence.start
-            before = [br for br in breaks if br[1] <= a]
-            after = [br for br in breaks if br[0] >= b]
-            if any(br[0] < b and br[1] > a for br in breaks):
-                return None  # the match spans a clause break
-            if before:
-                cuts.add((before[-1][0], after[0][0] if after else end))
-            elif after:
-                cuts.add((0, after[0][1]))
-            else:
-                return None  # the sentence is one clause
-        merged: list[list[int]] = []
-        for a, b in sorted(cuts):  # two findings may share or straddle one cut
-            if merged and a <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], b)
-            else:
-                merged.append([a, b])
-        kept = text
-        for a, b in reversed(merged):
-            kept = kept[:a] + kept[b:]
-        words = kept.split()
-        if len(words) < 4 or words[0].lower().strip(",") in _SUBORDINATE:
-            return None
-        kept = tidy(kept)
-        return kept if self._has_verb(kept) else None
+            options: list[_Mark | None] = []
+            if strategy == "light":
+                options += [
+                    self._rephrase_mark(sentence, finding),
+                    self._phrase_mark(sentence, finding),
+                ]
+            if doc is not None:
+                options.append(self._adjunct_cut(text, doc, a, b))
+            options.append(self._clause_cut(text, a, b))
+            mark = next((m for m in options if m is not None), None)
+            if mark is None:
+                return None
+            marks.append(mark)
+        return _apply_marks(text, marks)
+
+    def _clause(self, sentence: _Sentence) -> str | None:
+        """Return the sentence without the clauses that hold its findings (or None)."""
+        return self._edits_of(sentence, "clause")
 
     def _has_verb(self, text: str) -> bool:
         """Tell whether ``text`` is a sentence: a main verb with a subject, or an imperative."""
-        from mailcoach.nlp.pipeline import get_pipeline
-
-        doc = get_pipeline(self.settings)(text)
+        doc = self._parse(text)
         root = next((t for t in doc if t.dep_ == "ROOT"), None)
         if root is None or root.pos_ not in {"VERB", "AUX"}:
             return False
@@ -336,22 +497,7 @@ class _Rewriter:
         present = {f.category for f in sentence.findings}
         category = next((c for c in CATEGORY_ORDER if c in present), Category.INFLAMMATORY)
         context = self._context(sentence)
-        new = _squash(render(FOLDER, f"{category.value}.j2", **context))
-        return self._keep_facts(sentence, new, context)
-
-    def _facts_only(self, sentence: _Sentence) -> str:
-        context = self._context(sentence)
-        return _squash(render(FOLDER, "facts.j2", **context))
-
-    def _keep_facts(self, sentence: _Sentence, new: str, context: dict[str, object]) -> str:
-        """Return ``new``, with a facts sentence added if it lost any of the original's."""
-        kept = {(f.kind, f.value) for f in find_facts(new, today=self.today)}
-        original = find_facts(self.body[sentence.start : sentence.end], today=self.today)
-        lost = [f.text for f in original if (f.kind, f.value) not in kept]
-        if not lost:
-            return new
-        extra = _squash(render(FOLDER, "facts.j2", **{**context, "facts": lost}))
-        return f"{new} {extra}".strip()
+        return _squash(render(FOLDER, f"{category.value}.j2", **context))
 
     def replacement(self, sentence: _Sentence) -> str:
         """Return the sentence's text under its plan (computed once per plan)."""
@@ -360,17 +506,88 @@ class _Rewriter:
             self._written[key] = self._write(sentence)
         return self._written[key]
 
+    def _candidates(self, sentence: _Sentence) -> list[tuple[str, bool]]:
+        """Return the rewrites open to a sentence, lightest first: ``(text, from_template)``."""
+        out: list[tuple[str, bool]] = []
+        for strategy in ("light", "cut", "clause"):
+            new = self._edits_of(sentence, strategy)
+            if new is not None:
+                out.append((new, False))
+        out.append((self._template(sentence), True))
+        return out
+
+    def _keeps_content(self, sentence: _Sentence, new: str) -> bool:
+        """Tell whether ``new`` keeps the words the sentence holds outside its findings.
+
+        A whole-sentence template may change the hurtful words, not what the
+        sentence says: at least :data:`KEEP_SHARE` of its other content words stay.
+        """
+        text = self.body[sentence.start : sentence.end]
+        outside = list(text)
+        for f in sentence.findings:
+            a, b = max(0, f.start - sentence.start), min(len(text), f.end - sentence.start)
+            outside[a:b] = " " * (b - a)
+        words = _content_words("".join(outside))
+        if not words:
+            return False
+        return len(words & _content_words(new)) >= KEEP_SHARE * len(words)
+
+    def removable(self, sentence: _Sentence) -> bool:
+        """Tell whether nothing of a sentence need survive.
+
+        It holds no fact, number, question, request, offer, commitment or
+        attachment (``content`` in ``lexicons/coaching.yml``).
+        """
+        text = self.body[sentence.start : sentence.end]
+        return not (
+            find_facts(text, today=self.today)
+            or "?" in text
+            or _DIGIT_WORD.search(text)
+            or _NUMBER_WORD.search(text)
+            or carries_content(text)
+        )
+
+    def _valid(self, sentence: _Sentence) -> list[str]:
+        """Return the sentence's rewrites that keep every invariant, lightest first."""
+        old = self.body[sentence.start : sentence.end]
+        others = {
+            " ".join(self.body[s.start : s.end].split()).lower()
+            for s in self.sentences
+            if s is not sentence
+        }
+        out: list[str] = []
+        if not old.rstrip().endswith((".", "!", "?", ":")) and not self._has_verb(old):
+            return out  # a heading or a name line ("ACME TELECOM SAS"), not a sentence
+        for new, template in self._candidates(sentence):
+            if not new or new == old or new in out:
+                continue
+            if " ".join(new.split()).lower() in others:
+                continue  # would say the same sentence twice
+            if broken_invariant(old, new, today=self.today, template=template):
+                continue
+            if template and not self._keeps_content(sentence, new):
+                continue
+            if not self._has_verb(new) and self._has_verb(old):
+                continue  # the edit broke the grammar
+            out.append(new)
+        return out
+
     def _write(self, sentence: _Sentence) -> str:
-        if sentence.plan is Plan.PHRASE:
-            return self._phrase(sentence)
-        if sentence.plan is Plan.CLAUSE:
-            kept = self._clause(sentence)
-            if kept is not None:
-                return self._keep_facts(sentence, kept, self._context(sentence))
-            return self._template(sentence)
-        if sentence.plan is Plan.SENTENCE:
-            return self._template(sentence)
-        return self._facts_only(sentence)
+        """Return the sentence under its plan: the next valid rewrite, lightest first.
+
+        Each time the re-check still flags the sentence, its plan moves one step
+        and the next valid rewrite is taken. When they are spent, the sentence
+        goes if nothing of it need survive (:meth:`removable`); otherwise the
+        heaviest valid rewrite stays (or the sentence as written, when none is
+        valid), and the notes say so.
+        """
+        valid = self._valid(sentence)
+        step = sentence.plan - sentence.first
+        if step < len(valid):
+            return valid[step]
+        if self.removable(sentence):
+            return ""
+        return valid[-1] if valid else self.body[sentence.start : sentence.end]
 
     def _deletion(self, sentence: _Sentence) -> tuple[int, int]:
         """Return the span to cut so that removing the sentence leaves tidy text."""
@@ -391,6 +608,18 @@ class _Rewriter:
                 start -= 1
         # otherwise text follows on the line: cut the sentence and the space after
         # it, and keep the space before ("A. [B. ]C."), so the neighbours stay apart
+        limit = next(
+            (
+                seg.end
+                for seg in self.report.segments
+                if seg.kind is SegmentKind.OWN and seg.start <= sentence.start < seg.end
+            ),
+            len(body),
+        )
+        if end > limit:  # never into the signature or a quoted reply
+            end = limit
+            if start >= 2 and body[start - 2 : start] == "\n\n":
+                start -= 1  # take the blank line above instead
         return start, end
 
     def edits(self) -> list[Edit]:
@@ -410,14 +639,23 @@ class _Rewriter:
                 gone.clear()
 
         written: set[str] = set()
+        self.removed, self.left = [], []
         for sentence in self.sentences:
             if sentence.plan is Plan.KEEP:
                 cut()
                 continue
             new = self.replacement(sentence)
-            if new in written and not find_facts(new):
-                new = ""  # the same general sentence twice reads like a form letter
-            written.add(new)
+            old = self.body[sentence.start : sentence.end]
+            if new and " ".join(new.split()).lower() in written:
+                new = old if not self.removable(sentence) else ""
+            if new == old:
+                self.left.append(old)
+                cut()
+                continue
+            if new:
+                written.add(" ".join(new.split()).lower())
+            else:
+                self.removed.append(old)
             if not new:
                 if gone and self.body[gone[-1].end : sentence.start].strip():
                     cut()
@@ -455,8 +693,8 @@ class _Rewriter:
             if sentence.plan is Plan.FACTS or any(sentence is m for m in moved):
                 continue
             if not sentence.findings:
-                sentence.findings.append(finding)
-            sentence.plan = Plan.SENTENCE if sentence.plan is Plan.KEEP else Plan(sentence.plan + 1)
+                continue  # a sentence the writer's check did not flag stays as written
+            sentence.plan = Plan(sentence.plan + 1)
             moved.append(sentence)
         return bool(moved)
 
@@ -481,18 +719,45 @@ class _Rewriter:
         return self._new_clause
 
     def _clause_to_insert(self) -> tuple[Benchmark | None, Edit | None]:
-        """Return the benchmark clause for this draft and the edit that inserts it."""
+        """Return the benchmark clause for this draft and the edit that inserts it.
+
+        A clause goes in only where the draft shows a broken promise or a repeat
+        problem, or the user asked for one (a figure given, or the punitive
+        form); terms are "restored" only where the draft says they were
+        withdrawn. A clause with a blank the draft cannot fill is not inserted:
+        it is suggested in the notes with what to fill in.
+        """
         own = [s for s in self.report.segments if s.kind is SegmentKind.OWN]
         own_text = [s for s in own if self.body[s.start : s.end].strip()]
         own_words = " ".join(self.body[s.start : s.end] for s in own_text)
+        found = situations(own_words)
+        flagged = any(s.findings for s in self.sentences)
+        shows = flagged and bool(found & {"broken-promise", "repeated"})
+        if self.params.form is BenchmarkForm.NONE or not own_text:
+            return None, None
+        if not (self.params.asked or shows):
+            return None, None
+        dispute = self.report.dispute
+        sure = dispute.role_confidence >= ROLE_CONFIDENCE
+        template = template_for_role(dispute.sender_role if sure else None)
+        if template == NO_CLAUSE or ("own-side" in found and not self.params.asked):
+            return None, None  # the writer's own side failed: no safeguard on the reader
+        params = self.params
+        if params.restore is None:
+            params = replace(params, restore="terms-withdrawn" in found)
         clause = benchmark_clause(
             self.report.dispute.type,
-            self.params,
+            params,
             self.report.dispute,
             refund=asks_for_refund(own_words),
+            defaults=False,
+            template=template,
         )
-        if clause is None or not own_text:
-            return clause, None
+        if clause is None:
+            return None, None
+        if clause.blanks:
+            self.suggestion = clause
+            return None, None
         at = _insertion_point(self.body, own_text[-1])
         return clause, Edit(at, at, "\n\n" + clause.text, None)
 
@@ -603,7 +868,7 @@ def check_edited(report: Report, edits: Sequence[Edit], *, settings: Settings) -
 
 
 def rewrite(
-    source: Report | str | Draft,
+    source: Report | Source,
     *,
     settings: Settings | None = None,
     benchmark: BenchmarkParams | None = None,
@@ -614,7 +879,8 @@ def rewrite(
 
     Args:
         source: a :class:`Report` from :func:`mailcoach.check`, or anything
-            ``check`` accepts (text, bytes, a path, a Draft).
+            ``check`` accepts: a ``str`` is the text, ``bytes`` a raw message, a
+            ``Path`` a file, or a Draft.
         settings: the settings to check with (and to re-check the rewrite with).
         benchmark: the benchmark form and figures; positive with defaults if None.
         level: findings at or above this level are rewritten.
@@ -642,10 +908,42 @@ def rewrite(
     notes: list[str] = []
     if clause is not None and clause.warning:
         notes.append(clause.warning)
+    for gone in writer.removed:
+        notes.append(
+            f"removed (nothing of it survived a minimal edit): \u201c{_one_line(gone)}\u201d"
+        )
+    for kept in writer.left:
+        notes.append(
+            "left as written (no edit kept every fact and the grammar; reword it "
+            f"yourself): \u201c{_one_line(kept)}\u201d"
+        )
+    if writer.suggestion is not None:
+        blanks = _and_list(writer.suggestion.blanks)
+        notes.append(
+            f"a benchmark clause could set a safeguard; fill in {blanks} and add it if it "
+            f"fits: \u201c{writer.suggestion.text}\u201d"
+        )
     left = [f for f in after.findings if f.severity >= level]
     if left:
         notes.append(
             f"{len(left)} finding(s) could not be rewritten away; "
             "look at them before sending: " + ", ".join(f.rule_id for f in left)
         )
-    return RewriteResult(text, tuple(all_edits), clause, report, after, tuple(notes))
+    return RewriteResult(
+        text,
+        tuple(all_edits),
+        clause,
+        report,
+        after,
+        tuple(notes),
+        tuple(writer.removed),
+        tuple(writer.left),
+    )
+
+
+def _and_list(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

@@ -1,12 +1,12 @@
 """Rewrite a checked draft: calmer sentences, kept facts, one benchmark clause."""
 
-from mailcoach.rewrite.benchmark import (
+from mailcoach.rewriting.benchmark import (
     Benchmark,
     BenchmarkForm,
     BenchmarkParams,
     benchmark_clause,
 )
-from mailcoach.rewrite.engine import Edit, RewriteResult, apply_edits, check_edited, rewrite
+from mailcoach.rewriting.engine import Edit, RewriteResult, apply_edits, check_edited, rewrite
 
 __all__ = [
     "Benchmark",

@@ -8,11 +8,15 @@ the clause goes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 
 from mailcoach.dispute import DISPUTE_TYPES
+from mailcoach.errors import TemplateError
 from mailcoach.model import Dispute
+from mailcoach.resources import template_dir
 from mailcoach.templating import render
 
 FOLDER = "benchmark"
@@ -34,15 +38,27 @@ class BenchmarkParams:
     terms restored or kept ("30-day"); ``period`` how often progress is reported
     ("weekly"); ``restore`` whether the terms were withdrawn and the positive clause
     gives them back ("we will restore your 30-day terms") or they stand and the
-    clause keeps them ("we will keep your account on 30-day terms"). A rewrite
-    answers a dispute that is already under way, so it restores by default.
+    clause keeps them ("we will keep your account on 30-day terms"); None lets
+    the rewrite decide from the draft (restore only where it says the terms were
+    withdrawn). ``ask`` is True when the user asked for a clause even where the
+    draft shows no broken promise or repeat problem.
     """
 
     form: BenchmarkForm = BenchmarkForm.POSITIVE
     count: int | None = None
     terms: str | None = None
     period: str | None = None
-    restore: bool = True
+    restore: bool | None = None
+    ask: bool = False
+
+    @property
+    def asked(self) -> bool:
+        """Tell whether the user asked for a clause (``ask``, a figure, or the punitive form)."""
+        return (
+            self.ask
+            or self.form is BenchmarkForm.PUNITIVE
+            or any(v is not None for v in (self.count, self.terms, self.period))
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +77,11 @@ class Benchmark:
     warning: str | None = None
     facts: Dispute = field(default_factory=Dispute, compare=False, repr=False)
 
+    @property
+    def blanks(self) -> tuple[str, ...]:
+        """Return the ``[bracketed]`` blanks the writer still has to fill in."""
+        return tuple(re.findall(r"\[[^\]]+\]", self.text))
+
 
 def benchmark_clause(
     dispute_type: str,
@@ -68,6 +89,8 @@ def benchmark_clause(
     facts: Dispute | None = None,
     *,
     refund: bool = False,
+    defaults: bool = True,
+    template: str | None = None,
 ) -> Benchmark | None:
     """Write the benchmark clause for a dispute.
 
@@ -78,6 +101,10 @@ def benchmark_clause(
         facts: the draft's or the case's facts, available to the template.
         refund: the writer is waiting for their own refund; the clause is then
             about the refund (``refund.j2``) whatever the dispute type.
+        defaults: fill a missing count, terms or period with the type's stock
+            value; False leaves ``[bracketed]`` blanks (see :attr:`Benchmark.blanks`).
+        template: a template of ``templates/benchmark/`` chosen by the sender's
+            role (:func:`template_for_role`), used instead of the type's.
 
     Returns:
         The clause, or None when ``params.form`` is ``none``.
@@ -93,16 +120,52 @@ def benchmark_clause(
     text = " ".join(
         render(
             FOLDER,
-            "refund.j2" if refund else f"{kind}.j2",
+            f"{template}.j2" if template else "refund.j2" if refund else f"{kind}.j2",
             form=p.form.value,
             count=p.count,
             terms=p.terms,
             period=p.period,
-            restore=p.restore,
+            restore=bool(p.restore),
             facts=facts,
+            defaults=defaults,
         ).split()
     )
     warning = None
     if p.form is BenchmarkForm.PUNITIVE:
         warning = " ".join(render(FOLDER, "punitive-note.j2", clause=text).split())
     return Benchmark(text=text, form=p.form, dispute_type=kind, warning=warning, facts=facts)
+
+
+#: What the role table says when a role sets no clause at all.
+NO_CLAUSE = "none"
+
+
+def template_for_role(role: str | None) -> str | None:
+    """Return the benchmark template that fits a sender's role (``templates/benchmark/roles.yml``).
+
+    None when the role is unknown or not listed (the dispute type decides);
+    :data:`NO_CLAUSE` when that role sets no clause.
+
+    Raises:
+        TemplateError: if the table is unreadable or names a missing template.
+    """
+    if role is None:
+        return None
+    return _role_table().get(role)
+
+
+@lru_cache(maxsize=1)
+def _role_table() -> dict[str, str]:
+    import srsly
+
+    where = template_dir() / FOLDER / "roles.yml"
+    try:
+        data = srsly.read_yaml(where) or {}
+    except (OSError, ValueError) as exc:
+        raise TemplateError(f"{where}: cannot read: {exc}.") from None
+    if not isinstance(data, dict):
+        raise TemplateError(f"{where}: expected a table of role: template.")
+    for role, name in data.items():
+        if name != NO_CLAUSE and not (where.parent / f"{name}.j2").is_file():
+            raise TemplateError(f"{where}: {role}: no template {name}.j2 in {where.parent}.")
+    return {str(k): str(v) for k, v in data.items()}

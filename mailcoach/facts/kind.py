@@ -1,0 +1,203 @@
+"""What a dispute is about and who is writing to whom, from cue words in rule data.
+
+The cues live in ``lexicons/disputes.yml``: weighted patterns per dispute type and
+per (sender, reader) pair of roles. Each cue counts at most twice, times its
+weight; the highest total wins. The confidence is the winner's share of the two
+best totals (1.0 when nothing else scored, 0.0 when nothing scored at all).
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Final
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from mailcoach.errors import LexiconError
+from mailcoach.resources import lexicon_dir
+
+DISPUTES_FILE: Final = "disputes.yml"
+#: How often one cue counts at most.
+CUE_CAP: Final = 2
+#: Dispute types in tie-break order; "other" is the fallback when nothing scores.
+DISPUTE_TYPES: Final[tuple[str, ...]] = ("payment", "delivery", "service", "billing", "contract")
+#: The roles a sender or reader can have.
+ROLES: Final[tuple[str, ...]] = (
+    "supplier", "buyer", "landlord", "tenant", "freelancer", "client", "consumer", "company"
+)  # fmt: skip
+#: Characters that IGNORECASE matches to an ASCII letter besides the 52 ASCII
+#: letters; in their presence lower-casing the text is no stand-in for IGNORECASE.
+_CASE_ODD: Final = frozenset("\u0130\u0131\u017f\u212a")
+
+Cue = tuple[int, str]
+
+
+class _Pair(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    sender: str
+    reader: str
+    cues: list[Cue]
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    types: dict[str, list[Cue]]
+    roles: list[_Pair] = []
+
+
+@dataclass(frozen=True, slots=True)
+class Guess:
+    """A label and how sure the cues make it (0.0 to 1.0)."""
+
+    label: str | None
+    confidence: float
+
+
+_Compiled = tuple[tuple[re.Pattern[str], frozenset[str] | None, int], ...]
+
+
+class Cues:
+    """The compiled cue file."""
+
+    def __init__(self, spec: _Spec, where: Path) -> None:
+        unknown = set(spec.types) - {*DISPUTE_TYPES, "other"}
+        if unknown:
+            raise LexiconError(f"{where}: types: unknown type {sorted(unknown)[0]!r}.")
+        for pair in spec.roles:
+            for role in (pair.sender, pair.reader):
+                if role not in ROLES:
+                    raise LexiconError(f"{where}: roles: unknown role {role!r}.")
+        order = [*DISPUTE_TYPES, "other"]
+        self.types = tuple(
+            (name, _compile(spec.types[name], where, f"types {name}"))
+            for name in order
+            if name in spec.types
+        )
+        self.roles = tuple(
+            ((p.sender, p.reader), _compile(p.cues, where, f"roles {p.sender}")) for p in spec.roles
+        )
+
+
+def _compile(cues: list[Cue], where: Path, field: str) -> _Compiled:
+    out = []
+    for weight, cue in cues:
+        try:
+            pattern = re.compile(rf"(?i)\b(?:{cue})\b")
+        except re.error as exc:
+            raise LexiconError(f"{where}: {field}: bad pattern {cue!r}: {exc}.") from None
+        out.append((pattern, required_text(cue), weight))
+    return tuple(out)
+
+
+@lru_cache(maxsize=4)
+def load_cues(path: Path | None = None) -> Cues:
+    """Read and check the cue file (the bundled one unless ``path`` is given).
+
+    Raises:
+        LexiconError: if the file is missing or invalid; the message names the field.
+    """
+    from mailcoach.rules.load import read_cached_yaml
+
+    where = path or lexicon_dir() / DISPUTES_FILE
+    if not where.is_file():
+        raise LexiconError(f"{where} is missing; reinstall mailcoach or restore the file.")
+    try:
+        spec = _Spec.model_validate(read_cached_yaml(where, _Spec.model_validate))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        raise LexiconError(f"{where}: {field}: {first['msg']}.") from None
+    return Cues(spec, where)
+
+
+def _scores(text: str, table: tuple[tuple[Any, _Compiled], ...]) -> list[tuple[Any, int]]:
+    # A cue whose required text is absent cannot match: skip its scan.
+    lowered = None if _CASE_ODD.intersection(text) else text.lower()
+
+    def count(pattern: re.Pattern[str], need: frozenset[str] | None) -> int:
+        if lowered is not None and need is not None and not any(n in lowered for n in need):
+            return 0
+        return min(len(pattern.findall(text)), CUE_CAP)
+
+    return [(name, sum(w * count(p, need) for p, need, w in cues)) for name, cues in table]
+
+
+def _best(scores: list[tuple[Any, int]]) -> tuple[Any, float]:
+    ranked = sorted(enumerate(scores), key=lambda x: (-x[1][1], x[0]))
+    (_, (top, score)) = ranked[0]
+    if score <= 0:
+        return None, 0.0
+    second = ranked[1][1][1] if len(ranked) > 1 else 0
+    return top, round(score / (score + second), 2)
+
+
+def guess_type(text: str) -> Guess:
+    """Return the dispute type of ``text`` ("other" when nothing scores) and a confidence."""
+    label, confidence = _best(_scores(text, load_cues().types))
+    return Guess(label or "other", confidence)
+
+
+def guess_roles(text: str) -> tuple[Guess, Guess]:
+    """Return the sender's and the reader's role, with the pair's confidence.
+
+    Both labels are None when no role cue occurs.
+    """
+    pair, confidence = _best(_scores(text, load_cues().roles))
+    if pair is None:
+        return Guess(None, 0.0), Guess(None, 0.0)
+    return Guess(pair[0], confidence), Guess(pair[1], confidence)
+
+
+#: The usual reader for a sender's role (``--role landlord`` means to a tenant).
+COUNTERPART: Final[dict[str, str]] = {
+    "supplier": "buyer", "buyer": "supplier", "landlord": "tenant", "tenant": "landlord",
+    "freelancer": "client", "client": "freelancer", "consumer": "company", "company": "consumer",
+}  # fmt: skip
+
+
+def required_text(pattern: str) -> frozenset[str] | None:
+    """Return lower-case strings one of which every match of ``pattern`` contains.
+
+    Read from the parsed regex: the longest run of literal characters that every
+    match passes through, or the runs of the alternatives of a group when each has
+    one. None when the pattern has none (then nothing can be ruled out cheaply).
+    """
+    parser: Any = importlib.import_module("re._parser")
+    constants: Any = importlib.import_module("re._constants")
+
+    def shortest(need: frozenset[str] | None) -> int:
+        return min(map(len, need)) if need else 0
+
+    def needed(items: Any) -> frozenset[str] | None:
+        best: frozenset[str] | None = None
+        run: list[str] = []
+
+        def consider(need: frozenset[str] | None) -> None:
+            nonlocal best
+            if need and shortest(need) > shortest(best):
+                best = need
+
+        for op, av in items:
+            if op is constants.LITERAL:
+                run.append(chr(av).lower())
+                continue
+            consider(frozenset({"".join(run)}) if run else None)
+            run = []
+            if op is constants.SUBPATTERN:
+                consider(needed(av[-1]))
+            elif op is constants.BRANCH:
+                options = [needed(branch) for branch in av[1]]
+                if all(options):
+                    consider(frozenset().union(*(o for o in options if o)))
+            elif op in (constants.MAX_REPEAT, constants.MIN_REPEAT) and av[0] >= 1:
+                consider(needed(av[2]))
+        consider(frozenset({"".join(run)}) if run else None)
+        return best
+
+    return needed(parser.parse(pattern))

@@ -1,0 +1,285 @@
+"""Where each line of a whole email goes, per mail client and signature shape.
+
+Every ``split_*`` fixture in ``tests/fixtures/mail`` is a message in one client's
+format, written for these tests. ``LAYOUT`` says, for each, the runs of non-blank
+lines: the kind of the run and the start of its first line. A run of kind
+``disclaimer`` is a signature segment whose lines the splitter marks as a legal
+disclaimer. The pieces of the split always put the body back together byte for
+byte, and the real pipeline never reports a finding outside the sender's own text.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from mailcoach import check
+from mailcoach.inputs import read_draft, split_body
+from mailcoach.inputs.split import DISCLAIMER, mark_lines
+from mailcoach.model import Draft, Segment, SegmentKind, Severity
+
+MAIL = Path(__file__).parent / "fixtures" / "mail"
+
+OWN, QUOTED, SIGNATURE, LEGAL = "own", "quoted", "signature", "disclaimer"
+
+#: fixture -> runs of non-blank lines: (kind, how the run's first line starts)
+LAYOUT: dict[str, list[tuple[str, str]]] = {
+    "split_gmail_wrapped_attribution.txt": [
+        (OWN, "Hi Priya,"),
+        (SIGNATURE, "Best regards,"),
+        (QUOTED, "On Tue, 3 Nov 2026 at 09:12, Priya Shah <"),
+    ],
+    "split_localised_attribution.txt": [
+        (OWN, "Hallo Jens,"),
+        (SIGNATURE, "Viele Grüße"),
+        (QUOTED, "Am 02.11.2026 um 17:40 schrieb"),
+    ],
+    "split_outlook_bold_header.txt": [
+        (OWN, "Hello Graham,"),
+        (SIGNATURE, "Regards,"),
+        (QUOTED, "**From:** Graham Tully"),
+    ],
+    "split_outlook_localised_header.txt": [
+        (OWN, "Dear Mr Vogel,"),
+        (SIGNATURE, "Kind regards,"),
+        (QUOTED, "________________"),
+    ],
+    "split_gmail_forwarded.txt": [
+        (OWN, "Hi Sunita,"),
+        (SIGNATURE, "Thanks,"),
+        (QUOTED, "---------- Forwarded message ---------"),
+    ],
+    "split_apple_forwarded.txt": [
+        (OWN, "Gemma, the thread below"),
+        (SIGNATURE, "Sent from my iPad"),
+        (QUOTED, "Begin forwarded message:"),
+    ],
+    "split_signature_company_caps.txt": [
+        (OWN, "Hi Dev,"),
+        (SIGNATURE, "Warm regards,"),
+    ],
+    "split_signature_no_signoff.txt": [
+        (OWN, "Morning Alex,"),
+        (SIGNATURE, "Jo Pearce"),
+    ],
+    "split_name_only_above_quote.txt": [
+        (OWN, "Ravi,"),
+        (SIGNATURE, "Kate"),
+        (QUOTED, "On Mon, 2 Nov 2026 at 18:11, Ravi Menon"),
+    ],
+    "split_disclaimer_alone.txt": [
+        (OWN, "Dear Ms Adeyemi,"),
+        (LEGAL, "This email and any attachments are confidential"),
+    ],
+    "split_disclaimer_then_footer.txt": [
+        (OWN, "Hi Tom,"),
+        (SIGNATURE, "Cheers,"),
+        (LEGAL, "CONFIDENTIALITY NOTICE:"),
+        (SIGNATURE, "Sent from my iPhone"),
+    ],
+    "split_mobile_footer_only.txt": [
+        (OWN, "Got it, thanks."),
+        (SIGNATURE, "Sent from Yahoo Mail on Android"),
+    ],
+    "split_hostile_own_text_above_quote.txt": [
+        (OWN, "Darren,"),
+        (SIGNATURE, "Lena Fischer"),
+        (QUOTED, "On Mon, 2 Nov 2026 at 10:00, Darren Holt"),
+    ],
+    "split_html_thunderbird.eml": [
+        (OWN, "Hi Felix,"),
+        (SIGNATURE, "-- "),
+        (QUOTED, "On 02/11/2026 18:40, Felix Brandt wrote:"),
+    ],
+    "split_html_outlook_desktop.eml": [
+        (OWN, "Hi Peter,"),
+        (SIGNATURE, "Best wishes,"),
+        (QUOTED, "From: Peter Shaw"),
+    ],
+    "split_uk_company_footer.txt": [
+        (OWN, "Hi Marcus,"),
+        (SIGNATURE, "Kind regards,"),
+        (LEGAL, "Halden Door Systems Ltd. Registered"),
+    ],
+    "split_outlook_one_line_header.txt": [
+        (OWN, "Hi Beth,"),
+        (SIGNATURE, "Get Outlook for Android"),
+        (QUOTED, "From: Beth Crane"),
+    ],
+    "split_html_outlook_web_prefixed.eml": [
+        (OWN, "Lisa, the missing pallet"),
+        (QUOTED, ">"),
+    ],
+}
+
+#: Fixtures whose own text says something hurtful: the check must still find it.
+HURTFUL_OWN = {"split_hostile_own_text_above_quote.txt"}
+#: Fixtures whose quotes, signature or disclaimer hold words that are flagged in own text.
+HOSTILE_ELSEWHERE = sorted(
+    set(LAYOUT)
+    - HURTFUL_OWN
+    - {"split_mobile_footer_only.txt", "split_signature_company_caps.txt"}
+    - {"split_signature_no_signoff.txt"}
+)
+
+
+def test_every_split_fixture_has_a_layout() -> None:
+    assert sorted(p.name for p in MAIL.glob("split_*")) == sorted(LAYOUT)
+
+
+def runs(draft: Draft) -> list[tuple[str, str]]:
+    """Return the runs of non-blank lines of ``draft``: (kind, first line)."""
+    lines = draft.body.split("\n")
+    markers = mark_lines(lines)
+    found: list[tuple[str, str]] = []
+    offset = 0
+    for line, marker in zip(lines, markers, strict=True):
+        segment = next((s for s in draft.segments if s.start <= offset < s.end), None)
+        offset += len(line) + 1
+        if segment is None or not line.strip():
+            continue
+        kind = segment.kind.value
+        if segment.kind is SegmentKind.SIGNATURE and marker == DISCLAIMER:
+            kind = LEGAL
+        if not found or found[-1][0] != kind:
+            found.append((kind, line))
+    return found
+
+
+def gold_kinds(body: str, layout: list[tuple[str, str]]) -> list[str]:
+    """Return the kind ``layout`` gives each line of ``body`` (not the splitter's)."""
+    kinds: list[str] = []
+    run = -1
+    for line in body.split("\n"):
+        if run + 1 < len(layout) and line.strip() and line.startswith(layout[run + 1][1]):
+            run += 1
+        kinds.append(layout[max(run, 0)][0])
+    assert run == len(layout) - 1, "every run of the layout starts somewhere"
+    return kinds
+
+
+@pytest.mark.parametrize("name", sorted(LAYOUT))
+def test_each_line_goes_where_it_belongs(name: str) -> None:
+    draft = read_draft(MAIL / name)
+    got = runs(draft)
+    assert [kind for kind, _ in got] == [kind for kind, _ in LAYOUT[name]], got
+    for (_, line), (_, start) in zip(got, LAYOUT[name], strict=True):
+        assert line.startswith(start), (line, start)
+
+
+@pytest.mark.parametrize("name", sorted(LAYOUT))
+def test_the_pieces_put_the_body_back_together(name: str) -> None:
+    draft = read_draft(MAIL / name)
+    assert "".join(draft.body[s.start : s.end] for s in draft.segments) == draft.body
+    if name.endswith(".txt"):
+        assert draft.body == (MAIL / name).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", sorted(LAYOUT))
+def test_findings_never_land_outside_own_text(name: str) -> None:
+    """No finding on a line that the layout (not the splitter) says is not own text."""
+    report = check(MAIL / name)
+    kinds = gold_kinds(report.body, LAYOUT[name])
+    for finding in report.findings:
+        line = report.body.count("\n", 0, finding.start)
+        assert kinds[line] == OWN, (finding.rule_id, finding.text)
+    if name in HURTFUL_OWN:
+        assert any(f.severity >= Severity.WARNING for f in report.findings)
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_ELSEWHERE))
+def test_what_the_split_sets_aside_would_be_flagged_as_own_text(name: str) -> None:
+    """The quotes and signatures hold words the checker flags: the split is what saves them."""
+    report = check(MAIL / name)
+    aside = "\n".join(
+        report.body[s.start : s.end].replace("> ", "").replace(">", "")
+        for s in report.segments
+        if s.kind is not SegmentKind.OWN
+    )
+    as_own = Draft(body=aside, segments=(Segment(0, len(aside), SegmentKind.OWN),))
+    assert any(f.severity >= Severity.WARNING for f in check(as_own).findings)
+
+
+# -- the guards of the looser signature shapes --------------------------------------
+
+
+def kinds_of(body: str) -> list[tuple[str, str]]:
+    """Return (kind, text) for every segment of ``body``."""
+    return [(s.kind.value, body[s.start : s.end]) for s in split_body(body)]
+
+
+@pytest.mark.parametrize(
+    "last",
+    [
+        "See You In Court",  # a name holds no pronoun
+        "Otherwise, Friday.",  # a sentence
+        "PAY NOW\nSam Ortiz",  # shouting above the name
+        "FINAL WARNING",
+        "Or Else",
+        "Last Chance",
+    ],
+)
+def test_a_short_last_paragraph_that_is_not_a_name_stays_own(last: str) -> None:
+    body = f"The invoice is 60 days overdue.\n\n{last}\n"
+    assert kinds_of(body) == [(OWN, body)]
+
+
+def test_a_phrase_after_a_closing_without_a_name_stays_own() -> None:
+    body = "The invoice is 60 days overdue.\n\nThanks,\nyou lot are hopeless\n"
+    assert kinds_of(body) == [(OWN, body)]
+
+
+def test_a_company_name_in_capitals_is_not_a_closing_phrase() -> None:
+    assert mark_lines(["BRIGHTSTONE AGGREGATES LTD", "BR", "Thx, Sam"]) == "ncc"
+
+
+def test_a_tagline_needs_a_name_above_it() -> None:
+    own = "The refund is on its way.\n"
+    signature = "\nKind regards,\nMia Lund\nLund Interiors\nRooms that work since 1998\n"
+    assert kinds_of(own + signature) == [(OWN, own), (SIGNATURE, signature)]
+
+
+def test_a_name_above_a_mobile_footer_is_signature_too() -> None:
+    own = "Pay the balance by Friday, please.\n"
+    assert kinds_of(own + "\nSam Ortiz\nSent from my iPhone\n") == [
+        (OWN, own),
+        (SIGNATURE, "\nSam Ortiz\nSent from my iPhone\n"),
+    ]
+
+
+@pytest.mark.parametrize("last", ["Pathetic", "Worst. Service. Ever", "Mark"])
+def test_one_word_or_dotted_last_lines_stay_own(last: str) -> None:
+    body = f"The invoice is 60 days overdue.\n\n{last}\n"
+    assert kinds_of(body) == [(OWN, body)]
+
+
+@pytest.mark.parametrize(
+    "remark", ["Sort it out or else", "Absolute cowboys, the lot of them", "YOU OWE US"]
+)
+def test_a_remark_below_a_name_is_no_tagline(remark: str) -> None:
+    body = f"The invoice is 60 days overdue.\n\nDana Price\nPrice Haulage\n{remark}\n"
+    assert kinds_of(body) == [(OWN, body)]
+
+
+def test_no_hurtful_dev_sentence_is_set_aside_at_the_end_of_a_message() -> None:
+    """Every labelled dev sentence, punctuated or not, stays own text as a last paragraph."""
+    corpus = Path(__file__).parent / "corpus"
+    hidden = []
+    for path in sorted(corpus.glob("sentences-dev*.jsonl")):
+        for row in map(json.loads, path.read_text(encoding="utf-8").splitlines()):
+            if not row["labels"]:
+                continue
+            for text in {row["text"], row["text"].rstrip(".!?")} - {""}:
+                for body in (
+                    f"Hi Sam,\n\nThe invoice is attached.\n\n{text}\n",
+                    f"Hi Sam,\n\n{text}\n\nRegards,\nDana Price\nPrice Haulage\n",
+                ):
+                    start = body.index(text)
+                    if any(
+                        s.start <= start < s.end and s.kind is not SegmentKind.OWN
+                        for s in split_body(body)
+                    ):
+                        hidden.append(text)
+    assert hidden == []
