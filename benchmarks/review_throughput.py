@@ -51,12 +51,12 @@ def sentences() -> tuple[list[str], list[str]]:
     return calm, hostile
 
 
-def generate(folder: Path, count: int, seed: int = 7) -> None:
-    """Write ``count`` plain-text emails of about WORDS_PER_EMAIL words into ``folder``."""
+def bodies(count: int, seed: int = 7) -> list[str]:
+    """Return ``count`` plain-text emails of about WORDS_PER_EMAIL words."""
     calm, hostile = sentences()
     rng = random.Random(seed)
-    folder.mkdir(parents=True, exist_ok=True)
-    for i in range(count):
+    out = []
+    for _ in range(count):
         body: list[str] = []
         words = 0
         if rng.random() < HOSTILE_SHARE:
@@ -66,7 +66,14 @@ def generate(folder: Path, count: int, seed: int = 7) -> None:
             body.append(rng.choice(calm))
             words += len(body[-1].split())
         rng.shuffle(body)
-        text = "Hi Sam,\n\n" + " ".join(body) + "\n\nBest regards,\nDana\n"
+        out.append("Hi Sam,\n\n" + " ".join(body) + "\n\nBest regards,\nDana\n")
+    return out
+
+
+def generate(folder: Path, count: int, seed: int = 7) -> None:
+    """Write ``count`` plain-text emails of about WORDS_PER_EMAIL words into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for i, text in enumerate(bodies(count, seed)):
         (folder / f"{i:05d}.txt").write_text(text, encoding="utf-8")
 
 
@@ -152,6 +159,19 @@ def generate_dense(folder: Path, count: int, seed: int = 11) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for i in range(count):
         (folder / f"{i:05d}.txt").write_text(dense_email(rng, hostile), encoding="utf-8")
+
+
+def generate_mbox(path: Path, count: int, seed: int = 7) -> None:
+    """Write the same emails as ``generate``, with headers, into one mbox file."""
+    with path.open("w", encoding="utf-8", newline="\n") as out:
+        for i, text in enumerate(bodies(count, seed)):
+            out.write(
+                "From dana@example.com Mon Nov 23 09:00:00 2026\n"
+                "From: Dana <dana@example.com>\nTo: Sam <sam@example.com>\n"
+                f"Subject: Statement {i:05d}\nDate: Mon, 23 Nov 2026 09:00:00 +0000\n"
+                "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n"
+                f"{text}\n"
+            )
 
 
 def timed(command: list[str]) -> float:

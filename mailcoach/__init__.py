@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from mailcoach.analyze import check, check_many
 from mailcoach.errors import (
+    ClusterError,
     ConfigError,
     FactsError,
     InputError,
@@ -90,6 +91,7 @@ __all__ = [
     "BenchmarkParams",
     "CaseFacts",
     "Category",
+    "ClusterError",
     "ConfigError",
     "Dispute",
     "Draft",

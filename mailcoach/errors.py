@@ -38,3 +38,7 @@ class ModelMissingError(MailcoachError):
 
 class LetterError(MailcoachError):
     """A letter cannot be written: refused for these facts, or it failed its own check."""
+
+
+class ClusterError(MailcoachError):
+    """A Dask cluster cannot be used: Dask is missing, or the scheduler is unreachable."""

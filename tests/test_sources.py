@@ -649,3 +649,82 @@ def test_stdin_problems_are_unreadable(monkeypatch: pytest.MonkeyPatch) -> None:
     (item,) = collect(["-"], max_bytes=1024)
     assert isinstance(item, Unreadable) and item.source == "-"
     assert item.error.startswith("standard input is over the")
+
+
+# -- walking apart from reading; an mbox read in byte ranges (mailcoach.distributed) ----
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from mailcoach.inputs.sources import (  # noqa: E402
+    iter_mbox_range,
+    mbox_starts,
+    read_files,
+    walk_inputs,
+)
+
+
+def test_walking_then_reading_gives_what_iter_messages_gives(in_batch: Path) -> None:
+    inputs = ["outbox.mbox", "Maildir", "drafts", "missing.eml", "truncated.mbox"]
+    walked = list(walk_inputs(inputs))
+    assert not any(isinstance(e, Draft) for e in walked)  # nothing read yet
+    assert collect(inputs) == list(read_files(walked))
+
+
+def _ranges(path: Path, cuts: list[int]) -> list[Item]:
+    """Read an mbox the way a cluster does: index each piece, then review each range."""
+    size = path.stat().st_size
+    bounds = sorted({0, *(c for c in cuts if 0 < c < size)})
+    pieces = [(a, b) for a, b in zip(bounds, [*bounds[1:], None], strict=True)]
+    items: list[Item] = []
+    before = 0
+    for start, stop in pieces:
+        starts = mbox_starts(str(path), start, stop)
+        # review in ranges of two messages, the last running to the piece's end
+        for i in range(0, len(starts), 2):
+            end = starts[i + 2] if i + 2 < len(starts) else stop
+            items.extend(iter_mbox_range(str(path), starts[i], end, before + i + 1))
+        before += len(starts)
+    return items
+
+
+MBOX_LINES = st.sampled_from(
+    [
+        FROM_LINE,
+        "From now on, please pay on time.\n",
+        ">From the start we said so.\n",
+        "\n",
+        "\r\n",
+        "Subject: Invoice 1042\n",
+        "From: Priya <priya@harbor-roasters.example>\n",
+        "Your invoice 1042 is overdue.\n",
+        "x" * 70_000 + "\n",  # longer than one read of the splitter
+        "no newline at the end",
+    ]
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    lines=st.lists(MBOX_LINES, min_size=1, max_size=30),
+    cuts=st.lists(st.integers(min_value=0, max_value=200_000), max_size=6),
+)
+def test_an_mbox_read_in_ranges_gives_what_reading_it_whole_gives(
+    tmp_path_factory: pytest.TempPathFactory, lines: list[str], cuts: list[int]
+) -> None:
+    path = tmp_path_factory.mktemp("ranges") / "box.mbox"
+    path.write_bytes("".join(lines).encode())
+    assert _ranges(path, cuts) == collect([str(path)])
+
+
+def test_a_generated_outbox_read_in_ranges_is_the_same(tmp_path: Path) -> None:
+    path = tmp_path / "outbox.mbox"
+    path.write_text(
+        mbox(*(email(f"Invoice {n}", f"Invoice {n} is attached.\n\n") for n in range(40)))
+        + "From no-one Fri Nov 13 09:00:00 2026\n"  # ends right after its From_ line
+    )
+    size = path.stat().st_size
+    whole = collect([str(path)])
+    assert len(whole) == 41
+    assert _ranges(path, [size // 7 * k for k in range(1, 7)]) == whole
+    assert _ranges(path, list(range(1, size, 97))) == whole

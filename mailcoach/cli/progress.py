@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from mailcoach import Report
@@ -27,10 +28,21 @@ class Progress:
         self.total = total
         self.enabled = enabled
         self.count = self.flagged = self.unreadable = 0
+        #: Whether a report reached the --fail-on threshold (set by the review loop).
+        self.hit = False
         self._bar: Bar | None = None
         self._task: TaskID | None = None
         if enabled:
             self._bar, self._task = _start(total, self.REDRAWS)
+
+    def count_total(self, inputs: Iterable[str]) -> None:
+        """Count the messages in ``inputs`` and take that as the total (run it aside)."""
+        from mailcoach.inputs.sources import count_messages
+
+        self.total = count_messages(inputs)
+        bar, task = self._bar, self._task
+        if bar is not None and task is not None:
+            bar.update(task, total=self.total)  # rich's updates take a lock
 
     def update(self, report: Report) -> None:
         """Count one report and move the bar on."""

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import os
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
 
-from mailcoach import MailcoachError
+from mailcoach import MailcoachError, Report
 from mailcoach.cli.common import (
     EXIT_HELP,
     Exit,
@@ -50,6 +53,13 @@ from mailcoach.cli.progress import Progress
     default=None,
     help="Worker processes, at most one per 32 messages.  [default: the number of cores]",
 )
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Review on a Dask cluster instead: a scheduler's address (tcp://host:8786), "
+    "or local:N for N worker processes on this machine. Needs the dask extra "
+    "(pip install 'mailcoach[dask]'); workers must see the inputs at the same paths.",
+)
 @encoding_option
 @click.option("--show-clean", is_flag=True, help="List clean messages in the text table too.")
 @click.option(
@@ -64,6 +74,7 @@ def review_cmd(
     output: Path | None,
     fail_on: str | None,
     jobs: int | None,
+    scheduler: str | None,
     encoding: str | None,
     show_clean: bool,
     progress: bool | None,
@@ -83,46 +94,31 @@ def review_cmd(
       mailcoach review outbox.mbox
       mailcoach review ~/Maildir/.Sent --format html -o review.html
       mailcoach review drafts/ --format jsonl --fail-on error > review.jsonl
+      mailcoach review /shared/archive.mbox --scheduler tcp://10.0.0.5:8786 -o r.jsonl
     """
     from mailcoach import check_many, iter_messages
     from mailcoach.inputs.sources import count_messages
-    from mailcoach.render.batch import ReviewSummary, csv_header, csv_row, render_summary_text
-    from mailcoach.render.html import render_html
-    from mailcoach.render.json_format import render_jsonl
 
+    if scheduler is not None and jobs is not None:
+        raise click.UsageError("Use --jobs or --scheduler, not both.")
     settings = make_settings(config, model, lexicons, disable)
     threshold = fail_on or settings.fail_on
     show = sys.stderr.isatty() if progress is None else progress
     try:
-        messages = iter_messages(paths, max_bytes=settings.max_bytes, encoding=encoding)
-        bar = Progress(count_messages(paths) if show else None, show)
-        with open_output(output) as out:
-            writer = csv.writer(out, lineterminator="\n") if fmt == "csv" else None
-            if writer:
-                writer.writerow(csv_header())
-            summary = ReviewSummary()
-            hit = False
-            interrupted = False
-            reports = check_many(messages, settings=settings, jobs=jobs or os.cpu_count() or 1)
-            try:
-                for report in reports:
-                    bar.update(report)
-                    hit = hit or exit_for([report], threshold) is Exit.FINDINGS
-                    if fmt == "jsonl":
-                        out.write(render_jsonl(report) + "\n")
-                    elif writer:
-                        writer.writerow(csv_row(report))
-                    else:
-                        summary.add(report)
-            except KeyboardInterrupt:
-                interrupted = True
-            finally:
-                bar.close()
-            if fmt == "text":
-                colour = output is None and use_colour()
-                out.write(render_summary_text(summary, colour=colour, show_clean=show_clean) + "\n")
-            elif fmt == "html":
-                out.write(render_html(summary))
+        with contextlib.ExitStack() as stack:
+            if scheduler is None:
+                messages = iter_messages(paths, max_bytes=settings.max_bytes, encoding=encoding)
+                bar = Progress(count_messages(paths) if show else None, show)
+                reports = check_many(messages, settings=settings, jobs=jobs or os.cpu_count() or 1)
+            else:
+                from mailcoach.distributed import connect, review_on
+
+                client = stack.enter_context(connect(scheduler))
+                reports = review_on(client, paths, settings=settings, encoding=encoding)
+                bar = Progress(None, show)
+                if show:  # the total (for the ETA) is counted aside; the review starts at once
+                    threading.Thread(target=bar.count_total, args=(paths,), daemon=True).start()
+            interrupted = _write(reports, bar, fmt, output, threshold, show_clean)
     except MailcoachError as exc:
         fail(exc)
     if interrupted:
@@ -134,4 +130,48 @@ def review_cmd(
     if bar.unreadable:
         click.echo(f"mailcoach: {bar.unreadable} input(s) could not be read.", err=True)
         sys.exit(Exit.UNREADABLE)
-    sys.exit(Exit.FINDINGS if hit else Exit.OK)
+    sys.exit(Exit.FINDINGS if bar.hit else Exit.OK)
+
+
+def _write(
+    reports: Iterator[Report],
+    bar: Progress,
+    fmt: str,
+    output: Path | None,
+    threshold: str,
+    show_clean: bool,
+) -> bool:
+    """Write the reports in ``fmt`` as they come; return whether Ctrl-C stopped them.
+
+    Whether any report reached ``threshold`` is left in ``bar.hit``.
+    """
+    from mailcoach.render.batch import ReviewSummary, csv_header, csv_row, render_summary_text
+    from mailcoach.render.html import render_html
+    from mailcoach.render.json_format import render_jsonl
+
+    with open_output(output) as out:
+        writer = csv.writer(out, lineterminator="\n") if fmt == "csv" else None
+        if writer:
+            writer.writerow(csv_header())
+        summary = ReviewSummary()
+        interrupted = False
+        try:
+            for report in reports:
+                bar.update(report)
+                bar.hit = bar.hit or exit_for([report], threshold) is Exit.FINDINGS
+                if fmt == "jsonl":
+                    out.write(render_jsonl(report) + "\n")
+                elif writer:
+                    writer.writerow(csv_row(report))
+                else:
+                    summary.add(report)
+        except KeyboardInterrupt:
+            interrupted = True
+        finally:
+            bar.close()
+        if fmt == "text":
+            colour = output is None and use_colour()
+            out.write(render_summary_text(summary, colour=colour, show_clean=show_clean) + "\n")
+        elif fmt == "html":
+            out.write(render_html(summary))
+    return interrupted

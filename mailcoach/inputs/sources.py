@@ -38,7 +38,17 @@ from mailcoach.inputs.parse import (
 )
 from mailcoach.model import Draft
 
-__all__ = ["DEFAULT_MAX_BYTES", "Unreadable", "iter_messages"]
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "MessageFile",
+    "Unreadable",
+    "is_mbox",
+    "iter_mbox_range",
+    "iter_messages",
+    "mbox_starts",
+    "read_files",
+    "walk_inputs",
+]
 
 #: The input that stands for standard input.
 STDIN = "-"
@@ -166,8 +176,37 @@ def iter_messages(
 
 def _iter_inputs(inputs: Iterable[str | Path], options: _Options) -> Iterator[Draft | Unreadable]:
     """Yield the messages of each input in turn."""
+    for entry in walk_inputs(inputs):
+        if isinstance(entry, Unreadable):
+            yield entry
+        else:
+            yield from _read_file(entry, options)
+
+
+@dataclass(frozen=True, slots=True)
+class MessageFile:
+    """A file that an input names or holds, found but not read yet.
+
+    ``label`` is the path as the user gave it (``-`` for standard input); the ids
+    of its messages start with it. ``single`` is True for standard input and for a
+    Maildir entry, which hold one message whatever their first line looks like; any
+    other file may turn out to be an mbox.
+    """
+
+    label: str
+    single: bool = False
+
+
+def walk_inputs(inputs: Iterable[str | Path]) -> Iterator[MessageFile | Unreadable]:
+    """Yield the files the inputs name or hold, in reading order, without reading them.
+
+    Folders are listed (lazily, as the walk reaches them) but no file is opened;
+    a folder that cannot be listed, or that links back up the tree, is an
+    Unreadable in its place, and so is a second ``-``. Reading each file with
+    :func:`read_files` gives exactly what :func:`iter_messages` gives.
+    """
     stdin_read = False
-    for item in inputs:
+    for item in [inputs] if isinstance(inputs, str | Path) else inputs:
         label = str(item)
         if label == STDIN:
             if stdin_read:
@@ -176,13 +215,39 @@ def _iter_inputs(inputs: Iterable[str | Path], options: _Options) -> Iterator[Dr
                 )
             else:
                 stdin_read = True
-                yield _read_one(STDIN, options)
+                yield MessageFile(STDIN, single=True)
             continue
         path = Path(label)
         if _is_dir(path):
-            yield from _iter_directory(path, label, options, frozenset())
+            yield from _walk_directory(path, label, frozenset())
         else:
-            yield from _iter_file(path, label, options)
+            yield MessageFile(label)
+
+
+def read_files(
+    entries: Iterable[MessageFile | Unreadable | Draft],
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    encoding: str | None = None,
+) -> Iterator[Draft | Unreadable]:
+    """Read what :func:`walk_inputs` found: every message of each file, in order.
+
+    Unreadable entries (and Drafts already read) pass through unchanged.
+    """
+    options = _Options(max_bytes=max_bytes, encoding=encoding)
+    for entry in entries:
+        if isinstance(entry, MessageFile):
+            yield from _read_file(entry, options)
+        else:
+            yield entry
+
+
+def _read_file(entry: MessageFile, options: _Options) -> Iterator[Draft | Unreadable]:
+    """Yield the message of one file, or each message if it is an mbox."""
+    if entry.single:
+        yield _read_one(entry.label, options)
+    else:
+        yield from _iter_file(Path(entry.label), entry.label, options)
 
 
 # -- single messages ----------------------------------------------------------------
@@ -225,17 +290,39 @@ def _iter_file(path: Path, label: str, options: _Options) -> Iterator[Draft | Un
         yield _read_one(label, options)
         return
     with handle:
-        try:
-            first_line = handle.readline(FROM_LINE_SNIFF_BYTES)
-            handle.seek(0)
-        except OSError:
-            is_mbox = False  # read_draft below reports the read error
-        else:
-            is_mbox = path.suffix.lower() == MBOX_SUFFIX or _is_from_line(first_line)
-        if is_mbox:
+        if _sniff_mbox(path, handle):
             yield from _iter_mbox(handle, label, options)
             return
     yield _read_one(label, options)
+
+
+def _sniff_mbox(path: Path, handle: BinaryIO) -> bool:
+    """Return whether the file open in ``handle`` is an mbox (by name or first line).
+
+    The handle is left at the start of the file.
+    """
+    try:
+        first_line = handle.readline(FROM_LINE_SNIFF_BYTES)
+        handle.seek(0)
+    except OSError:
+        return False  # read_draft reports the read error
+    return path.suffix.lower() == MBOX_SUFFIX or _is_from_line(first_line)
+
+
+def is_mbox(label: str) -> bool:
+    """Return whether the file at ``label`` would be read as an mbox.
+
+    Reads at most its first line; a missing or unreadable file is not an mbox
+    (reading it reports why).
+    """
+    path = Path(label)
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return False
+        with path.open("rb") as handle:
+            return _sniff_mbox(path, handle)
+    except (OSError, ValueError):
+        return False
 
 
 def _is_from_line(line: bytes) -> bool:
@@ -246,70 +333,149 @@ def _is_from_line(line: bytes) -> bool:
 # -- mbox ---------------------------------------------------------------------------
 
 
-def _iter_mbox(handle: BinaryIO, label: str, options: _Options) -> Iterator[Draft | Unreadable]:
-    """Yield each message of the mbox open in ``handle``, ids ``<label>#<n>``."""
-    index = 0
-    entries = _split_mbox(handle, options.max_bytes)
+def _iter_mbox(
+    handle: BinaryIO,
+    label: str,
+    options: _Options,
+    *,
+    start: int = 0,
+    stop: int | None = None,
+    first: int = 1,
+) -> Iterator[Draft | Unreadable]:
+    """Yield each message of the mbox open in ``handle``, ids ``<label>#<n>``.
+
+    Only the messages that begin at byte ``start`` or later and before ``stop``
+    are read (see :func:`_split_mbox`); ``first`` is the number of the first one.
+    """
+    index = first - 1
+    entries = _split_mbox(handle, options.max_bytes, start=start, stop=stop)
     while True:
         try:
-            entry = next(entries)
+            _, entry = next(entries)
         except StopIteration:
             return
         except OSError as exc:
-            reason = exc.strerror.lower() if exc.strerror else str(exc)
-            yield Unreadable(
-                f"{label}#{index + 1}",
-                f"{label} could not be read after message {index} ({reason}); "
-                "check the file or copy it somewhere readable.",
-            )
+            yield Unreadable(f"{label}#{index + 1}", _unreadable_after(label, index, exc))
             return
         index += 1
         yield _mbox_message(entry, f"{label}#{index}", options)
 
 
-def _split_mbox(handle: BinaryIO, max_bytes: int) -> Iterator[_MboxEntry]:
+def _unreadable_after(label: str, index: int, exc: OSError) -> str:
+    """Return the message for an mbox that fails to read after message ``index``."""
+    reason = exc.strerror.lower() if exc.strerror else str(exc)
+    return (
+        f"{label} could not be read after message {index} ({reason}); "
+        "check the file or copy it somewhere readable."
+    )
+
+
+def iter_mbox_range(
+    label: str,
+    start: int,
+    stop: int | None,
+    first: int,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    encoding: str | None = None,
+) -> Iterator[Draft | Unreadable]:
+    """Yield the messages of the mbox at ``label`` that begin in bytes [start, stop).
+
+    Messages are cut as :func:`iter_messages` cuts them and numbered from
+    ``first`` (the 1-based position of the first one in the whole mbox), so the
+    ranges of one mbox together give exactly what reading it whole gives. A
+    message that begins in the range is read to its end, past ``stop`` if need
+    be; ``stop`` None means the end of the file.
+    """
+    options = _Options(max_bytes=max_bytes, encoding=encoding)
+    try:
+        handle = Path(label).open("rb")  # noqa: SIM115 (closed below; its errors are rows)
+    except (OSError, ValueError) as exc:
+        error = exc if isinstance(exc, OSError) else OSError(str(exc))
+        yield Unreadable(f"{label}#{first}", _unreadable_after(label, first - 1, error))
+        return
+    with handle:
+        yield from _iter_mbox(handle, label, options, start=start, stop=stop, first=first)
+
+
+def mbox_starts(label: str, start: int, stop: int | None) -> list[int]:
+    """Return where the messages of the mbox at ``label`` that begin in [start, stop) begin.
+
+    Byte offsets, found with the same rules that cut the messages (a ``From_``
+    line at the start of the file or after a blank line; text before the first
+    one, if any, is a message at offset 0). Nothing is kept but the offsets, so
+    a large mbox can be indexed piece by piece, one piece per task.
+
+    Raises:
+        OSError: if the file cannot be read.
+    """
+    with Path(label).open("rb") as handle:
+        return [at for at, _ in _split_mbox(handle, 0, start=start, stop=stop)]
+
+
+def _split_mbox(
+    handle: BinaryIO, max_bytes: int, *, start: int = 0, stop: int | None = None
+) -> Iterator[tuple[int, _MboxEntry]]:
     """Cut the mbox in ``handle`` into messages, reading it line by line.
 
     A message starts at a ``From_`` line that begins the file or follows a blank
     line; that blank line is the separator and is not part of the message. Body
     lines escaped as ">From " (or ">>From ", mboxrd) lose one ">". Text before
     the first ``From_`` line, if any, is a message of its own. A message over
-    ``max_bytes`` is counted but not kept.
+    ``max_bytes`` is counted but not kept (``max_bytes`` 0 keeps nothing).
+
+    Yields each message with the byte offset where it begins (its ``From_``
+    line; 0 for text before the first one). With ``start`` above 0, reading
+    begins at the first line that starts at or after it, and whatever comes
+    before the next ``From_`` line there belongs to an earlier message and is
+    skipped. Reading stops at the first ``From_`` line at or after ``stop``.
     """
+    if start > 0:
+        position, after_blank = _line_start(handle, start)
+        leading = False  # text before the first From_ line here ends an earlier message
+    else:
+        handle.seek(0)
+        position, after_blank, leading = 0, True, True  # the file start follows a blank line
     buffer = bytearray()
     size = 0
     oversize = False
     started = False
+    at = 0
     at_line_start = True
-    after_blank = True  # the start of the file counts as following a blank line
     in_from_line = False
     separator_at: int | None = None  # where a trailing blank line starts in buffer
 
-    def entry(at_end: bool) -> _MboxEntry:
+    def entry(at_end: bool) -> tuple[int, _MboxEntry]:
         """Return the message read so far, without its trailing separator line."""
         if separator_at is not None and not oversize:
             del buffer[separator_at:]
         data = None if oversize else bytes(buffer)
-        return _MboxEntry(data, size, at_end=at_end, ends_mid_line=not at_line_start)
+        return at, _MboxEntry(data, size, at_end=at_end, ends_mid_line=not at_line_start)
 
     while piece := handle.readline(MBOX_READ_BYTES):
+        here = position
+        position += len(piece)
         line_start = at_line_start
         at_line_start = piece.endswith(b"\n")
         if in_from_line:  # the rest of an overlong From_ line
             in_from_line = not at_line_start
             continue
         if line_start and after_blank and _is_from_line(piece):
+            if stop is not None and here >= stop:
+                if started:
+                    yield entry(at_end=False)
+                return
             if started:
                 yield entry(at_end=False)
             buffer = bytearray()
-            size, oversize, started, separator_at = 0, False, True, None
+            size, oversize, started, separator_at, at = 0, False, True, None, here
             after_blank = False
             in_from_line = not at_line_start
             continue
         blank = line_start and piece in _BLANK_LINES
         after_blank = blank
-        if not started and blank:
-            continue  # blank lines before the first message
+        if not started and (blank or not leading):
+            continue  # blank lines before the first message, or the end of an earlier one
         started = True
         if line_start and _ESCAPED_FROM_RE.match(piece):
             piece = piece[1:]
@@ -323,6 +489,28 @@ def _split_mbox(handle: BinaryIO, max_bytes: int) -> Iterator[_MboxEntry]:
             buffer = bytearray()
     if started:
         yield entry(at_end=True)
+
+
+def _line_start(handle: BinaryIO, start: int) -> tuple[int, bool]:
+    """Move ``handle`` to the first line that starts at or after ``start``.
+
+    Returns that offset and whether the line before it is blank, judged as the
+    line-by-line reading from the file start would judge it: a line that is
+    only "\\n" or "\\r\\n" and starts a line.
+    """
+    handle.seek(start - 1)
+    position = start - 1
+    while piece := handle.readline(MBOX_READ_BYTES):
+        position += len(piece)
+        if piece.endswith(b"\n"):
+            break
+    before = max(0, position - 3)
+    handle.seek(before)
+    tail = handle.read(position - before)
+    handle.seek(position)
+    lf_line = tail.endswith(b"\n") and (position == 1 or tail[-2:] == b"\n\n")
+    crlf_line = tail.endswith(b"\r\n") and (position == 2 or tail[-3:] == b"\n\r\n")
+    return position, lf_line or crlf_line
 
 
 def _mbox_message(entry: _MboxEntry, source: str, options: _Options) -> Draft | Unreadable:
@@ -376,10 +564,10 @@ def _has_body(data: bytes) -> bool:
 # -- directories and Maildirs -------------------------------------------------------
 
 
-def _iter_directory(
-    path: Path, label: str, options: _Options, ancestors: frozenset[tuple[int, int]]
-) -> Iterator[Draft | Unreadable]:
-    """Yield the messages under a directory (or Maildir), in path order.
+def _walk_directory(
+    path: Path, label: str, ancestors: frozenset[tuple[int, int]]
+) -> Iterator[MessageFile | Unreadable]:
+    """Yield the files under a directory (or Maildir), in path order.
 
     ``ancestors`` are the (device, inode) pairs of the folders above, so that a
     symbolic link back up the tree is not followed forever.
@@ -387,7 +575,7 @@ def _iter_directory(
     try:
         info = path.stat()
         if _is_maildir(path):
-            yield from _iter_maildir(path, label, options)
+            yield from _walk_maildir(path, label)
             return
         with os.scandir(path) as listing:
             entries = sorted(listing, key=lambda e: e.name)
@@ -413,10 +601,10 @@ def _iter_directory(
             is_dir = is_file = False
             is_link = True  # let the read below say what is wrong
         if is_dir:
-            yield from _iter_directory(Path(child), child, options, inside)
+            yield from _walk_directory(Path(child), child, inside)
         elif (is_file or is_link) and not _is_not_message(item.name):
             # a broken link is reported (by the read); a socket or pipe is skipped
-            yield from _iter_file(Path(child), child, options)
+            yield MessageFile(child)
 
 
 def _is_not_message(name: str) -> bool:
@@ -437,7 +625,7 @@ def _is_maildir(path: Path) -> bool:
     return all(_is_dir(path / name) for name in MAILDIR_SUBFOLDERS)
 
 
-def _iter_maildir(path: Path, label: str, options: _Options) -> Iterator[Draft | Unreadable]:
+def _walk_maildir(path: Path, label: str) -> Iterator[MessageFile | Unreadable]:
     """Yield the messages in a Maildir: ``new/`` then ``cur/``, each sorted by name."""
     for subfolder in MAILDIR_READ_ORDER:
         folder_label = os.path.join(label, subfolder)
@@ -450,7 +638,7 @@ def _iter_maildir(path: Path, label: str, options: _Options) -> Iterator[Draft |
             yield Unreadable(folder_label, _unlistable(folder_label, exc))
             continue
         for name in names:
-            yield _read_one(os.path.join(folder_label, name), options)
+            yield MessageFile(os.path.join(folder_label, name), single=True)
 
 
 def _unlistable(label: str, exc: OSError) -> str:
