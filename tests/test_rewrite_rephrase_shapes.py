@@ -89,3 +89,12 @@ def test_a_hostile_shape_is_rephrased_not_left_or_removed(sentence: str, expecte
     assert result.text == HEAD + expected + TAIL, result.text
     assert result.removed == ()
     assert result.left_as_written == ()
+
+
+def test_an_assurance_the_reader_gave_is_kept_even_when_flagged() -> None:
+    # The model may read a weary history as passive-aggressive; the history is a
+    # fact of the dispute, so it is left with a note rather than removed.
+    sentence = "Every time I'm assured this will not happen again."
+    result = rewrite(HEAD + sentence + TAIL, today=TODAY)
+    assert sentence in result.text
+    assert result.removed == ()
