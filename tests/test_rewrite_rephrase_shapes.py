@@ -82,6 +82,15 @@ TAIL = "\n\nOwen\n"
             "We are sorry for what happened and will pay the reasonable cost to repair the "
             "garage door.",
         ),
+        (
+            "We accept full liability for any losses you have had and will refund the "
+            "£35 call-out fee.",
+            "We are sorry for what happened and will refund the £35 call-out fee.",
+        ),
+        (
+            "We will cover any costs you incur, whatever they come to.",
+            "We will cover the reasonable costs you incur.",
+        ),
     ],
 )
 def test_a_hostile_shape_is_rephrased_not_left_or_removed(sentence: str, expected: str) -> None:
@@ -98,3 +107,15 @@ def test_an_assurance_the_reader_gave_is_kept_even_when_flagged() -> None:
     result = rewrite(HEAD + sentence + TAIL, today=TODAY)
     assert sentence in result.text
     assert result.removed == ()
+
+
+def test_an_offer_joined_to_an_admission_is_bounded_not_removed() -> None:
+    # The sentence model may still read the bounded offer as liability; the offer
+    # is content ("and will pay"), so the bounded sentence stays either way.
+    sentence = (
+        "We take full responsibility for this and will pay whatever it takes to repair the damage."
+    )
+    result = rewrite(HEAD + sentence + TAIL, today=TODAY)
+    assert result.removed == ()
+    assert "will pay the reasonable cost to repair the damage." in result.text
+    assert "whatever it takes" not in result.text
