@@ -43,6 +43,24 @@ TAIL = "\n\nOwen\n"
             "If the rent of £700 is not received by 1 December, I will start possession "
             "proceedings.",
         ),
+        (
+            "Pay the £420 by 4 December or I will see you in court.",
+            "Pay the £420 by 4 December or I will take this to court.",
+        ),
+        (
+            "If the £420 is not in my account by 4 December, I'll be taking you to court "
+            "and you'll regret it.",
+            "If the £420 is not in my account by 4 December, I will take this to court.",
+        ),
+        (
+            "Sort the leak out by Monday or you will be hearing from my solicitor.",
+            "Sort the leak out by Monday or this will go to my solicitor.",
+        ),
+        (
+            "Refund the $89.00 by Friday or I will make sure everyone knows how you treat "
+            "customers.",
+            "Refund the $89.00 by Friday.",
+        ),
         # demanding questions become questions
         (
             "What on earth are you doing to the shared driveway?",
