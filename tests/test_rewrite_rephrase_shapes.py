@@ -1,0 +1,139 @@
+"""The rephrasings for hostile shapes that used to be left as written.
+
+Each draft is rewritten by the real pipeline (rules, model, parse, re-check): the
+hurtful words change, the sentence's facts and next step stay, and nothing is
+removed or left as written. The sentences are our own, written for the shape.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from mailcoach.rewriting import rewrite
+
+TODAY = datetime.date(2026, 11, 23)
+HEAD = "Hi Ana,\n\nOur order ref. PO-5531 is still open.\n\n"
+TAIL = "\n\nOwen\n"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # blaming the silence, with a count of reminders
+        (
+            "I have emailed you four times now and you have ignored every one of them.",
+            "I have not had a reply to my earlier messages.",
+        ),
+        (
+            "Since the 2 October visit you've ignored every single reminder about invoice 5120.",
+            "Since the 2 October visit I have not had a reply about invoice 5120.",
+        ),
+        # a threat with a demand: the demand and the step stay, "report you" goes
+        (
+            "Please pay the $310 by 30 November. If it has not arrived by then I will file "
+            "a complaint with the ombudsman and report you to Trading Standards.",
+            "Please pay the $310 by 30 November. If it has not arrived by then I will file "
+            "a complaint with the ombudsman and contact Trading Standards.",
+        ),
+        (
+            "If the rent of £700 is not received by 1 December, I will start possession "
+            "proceedings without further warning.",
+            "If the rent of £700 is not received by 1 December, I will start possession "
+            "proceedings.",
+        ),
+        (
+            "Pay the £420 by 4 December or I will see you in court.",
+            "Pay the £420 by 4 December or I will take this to court.",
+        ),
+        (
+            "If the £420 is not in my account by 4 December, I'll be taking you to court "
+            "and you'll regret it.",
+            "If the £420 is not in my account by 4 December, I will take this to court.",
+        ),
+        (
+            "Sort the leak out by Monday or you will be hearing from my solicitor.",
+            "Sort the leak out by Monday or this will go to my solicitor.",
+        ),
+        (
+            "Refund the $89.00 by Friday or I will make sure everyone knows how you treat "
+            "customers.",
+            "Refund the $89.00 by Friday.",
+        ),
+        # demanding questions become questions
+        (
+            "What on earth are you doing to the shared driveway?",
+            "Can you tell me what is happening with the shared driveway?",
+        ),
+        (
+            "How could you send the van on 4 November without calling first?",
+            "Why did you send the van on 4 November without calling first?",
+        ),
+        (
+            'What exactly did you think "unlimited support" meant?',
+            "What did you understand unlimited support to cover?",
+        ),
+        # a fact said as blame keeps the fact
+        (
+            "The roof leaked twice and not once did you tell me before the roofer arrived.",
+            "The roof leaked twice and I was not told before the roofer arrived.",
+        ),
+        (
+            "As previously stated, twice, order 7781 was delivered short by 12 boxes.",
+            "Order 7781 was delivered short by 12 boxes.",
+        ),
+        # insult + the writer's point: the point stays
+        (
+            "Honestly, it's pathetic that a firm this big can't refund £45 in a month.",
+            "I'm disappointed that a firm this big can't refund £45 in a month.",
+        ),
+        (
+            "Honestly, charging us twice for one callout is unprofessional, and it is not "
+            "what I expect from a licensed electrician.",
+            "I would expect better from a licensed electrician.",
+        ),
+        # an open-ended admission attached to an offer: the offer stays, bounded
+        (
+            "We take full responsibility for everything that happened and will pay whatever "
+            "it costs to repair the garage door, whatever that turns out to be.",
+            "We are sorry for what happened and will pay the reasonable cost to repair the "
+            "garage door.",
+        ),
+        (
+            "We accept full liability for any losses you have had and will refund the "
+            "£35 call-out fee.",
+            "We are sorry for what happened and will refund the £35 call-out fee.",
+        ),
+        (
+            "We will cover any costs you incur, whatever they come to.",
+            "We will cover the reasonable costs you incur.",
+        ),
+    ],
+)
+def test_a_hostile_shape_is_rephrased_not_left_or_removed(sentence: str, expected: str) -> None:
+    result = rewrite(HEAD + sentence + TAIL, today=TODAY)
+    assert result.text == HEAD + expected + TAIL, result.text
+    assert result.removed == ()
+    assert result.left_as_written == ()
+
+
+def test_an_assurance_the_reader_gave_is_kept_even_when_flagged() -> None:
+    # The model may read a weary history as passive-aggressive; the history is a
+    # fact of the dispute, so it is left with a note rather than removed.
+    sentence = "Every time I'm assured this will not happen again."
+    result = rewrite(HEAD + sentence + TAIL, today=TODAY)
+    assert sentence in result.text
+    assert result.removed == ()
+
+
+def test_an_offer_joined_to_an_admission_is_bounded_not_removed() -> None:
+    # The sentence model may still read the bounded offer as liability; the offer
+    # is content ("and will pay"), so the bounded sentence stays either way.
+    sentence = (
+        "We take full responsibility for this and will pay whatever it takes to repair the damage."
+    )
+    result = rewrite(HEAD + sentence + TAIL, today=TODAY)
+    assert result.removed == ()
+    assert "will pay the reasonable cost to repair the damage." in result.text
+    assert "whatever it takes" not in result.text
