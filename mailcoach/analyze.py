@@ -117,8 +117,16 @@ class _Builder:
         self.rules = rules
         self.settings = settings
         self.lines = LineIndex(draft.body)
+        self._words: frozenset[str] | None = None
         self.findings: list[Finding] = []
         self.sentences: list[SentenceSentiment] = []
+
+    @property
+    def words(self) -> frozenset[str]:
+        """Return the draft's words for advice checks, read once per draft."""
+        if self._words is None:
+            self._words = draft_words(self.draft.body)
+        return self._words
 
     def add(self, segment: Segment, folded: Folded, doc: Doc) -> None:
         """Take the findings and sentence scores of one segment's doc.
@@ -152,7 +160,9 @@ class _Builder:
                     message=rule.spec.message.replace("{match}", text),
                     why=rule.spec.why,
                     suggestion=own_advice(
-                        rule.spec.suggestion.replace("{match}", text), self.draft.body
+                        rule.spec.suggestion.replace("{match}", text),
+                        self.draft.body,
+                        self.words,
                     ),
                 )
             )
@@ -271,19 +281,26 @@ _CASE_DETAIL = re.compile(
 )
 
 
-def own_advice(suggestion: str, draft: str) -> str:
+def draft_words(draft: str) -> frozenset[str]:
+    """Return the words, figures and money signs of ``draft`` that advice is checked against."""
+    return frozenset(re.findall(r"[\w$£€¥₹]+", draft))
+
+
+def own_advice(suggestion: str, draft: str, words: frozenset[str] | None = None) -> str:
     """Return ``suggestion`` without a worked example that quotes another case's details.
 
     An example whose figures, dates and counts all occur in the draft stays; one
     that brings its own ("$3,120, for invoices 88 and 91") goes, and the advice
-    stays generic.
+    stays generic. ``words`` is ``draft_words(draft)``, passed in when the same
+    draft's advice is checked many times (once per finding).
     """
     example = _EXAMPLE.search(suggestion)
     if example is None:
         return suggestion
     details = {m[0] for m in _CASE_DETAIL.finditer(example[0])}
     tokens = set(re.findall(r"[\w$£€¥₹]+", example[0]))
-    words = set(re.findall(r"[\w$£€¥₹]+", draft))
+    if words is None:
+        words = draft_words(draft)
     own = all(d in draft for d in details) and not any(
         any(c.isdigit() for c in t) and t not in words for t in tokens
     )
