@@ -293,3 +293,19 @@ def test_marks_stay_on_their_words_after_characters_outside_the_bmp(page: Any) -
     page.wait_for_function("() => document.querySelectorAll('#highlights mark').length >= 2")
     marks = page.locator("#highlights mark").all_inner_texts()
     assert marks[:2] == ["You failed to pay again", "ridiculous"]
+
+
+def test_role_and_type_controls_reach_the_check(page: Any) -> None:
+    from mailcoach.facts.kind import DISPUTE_TYPES, ROLES
+
+    roles = page.locator("#role option").evaluate_all("os => os.map(o => o.value)")
+    types = page.locator("#type option").evaluate_all("os => os.map(o => o.value)")
+    assert roles == ["", *ROLES] and types == ["", *DISPUTE_TYPES, "other"]
+    type_draft(page)
+    with page.expect_response(lambda r: "/v1/check" in r.url and "role=landlord" in r.url) as got:
+        page.locator("#role").select_option("landlord")
+    response = got.value
+    assert response.ok and "type=" not in response.url  # unset controls are left to the guess
+    assert response.json()["dispute"]["roles"]["sender"] == "landlord"
+    page.locator("#role").focus()  # a control reachable from the keyboard
+    assert page.evaluate("document.activeElement.id") == "role"

@@ -332,3 +332,29 @@ def test_serve_refuses_a_port_in_use() -> None:
 def test_the_page_files_ship_in_the_package() -> None:
     for name in ("index.html", "app.js", "app.css", "icon.svg"):
         assert (STATIC / name).is_file(), name
+
+
+def test_role_and_type_set_by_the_request_are_the_cli_options(http: httpx.Client) -> None:
+    text = "Hi Sam,\n\nThe rent for October is still not in. Could you confirm a date?\n\nDana\n"
+    got = http.post(
+        "/v1/check", params={"role": "landlord", "type": "payment"}, json={"text": text}
+    )
+    assert got.status_code == 200
+    cli_result = CliRunner().invoke(
+        cli,
+        ["check", "-", "--format", "json", "--role", "landlord", "--type", "payment"],
+        input=text,
+    )
+    assert got.json()["dispute"] == json.loads(cli_result.stdout)["dispute"]
+    assert got.json()["dispute"]["roles"] == {
+        "confidence": 1.0,
+        "reader": "tenant",
+        "sender": "landlord",
+    }
+    rewritten = http.post("/v1/rewrite", params={"role": "tenant:landlord"}, json={"text": text})
+    assert rewritten.json()["dispute"]["roles"]["sender"] == "tenant"
+    bad = http.post("/v1/check", params={"role": "wizard"}, json={"text": text})
+    assert bad.status_code == 422
+    assert bad.json()["error"].startswith("role: must be SENDER or SENDER:READER")
+    bad_type = http.post("/v1/check", params={"type": "feud"}, json={"text": text})
+    assert bad_type.status_code == 422 and bad_type.json()["error"].startswith("type: must be")

@@ -285,6 +285,39 @@ def _relabel(text: str, folder: str) -> str:
     return text.replace(folder + "/", "")
 
 
+#: ``--role`` and ``--type`` as query parameters of /v1/check and /v1/rewrite.
+ROLE_QUERY = Query(
+    None,
+    max_length=40,
+    description="Who writes to whom, SENDER or SENDER:READER (e.g. landlord:tenant); "
+    "without it the role is guessed from the draft, as `--role` does on the command line.",
+)
+TYPE_QUERY = Query(
+    None,
+    alias="type",
+    max_length=20,
+    description="The dispute type (payment, delivery, service, billing, contract, other); "
+    "without it the type is guessed, as `--type` does.",
+)
+
+
+def case_settings(settings: Settings, role: str | None, dispute_type: str | None) -> Settings:
+    """Return ``settings`` with the role and dispute type a request set.
+
+    Raises:
+        ApiError: 422 with the same one-line reason as the command line's.
+    """
+    from mailcoach.settings import check_role, check_type
+
+    try:
+        return settings.with_overrides(
+            role=check_role(role or None), dispute_type=check_type(dispute_type or None)
+        )
+    except ValueError as exc:
+        name = "role" if role and "SENDER" in str(exc) else "type"
+        raise ApiError(422, f"{name}: {exc}.") from None
+
+
 def create_app(options: ServeOptions | None = None) -> ASGIApp:
     """Return the ASGI app: the page at ``/``, the API under ``/v1``.
 
@@ -379,13 +412,18 @@ def create_app(options: ServeOptions | None = None) -> ASGIApp:
         summary="Check one draft: the schema-1 report of `mailcoach check --format json`.",
         openapi_extra={"requestBody": draft_body},
     )
-    async def check_route(request: Request) -> Response:
+    async def check_route(
+        request: Request,
+        role: str | None = ROLE_QUERY,
+        dispute_type: str | None = TYPE_QUERY,
+    ) -> Response:
         from mailcoach.render.json_format import report_to_dict
 
         source = draft_source(request, await read_body(request, settings.max_bytes))
+        case = case_settings(settings, role, dispute_type)
 
         def work() -> dict[str, Any]:
-            return report_to_dict(check(source, settings=settings))
+            return report_to_dict(check(source, settings=case))
 
         return json_response(await run(request, work))
 
@@ -405,6 +443,8 @@ def create_app(options: ServeOptions | None = None) -> ASGIApp:
         ),
         terms: str | None = Query(None, max_length=80, description='e.g. "30-day".'),
         period: str | None = Query(None, max_length=80, description='e.g. "weekly".'),
+        role: str | None = ROLE_QUERY,
+        dispute_type: str | None = TYPE_QUERY,
     ) -> Response:
         from mailcoach import BenchmarkForm, BenchmarkParams, rewrite
         from mailcoach.render.json_format import rewrite_to_dict
@@ -419,9 +459,11 @@ def create_app(options: ServeOptions | None = None) -> ASGIApp:
             ask=benchmark is not None,
         )
 
+        case = case_settings(settings, role, dispute_type)
+
         def work() -> dict[str, Any]:
-            report = check(source, settings=settings)
-            return rewrite_to_dict(rewrite(report, settings=settings, benchmark=params))
+            report = check(source, settings=case)
+            return rewrite_to_dict(rewrite(report, settings=case, benchmark=params))
 
         return json_response(await run(request, work))
 

@@ -237,6 +237,14 @@
       data.verdict + ", tone " + data.tone_score + "/100.";
   }
 
+  // Who writes to whom and the dispute type, when the writer sets them (else guessed).
+  function caseParams() {
+    const params = {};
+    if ($("role").value) params.role = $("role").value;
+    if ($("type").value) params.type = $("type").value;
+    return params;
+  }
+
   async function runCheck() {
     const text = draft.value;
     if (inflight) inflight.abort();
@@ -249,7 +257,7 @@
     const mine = ++sequence;
     inflight = new AbortController();
     try {
-      const { data } = await api("/v1/check", { json: { text: text }, signal: inflight.signal });
+      const { data } = await api("/v1/check", { json: { text: text }, params: caseParams(), signal: inflight.signal });
       if (mine !== sequence) return;
       report = data; checked = text;
       if (draft.value === text) highlight(text, data.findings);
@@ -276,6 +284,9 @@
     clearTimeout(timer);
     timer = setTimeout(runCheck, 300);
   });
+  for (const id of ["role", "type"]) {
+    $(id).addEventListener("change", () => { clearTimeout(timer); runCheck(); });
+  }
   draft.addEventListener("scroll", syncScroll);
   window.addEventListener("resize", grow);
   draft.addEventListener("click", () => {
@@ -370,7 +381,7 @@
     setStatus($("rewrite-status"), "Rewriting…");
     $("rewrite-view").hidden = false;
     try {
-      const { data } = await api("/v1/rewrite", { json: { text: text }, params: { benchmark: $("benchmark").value } });
+      const { data } = await api("/v1/rewrite", { json: { text: text }, params: Object.assign({ benchmark: $("benchmark").value }, caseParams()) });
       showRewrite(text, data);
       $("rewrite-title").scrollIntoView({ block: "nearest" });
     } catch (error) {
