@@ -283,3 +283,44 @@ def test_no_hurtful_dev_sentence_is_set_aside_at_the_end_of_a_message() -> None:
                     ):
                         hidden.append(text)
     assert hidden == []
+
+
+CALM_DEV = Path(__file__).parent / "corpus" / "emails" / "dev-calm"
+
+
+@pytest.mark.parametrize(
+    ("name", "set_aside"),
+    [
+        ("01-ar-first-reminder.txt", ["HARGREAVE & SONS LTD", "ON TIME, EVERY TIME"]),
+        ("04-supplier-corrected-invoice.txt", ["ONE BOLT AT A TIME"]),
+        ("09-supplier-escalation-with-knowledge.txt", ["ALPENROSE FEINKOST AG"]),
+        ("14-supplier-multipart-short-delivery.eml", ["SOLMAR TEXTILES, LDA", "THAT LASTS"]),
+        ("18-ar-final-notice-fair-multipart.eml", ["SHANNON HIRE & STAGING"]),
+    ],
+)
+def test_company_slogans_and_address_lines_below_a_signoff_are_signature(
+    name: str, set_aside: list[str]
+) -> None:
+    """Outside writers' calm mail: a slogan with commas between the company name and
+    its phone line, an address or a long line of contacts below a sign-off."""
+    report = check(CALM_DEV / name)
+    own = "".join(report.body[s.start : s.end] for s in report.segments if s.kind == "own")
+    for text in set_aside:
+        assert text in report.body and text not in own, text
+    assert not [f.rule_id for f in report.findings if f.rule_id.startswith("inflammatory.shout")]
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "Kind regards,\nDana\nNorthline Supply\nPay the 500 by Friday or else\nT: 555 0100 200\n",
+        "Kind regards,\nDana\nNorthline Supply\nYour 3rd late payment, again\nT: 555 0100 200\n",
+        "Kind regards,\nDana\nNorthline Supply\n12 reminders and still nothing.\n",
+    ],
+)
+def test_a_remark_below_a_signoff_stays_own_text(tail: str) -> None:
+    body = "Hi Sam,\n\nInvoice 10442 is attached.\n\n" + tail
+    report = check(body)
+    own = "".join(report.body[s.start : s.end] for s in report.segments if s.kind == "own")
+    remark = tail.splitlines()[3]
+    assert remark in own

@@ -61,6 +61,11 @@ SIGNOFF_MAX_LINE_CHARS = 72
 SIGNOFF_MAX_WORDS = 8
 #: A tagline ("Quality joinery since 1987") is at most this many characters.
 TAGLINE_MAX_CHARS = 60
+#: A slogan between a company name and its contact lines may carry commas and
+#: capitals ("Built right, the first time — QUALITY YOU CAN STAND ON") up to this many words.
+SLOGAN_MAX_WORDS = 12
+#: Labels a line of contact details may carry beside them ("T:", "Mob:", "Insta:").
+CONTACT_LABELS_MAX = 6
 #: A bare name block (no sign-off, no contact details: "Mark", "Luis Ortega /
 #: Ortega Builders") ends a stretch with at most this many lines ...
 NAME_BLOCK_MAX_LINES = 3
@@ -325,6 +330,11 @@ def mark_lines(lines: Sequence[str]) -> str:
             continue
         markers.append(_mark_line(lines, i))
         i += 1
+    for k in range(len(markers)):
+        if _slogan_between_signature_lines(lines, markers, k) or _contact_line_after_signoff(
+            lines, markers, k
+        ):
+            markers[k] = TAGLINE
     return _whole_disclaimer_paragraphs("".join(markers))
 
 
@@ -468,7 +478,9 @@ def _is_signature_line(stripped: str) -> bool:
     small joining word, or punctuation): "Sam Ortiz", "Head of Collections",
     "Tel: +1 555 0100". "Please pay by Friday" is not.
     """
-    if len(stripped) > SIGNOFF_MAX_LINE_CHARS or stripped[-1] in "?!":
+    if stripped[-1] in "?!":
+        return False
+    if len(stripped) > SIGNOFF_MAX_LINE_CHARS and not _contacts_only(stripped):
         return False
     if any(not _is_title_word(w) and not _CONTACT_CHARS & set(w) for w in stripped.split()):
         return False  # a plain lower-case word: no need to look for contact details
@@ -476,6 +488,69 @@ def _is_signature_line(stripped: str) -> bool:
     if len(words) > SIGNOFF_MAX_WORDS:
         return False
     return all(_is_title_word(word) for word in words)
+
+
+def _contacts_only(stripped: str) -> bool:
+    """Return whether a line is contact details and their labels, however long it is.
+
+    "www.acme.example | @acme | linkedin.com/company/acme-example" or
+    "T: +44 161 496 0732 | M: +44 7700 900418 | E: ana@acme.example".
+    """
+    if _CONTACT_RE.search(stripped) is None:
+        return False
+    rest = _CONTACT_RE.sub(" ", stripped).split()
+    labels = [w for w in rest if any(c.isalpha() for c in w)]
+    return len(labels) <= CONTACT_LABELS_MAX and all(
+        _is_title_word(w) or w.endswith(":") for w in labels
+    )
+
+
+def _slogan_between_signature_lines(lines: Sequence[str], markers: list[str], i: int) -> bool:
+    """Return whether a text line is a company's slogan inside a signature block.
+
+    "Building trust since 1987 — ON TIME, EVERY TIME" between a company name and a
+    phone line: a line with a name or title line right above it and a contact line
+    right below it, that ends no sentence, asks and exclaims nothing, speaks to no
+    one and holds none of the words that make a tagline a remark.
+    """
+    if markers[i] != TEXT or i == 0 or i + 1 >= len(lines):
+        return False
+    if markers[i - 1] != SHORT or _CONTACT_RE.search(lines[i - 1]):
+        return False  # a name, title or company line above
+    below = lines[i + 1].strip()
+    if markers[i + 1] not in SHORT + TAGLINE or not _CONTACT_RE.search(below):
+        return False
+    stripped = lines[i].strip()
+    if len(stripped.split()) > SLOGAN_MAX_WORDS or stripped[-1] in ".:;,!?" or "?" in stripped:
+        return False
+    if "!" in stripped or _addresses_reader(stripped) or _PS_RE.match(stripped):
+        return False
+    return not (_words(stripped) & (_NOT_IN_TAGLINES | _NOT_IN_COMPANY_NAMES))
+
+
+def _contact_line_after_signoff(lines: Sequence[str], markers: list[str], i: int) -> bool:
+    """Return whether a text line is an address or contact line of a signature.
+
+    "14 avenue du Prado, 13008 Marseille" or "www.acme.example | Insta: @acme.builds"
+    a few lines below a closing phrase, with only signature-like lines between: it
+    holds a figure or contact details, ends no sentence, asks and exclaims nothing,
+    speaks to no one and holds none of the words that make a line a remark.
+    """
+    if markers[i] != TEXT:
+        return False
+    above = "".join(markers[max(0, i - SIGNOFF_MAX_LINES) : i])
+    closing = above.rfind(CLOSING)
+    between = above[closing + 1 :] if closing >= 0 else ""
+    if closing < 0 or SHORT not in between or any(c not in SIGNOFF_BLOCK for c in between):
+        return False
+    stripped = lines[i].strip()
+    if not (_CONTACT_RE.search(stripped) or any(c.isdigit() for c in stripped)):
+        return False
+    if len(stripped.split()) > SLOGAN_MAX_WORDS or _ends_sentence(stripped) or "?" in stripped:
+        return False
+    if "!" in stripped or _addresses_reader(stripped):
+        return False
+    return not (_words(stripped) & (_NOT_IN_TAGLINES | _NOT_IN_COMPANY_NAMES))
 
 
 def _is_tagline(stripped: str) -> bool:
