@@ -64,6 +64,9 @@ TAGLINE_MAX_CHARS = 60
 #: A slogan between a company name and its contact lines may carry commas and
 #: capitals ("Built right, the first time — QUALITY YOU CAN STAND ON") up to this many words.
 SLOGAN_MAX_WORDS = 12
+#: The longest line read as contact details or a slogan: a longer one is prose (and
+#: the contact patterns would cost time on it).
+CONTACT_LINE_MAX_CHARS = 200
 #: Labels a line of contact details may carry beside them ("T:", "Mob:", "Insta:").
 CONTACT_LABELS_MAX = 6
 #: A bare name block (no sign-off, no contact details: "Mark", "Luis Ortega /
@@ -480,7 +483,9 @@ def _is_signature_line(stripped: str) -> bool:
     """
     if stripped[-1] in "?!":
         return False
-    if len(stripped) > SIGNOFF_MAX_LINE_CHARS and not _contacts_only(stripped):
+    if len(stripped) > SIGNOFF_MAX_LINE_CHARS and not (
+        len(stripped) <= CONTACT_LINE_MAX_CHARS and _contacts_only(stripped)
+    ):
         return False
     if any(not _is_title_word(w) and not _CONTACT_CHARS & set(w) for w in stripped.split()):
         return False  # a plain lower-case word: no need to look for contact details
@@ -521,7 +526,9 @@ def _slogan_between_signature_lines(lines: Sequence[str], markers: list[str], i:
     if markers[i + 1] not in SHORT + TAGLINE or not _CONTACT_RE.search(below):
         return False
     stripped = lines[i].strip()
-    if len(stripped.split()) > SLOGAN_MAX_WORDS or stripped[-1] in ".:;,!?" or "?" in stripped:
+    if len(stripped) > CONTACT_LINE_MAX_CHARS or len(stripped.split()) > SLOGAN_MAX_WORDS:
+        return False
+    if stripped[-1] in ".:;,!?" or "?" in stripped:
         return False
     if "!" in stripped or _addresses_reader(stripped) or _PS_RE.match(stripped):
         return False
@@ -544,9 +551,11 @@ def _contact_line_after_signoff(lines: Sequence[str], markers: list[str], i: int
     if closing < 0 or SHORT not in between or any(c not in SIGNOFF_BLOCK for c in between):
         return False
     stripped = lines[i].strip()
+    if len(stripped) > CONTACT_LINE_MAX_CHARS or len(stripped.split()) > SLOGAN_MAX_WORDS:
+        return False
     if not (_CONTACT_RE.search(stripped) or any(c.isdigit() for c in stripped)):
         return False
-    if len(stripped.split()) > SLOGAN_MAX_WORDS or _ends_sentence(stripped) or "?" in stripped:
+    if _ends_sentence(stripped) or "?" in stripped:
         return False
     if "!" in stripped or _addresses_reader(stripped):
         return False
