@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from mailcoach.dispute import has_date
 from mailcoach.errors import LexiconError
@@ -96,17 +96,10 @@ def load_coaching(path: Path | None = None) -> Coaching:
     Raises:
         LexiconError: if the file is missing or invalid; the message names the field.
     """
-    from mailcoach.rules.load import read_cached_yaml
+    from mailcoach.rules.load import read_data_file
 
     where = path or lexicon_dir() / COACHING_FILE
-    if not where.is_file():
-        raise LexiconError(f"{where} is missing; reinstall mailcoach or restore the file.")
-    try:
-        spec = _Coaching.model_validate(read_cached_yaml(where, _Coaching.model_validate))
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(part) for part in first["loc"])
-        raise LexiconError(f"{where}: {field}: {first['msg']}.") from None
+    spec = read_data_file(where, _Coaching)
     return Coaching(spec, where)
 
 

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Final
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from mailcoach.errors import LexiconError
 from mailcoach.resources import lexicon_dir
@@ -102,17 +102,10 @@ def load_cues(path: Path | None = None) -> Cues:
     Raises:
         LexiconError: if the file is missing or invalid; the message names the field.
     """
-    from mailcoach.rules.load import read_cached_yaml
+    from mailcoach.rules.load import read_data_file
 
     where = path or lexicon_dir() / DISPUTES_FILE
-    if not where.is_file():
-        raise LexiconError(f"{where} is missing; reinstall mailcoach or restore the file.")
-    try:
-        spec = _Spec.model_validate(read_cached_yaml(where, _Spec.model_validate))
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(part) for part in first["loc"])
-        raise LexiconError(f"{where}: {field}: {first['msg']}.") from None
+    spec = read_data_file(where, _Spec)
     return Cues(spec, where)
 
 

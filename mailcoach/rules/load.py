@@ -9,16 +9,18 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import srsly
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from mailcoach.errors import ConfigError, LexiconError
 from mailcoach.model import Category, Severity
 from mailcoach.resources import lexicon_dir
 from mailcoach.rules.schema import RuleSpec, token_problem
+
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +165,24 @@ def read_cached_yaml(path: Path, validate: Callable[[Any], object]) -> Any:
     validate(data)
     _to_cache(path, data)
     return data
+
+
+def read_data_file(where: Path, model: type[M]) -> M:
+    """Read a bundled or user data file (YAML) and validate it as ``model``.
+
+    Cached like the rule files; the first validation error names the field.
+
+    Raises:
+        LexiconError: if the file is missing, not valid YAML or not valid data.
+    """
+    if not where.is_file():
+        raise LexiconError(f"{where} is missing; reinstall mailcoach or restore the file.")
+    try:
+        return model.model_validate(read_cached_yaml(where, model.model_validate))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        raise LexiconError(f"{where}: {field}: {first['msg']}.") from None
 
 
 def _parse_yaml(path: Path) -> Any:
