@@ -159,6 +159,16 @@ def _failed(message: bytes, problem: str, fail_open: bool, by_header: bool) -> G
     return GateDecision(action, message, None, problem, by_header)
 
 
+def could_not_check(raw: bytes, problem: str, *, fail_open: bool = False) -> GateDecision:
+    """Return the decision for a message whose check could not even start (a bad config).
+
+    Like a check that failed: held unless ``fail_open``; the override header is still
+    removed from what would be sent.
+    """
+    message, values = strip_header(raw, OVERRIDE_HEADER)
+    return _failed(message, problem, fail_open, _asks_override(values))
+
+
 def deliver(command: Sequence[str], args: Sequence[str], message: bytes) -> int:
     """Hand ``message`` to the real sendmail with the client's arguments.
 

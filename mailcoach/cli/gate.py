@@ -15,13 +15,12 @@ from mailcoach.gate import (
     DEFAULT_SENDMAIL,
     EX_TEMPFAIL,
     EX_UNAVAILABLE,
-    OVERRIDE_HEADER,
     Action,
     GateDecision,
+    could_not_check,
     decide,
     deliver,
     log_decision,
-    strip_header,
 )
 
 GATE_EXIT_HELP = """\b
@@ -175,7 +174,7 @@ def gate_cmd(
     try:
         settings = load_settings(config).with_overrides(model=model)
     except MailcoachError as exc:
-        decision = _config_failure(raw, str(exc), fail_open)
+        decision = could_not_check(raw, str(exc), fail_open=fail_open)
     else:
         decision = decide(
             raw, settings=settings, hold_at=hold_at, override=override, fail_open=fail_open
@@ -195,12 +194,6 @@ def gate_cmd(
     except MailcoachError as exc:
         _say(f"mailcoach gate: {exc} The message was not sent.")
         _exit(EX_UNAVAILABLE)
-
-
-def _config_failure(raw: bytes, problem: str, fail_open: bool) -> GateDecision:
-    message, _ = strip_header(raw, OVERRIDE_HEADER)
-    action = Action.FAILED_OPEN if fail_open else Action.FAILED_CLOSED
-    return GateDecision(action, message, None, problem)
 
 
 def _explain(decision: GateDecision) -> None:
