@@ -741,10 +741,10 @@ class ModelKind(Kind):
     A rule of this kind flags a whole sentence when the model's probability for
     the rule's category is at least ``threshold``; sentences of fewer than four
     words, lines that end in a comma (a greeting or sign-off: "Thanks very much,"),
-    lead-ins that end in a colon, and blocks of lines that do not end a sentence (a name, an address, a
-    signature) are not scored. ``weights`` names the weights file, in the rule
-    file's folder. The model is scored once per sentence for
-    all its rules. Like a ``sentiment`` rule it reports a sentence only when no
+    lead-ins that end in a colon, and blocks of lines that do not end a sentence
+    (a name, an address, a signature) are not scored. ``weights`` names the
+    weights file, in the rule file's folder. The model is scored once per
+    sentence for all its rules. Like a ``sentiment`` rule it reports a sentence only when no
     other rule of its category flagged inside it (see ``GuardFilter``).
     """
 
