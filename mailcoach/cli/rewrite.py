@@ -130,7 +130,6 @@ def rewrite_cmd(
     """
     from mailcoach.inputs.parse import is_email, parse_bytes, read_bytes
     from mailcoach.rewriting import (
-        BenchmarkForm,
         BenchmarkParams,
         apply_edits,
         check_edited,
@@ -145,13 +144,7 @@ def rewrite_cmd(
             "give a FILE (not -) and --format text."
         )
     settings = with_dispute(make_settings(config, model, lexicons, disable), role, dispute_type)
-    params = BenchmarkParams(
-        form=BenchmarkForm(benchmark_form or settings.benchmark),
-        count=count or settings.benchmark_count,
-        terms=terms or settings.benchmark_terms,
-        period=period or settings.benchmark_period,
-        ask=benchmark_form is not None,
-    )
+    params = BenchmarkParams.chosen(settings, benchmark_form, count, terms, period)
     try:
         data = read_bytes(source, max_bytes=settings.max_bytes)
         draft = parse_bytes(data, source, encoding=encoding, max_bytes=settings.max_bytes)

@@ -17,6 +17,7 @@ from mailcoach.dispute import DISPUTE_TYPES
 from mailcoach.errors import TemplateError
 from mailcoach.model import Dispute
 from mailcoach.resources import template_dir
+from mailcoach.settings import Settings
 from mailcoach.templating import render
 
 FOLDER = "benchmark"
@@ -50,6 +51,28 @@ class BenchmarkParams:
     period: str | None = None
     restore: bool | None = None
     ask: bool = False
+
+    @classmethod
+    def chosen(
+        cls,
+        settings: Settings,
+        form: str | None = None,
+        count: int | None = None,
+        terms: str | None = None,
+        period: str | None = None,
+    ) -> BenchmarkParams:
+        """Return the parameters a user chose, each falling back to the settings'.
+
+        Naming a ``form`` is asking for a clause (``--benchmark`` on the command
+        line, ``benchmark=`` on the API), even where the draft shows no broken promise.
+        """
+        return cls(
+            form=BenchmarkForm(form or settings.benchmark),
+            count=count or settings.benchmark_count,
+            terms=terms or settings.benchmark_terms,
+            period=period or settings.benchmark_period,
+            ask=form is not None,
+        )
 
     @property
     def asked(self) -> bool:
