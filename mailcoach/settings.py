@@ -145,6 +145,19 @@ def check_role(value: str | None) -> str | None:
     return value
 
 
+def case_problem(role: str | None, dispute_type: str | None) -> tuple[str, str] | None:
+    """Return ``("role" | "type", reason)`` for an unknown role or dispute type, else None.
+
+    The one check behind ``--role``/``--type`` and the API's ``role``/``type``.
+    """
+    for name, check, value in (("role", check_role, role), ("type", check_type, dispute_type)):
+        try:
+            check(value or None)
+        except ValueError as exc:
+            return name, str(exc)
+    return None
+
+
 def check_type(value: str | None) -> str | None:
     """Return a dispute type setting if it is known.
 

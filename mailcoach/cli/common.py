@@ -122,12 +122,11 @@ def dispute_options(fn: F) -> F:
 
 def with_dispute(settings: Settings, role: str | None, dispute_type: str | None) -> Settings:
     """Return ``settings`` with --role and --type applied (checked)."""
-    from mailcoach.settings import check_role
+    from mailcoach.settings import case_problem
 
-    try:
-        check_role(role)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--role") from None
+    problem = case_problem(role, dispute_type)
+    if problem is not None:
+        raise click.BadParameter(problem[1], param_hint=f"--{problem[0]}")
     return settings.with_overrides(role=role, dispute_type=dispute_type)
 
 

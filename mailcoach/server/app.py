@@ -307,15 +307,12 @@ def case_settings(settings: Settings, role: str | None, dispute_type: str | None
     Raises:
         ApiError: 422 with the same one-line reason as the command line's.
     """
-    from mailcoach.settings import check_role, check_type
+    from mailcoach.settings import case_problem
 
-    try:
-        return settings.with_overrides(
-            role=check_role(role or None), dispute_type=check_type(dispute_type or None)
-        )
-    except ValueError as exc:
-        name = "role" if role and "SENDER" in str(exc) else "type"
-        raise ApiError(422, f"{name}: {exc}.") from None
+    problem = case_problem(role, dispute_type)
+    if problem is not None:
+        raise ApiError(422, f"{problem[0]}: {problem[1]}.")
+    return settings.with_overrides(role=role or None, dispute_type=dispute_type or None)
 
 
 def create_app(options: ServeOptions | None = None) -> ASGIApp:
@@ -446,18 +443,11 @@ def create_app(options: ServeOptions | None = None) -> ASGIApp:
         role: str | None = ROLE_QUERY,
         dispute_type: str | None = TYPE_QUERY,
     ) -> Response:
-        from mailcoach import BenchmarkForm, BenchmarkParams, rewrite
+        from mailcoach import BenchmarkParams, rewrite
         from mailcoach.render.json_format import rewrite_to_dict
 
         source = draft_source(request, await read_body(request, settings.max_bytes))
-        params = BenchmarkParams(
-            form=BenchmarkForm(benchmark or settings.benchmark),
-            count=invoices or settings.benchmark_count,
-            terms=terms or settings.benchmark_terms,
-            period=period or settings.benchmark_period,
-            # Naming a form is asking for a clause, as --benchmark is on the command line.
-            ask=benchmark is not None,
-        )
+        params = BenchmarkParams.chosen(settings, benchmark, invoices, terms, period)
 
         case = case_settings(settings, role, dispute_type)
 
