@@ -15,6 +15,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -359,8 +360,8 @@ class Terminal:
     state, status line included.
     """
 
-    def __init__(self, folder: Path, env: dict[str, str]) -> None:
-        self.socket = folder / "tmux.sock"
+    def __init__(self, sockets: Path, env: dict[str, str]) -> None:
+        self.socket = sockets / "tmux.sock"
         self.env = env
         self.pid: int | None = None
         self.last = ""
@@ -448,10 +449,11 @@ def _maildir_messages(folder: Path) -> list[bytes]:
 def aerc(standin: Path, tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
     """A throwaway aerc account whose outgoing command is the gate, in its own tmux.
 
-    Everything aerc reads or writes (HOME, XDG dirs, its IPC socket, the maildir)
-    lives under tmp_path. The account's outgoing line is the README's set-up with the
-    stand-in as the real sendmail and a decision log; ``copy-to = Sent`` makes aerc
-    keep its own copy of exactly what it handed to the gate. The editor is a script
+    Everything aerc reads or writes (HOME, XDG dirs, the maildir) lives under
+    tmp_path; the two sockets in a short-named folder of their own, removed after.
+    The account's outgoing line is the README's set-up with the stand-in as the real
+    sendmail and a decision log; ``copy-to = Sent`` makes aerc keep its own copy of
+    exactly what it handed to the gate. The editor is a script
     that writes the draft's body (``body.txt``), as a person would in vim.
     """
     if not HAVE_AERC:
@@ -461,7 +463,8 @@ def aerc(standin: Path, tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
     mail = tmp_path / "mail"
     for path in (home, config, tmp_path / "data", tmp_path / "cache"):
         path.mkdir(parents=True)
-    (tmp_path / "run").mkdir(mode=0o700)
+    # Unix sockets (tmux's, aerc's own) need a short path: pytest's may be too long.
+    sockets = Path(tempfile.mkdtemp(prefix="mc-", dir="/tmp" if Path("/tmp").is_dir() else None))
     for folder in ("INBOX", "Sent", "Drafts"):
         for sub in ("cur", "new", "tmp"):
             (mail / folder / sub).mkdir(parents=True)
@@ -497,16 +500,17 @@ def aerc(standin: Path, tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
         "XDG_CONFIG_HOME": str(tmp_path / "config"),
         "XDG_DATA_HOME": str(tmp_path / "data"),
         "XDG_CACHE_HOME": str(tmp_path / "cache"),
-        "XDG_RUNTIME_DIR": str(tmp_path / "run"),
+        "XDG_RUNTIME_DIR": str(sockets),
         "TERM": "xterm-256color",
         "EDITOR": str(editor),
     }
     env.pop("TMUX", None)  # never talk to a tmux the tests happen to run inside
-    terminal = Terminal(tmp_path, env)
+    terminal = Terminal(sockets, env)
     try:
         yield terminal, mail
     finally:
         terminal.close()
+        shutil.rmtree(sockets, ignore_errors=True)
 
 
 def _compose(terminal: Terminal, tmp_path: Path, body: str) -> None:
