@@ -43,3 +43,11 @@ def test_readme_exit_codes_match_the_cli() -> None:
     for code in ("0", "1", "2", "3"):
         assert re.search(rf"^\s*{code}\s", help_text, flags=re.M)
         assert f"| {code} |" in README
+
+
+def test_the_readme_pictures_exist() -> None:
+    # The page's screenshot is made by tools/page_screenshot.py from the real page.
+    pictures = re.findall(r"!\[[^\]]+\]\(([^)]+)\)", README)
+    assert "docs/serve.png" in pictures
+    for picture in pictures:
+        assert (ROOT / picture).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", picture

@@ -2,17 +2,22 @@
 
 The stand-in is a small script that records its arguments and the bytes it was
 given, so every test can assert exactly what would have left the machine. The
-end-to-end tests drive neomutt and git send-email themselves where they are
-installed (.ci/run installs them).
+end-to-end tests drive neomutt, git send-email and aerc (in a private tmux) themselves
+where they are installed (.ci/run installs them).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
+import signal
 import subprocess
 import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -337,3 +342,242 @@ def test_git_send_email_through_the_gate(standin: Path, tmp_path: Path, way: str
     assert outcomes["calm"][0] == 0 and outcomes["calm"][1] is not None
     assert b"could you confirm the date" in outcomes["calm"][1][1]
     assert outcomes["hostile"][0] != 0 and outcomes["hostile"][1] is None
+
+
+# -- aerc: a full-screen client, driven through a private tmux server ------------------------
+
+HAVE_AERC = shutil.which("aerc") is not None and shutil.which("tmux") is not None
+needs_aerc = pytest.mark.skipif(not HAVE_AERC and not IN_CI, reason="aerc or tmux is not installed")
+
+
+class Terminal:
+    """One program in a tmux server of its own: a screen the test reads and types into.
+
+    The server has its own socket and no config file, so it shares nothing with any
+    tmux the person running the tests may have. ``close`` ends the server and makes
+    sure the program is gone; ``redraw`` resizes the window, which makes a program
+    that only repaints on input (aerc 0.14 after a failed send) paint its current
+    state, status line included.
+    """
+
+    def __init__(self, sockets: Path, env: dict[str, str]) -> None:
+        self.socket = sockets / "tmux.sock"
+        self.env = env
+        self.pid: int | None = None
+        self.last = ""
+        self._width = 120
+
+    def _tmux(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["tmux", "-S", str(self.socket), *args],
+            capture_output=True,
+            text=True,
+            env=self.env,
+            timeout=30,
+            check=False,
+        )
+
+    def start(self, *command: str) -> None:
+        started = self._tmux(
+            "-f", "/dev/null", "new-session", "-d", "-x", "120", "-y", "40", *command
+        )
+        assert started.returncode == 0, started.stderr
+        self.pid = int(self._tmux("display-message", "-p", "#{pane_pid}").stdout)
+
+    def screen(self) -> str:
+        shown = self._tmux("capture-pane", "-p")
+        if shown.returncode == 0:
+            self.last = shown.stdout
+        return self.last
+
+    def keys(self, *keys: str) -> None:
+        self._tmux("send-keys", *keys)
+
+    def redraw(self) -> None:
+        self._width = 241 - self._width  # 120 <-> 121
+        self._tmux("resize-window", "-x", str(self._width))
+
+    def wait_for(self, *texts: str, timeout: float, redraw: bool = False) -> str:
+        """Wait until every one of ``texts`` is on the screen; return the screen."""
+        deadline = time.monotonic() + timeout
+        while True:
+            if redraw:
+                self.redraw()
+                time.sleep(0.2)
+            screen = self.screen()
+            if all(text in screen for text in texts):
+                return screen
+            if time.monotonic() > deadline:
+                pytest.fail(f"waited {timeout:.0f} s for {texts!r}; the screen:\n{screen}")
+            time.sleep(0.3)
+
+    def close(self) -> None:
+        self._tmux("kill-server")
+        if self.pid is None:
+            return
+        deadline = time.monotonic() + 10
+        while _running(self.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if _running(self.pid):
+            os.kill(self.pid, signal.SIGKILL)
+
+
+def _running(pid: int) -> bool:
+    """Whether ``pid`` is still a live process (a zombie waiting to be reaped is not)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def _wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"waited {timeout:.0f} s for {what}")
+        time.sleep(0.3)
+
+
+def _maildir_messages(folder: Path) -> list[bytes]:
+    return [
+        path.read_bytes() for sub in ("new", "cur") for path in sorted((folder / sub).iterdir())
+    ]
+
+
+@pytest.fixture
+def aerc(standin: Path, tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
+    """A throwaway aerc account whose outgoing command is the gate, in its own tmux.
+
+    Everything aerc reads or writes (HOME, XDG dirs, the maildir) lives under
+    tmp_path; the two sockets in a short-named folder of their own, removed after.
+    The account's outgoing line is the README's set-up with the stand-in as the real
+    sendmail and a decision log; ``copy-to = Sent`` makes aerc keep its own copy of
+    exactly what it handed to the gate. The editor is a script
+    that writes the draft's body (``body.txt``), as a person would in vim.
+    """
+    if not HAVE_AERC:
+        pytest.fail("aerc and tmux must be installed in CI (.ci/run installs them)")
+    home = tmp_path / "home"
+    config = tmp_path / "config" / "aerc"
+    mail = tmp_path / "mail"
+    for path in (home, config, tmp_path / "data", tmp_path / "cache"):
+        path.mkdir(parents=True)
+    # Unix sockets (tmux's, aerc's own) need a short path: pytest's may be too long.
+    sockets = Path(tempfile.mkdtemp(prefix="mc-", dir="/tmp" if Path("/tmp").is_dir() else None))
+    for folder in ("INBOX", "Sent", "Drafts"):
+        for sub in ("cur", "new", "tmp"):
+            (mail / folder / sub).mkdir(parents=True)
+    editor = tmp_path / "editor"
+    editor.write_text(f'#!/bin/sh\ncat "{tmp_path / "body.txt"}" > "$1"\n', encoding="utf-8")
+    editor.chmod(0o755)
+    outgoing = shlex.join(
+        [
+            str(_gate_script(tmp_path)),
+            "--sendmail",
+            f"{sys.executable} {tmp_path / 'standin.py'}",
+            "--log",
+            str(tmp_path / "gate.jsonl"),
+        ]
+    )
+    accounts = config / "accounts.conf"
+    accounts.write_text(
+        "[work]\n"
+        f"source = maildir://{mail}\n"
+        f"outgoing = {outgoing}\n"
+        "from = Ana Ruiz <ana@example.com>\n"
+        "copy-to = Sent\n"
+        "default = INBOX\n",
+        encoding="utf-8",
+    )
+    accounts.chmod(0o600)
+    (config / "aerc.conf").write_text(
+        f"[general]\nlog-file={tmp_path / 'aerc.log'}\n\n[compose]\neditor={editor}\n",
+        encoding="utf-8",
+    )
+    env = _env(standin, tmp_path / "standin.py") | {
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "XDG_RUNTIME_DIR": str(sockets),
+        "TERM": "xterm-256color",
+        "EDITOR": str(editor),
+    }
+    env.pop("TMUX", None)  # never talk to a tmux the tests happen to run inside
+    terminal = Terminal(sockets, env)
+    try:
+        yield terminal, mail
+    finally:
+        terminal.close()
+        shutil.rmtree(sockets, ignore_errors=True)
+
+
+def _compose(terminal: Terminal, tmp_path: Path, body: str) -> None:
+    """Open aerc on a new message to Leo; the editor writes ``body`` and aerc asks to send."""
+    (tmp_path / "body.txt").write_text(body, encoding="utf-8")
+    terminal.start("aerc", "mailto:leo@example.org?subject=Invoice%201042")
+    terminal.wait_for("Send this email?", "Subject: Invoice 1042", timeout=60)
+
+
+def _decisions(tmp_path: Path) -> list[dict[str, object]]:
+    log = tmp_path / "gate.jsonl"
+    if not log.exists():
+        return []
+    return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+
+
+AERC_CALM = (
+    "Hi Leo,\n\nCould you confirm a payment date for invoice 1042 by Friday?\n\nThanks,\nAna\n"
+)
+
+
+@needs_aerc
+def test_aerc_sends_a_calm_message_through_the_gate_unchanged(
+    aerc: tuple[Terminal, Path], standin: Path, tmp_path: Path
+) -> None:
+    terminal, mail = aerc
+    _compose(terminal, tmp_path, AERC_CALM)
+    terminal.keys("y")
+    # aerc files its copy in Sent only after the outgoing command exited 0.
+    _wait_until(lambda: bool(_maildir_messages(mail / "Sent")), 180, "aerc's copy in Sent")
+    sent = _sent(standin)
+    assert sent is not None
+    argv, received = sent
+    assert argv == ["leo@example.org"]  # aerc appends the recipients, nothing else
+    # What aerc handed to the gate (its own copy) is what the real sendmail received.
+    assert _maildir_messages(mail / "Sent") == [received]
+    assert b"Subject: Invoice 1042\r\n" in received
+    assert b"Could you confirm a payment date for invoice 1042 by Friday?" in received
+    assert [entry["action"] for entry in _decisions(tmp_path)] == ["send"]
+    terminal.wait_for("Message sent.", timeout=8, redraw=True)
+    terminal.keys(":quit", "Enter")
+
+
+@needs_aerc
+def test_aerc_keeps_a_held_draft_and_sends_it_on_override(
+    aerc: tuple[Terminal, Path], standin: Path, tmp_path: Path
+) -> None:
+    terminal, mail = aerc
+    _compose(terminal, tmp_path, HOSTILE_BODY)
+    terminal.keys("y")
+    _wait_until(lambda: bool(_decisions(tmp_path)), 180, "the gate's decision")
+    # Held: aerc reopens the draft with the gate's exit status; nothing went anywhere.
+    terminal.wait_for("exit status 75", "Send this email?", timeout=8, redraw=True)
+    assert _sent(standin) is None and _maildir_messages(mail / "Sent") == []
+    decision = _decisions(tmp_path)[0]
+    assert decision["action"] == "hold" and decision["subject"] == "Invoice 1042"
+    # The person decides to send it anyway: the header goes on the draft aerc kept.
+    terminal.keys(":header X-Mailcoach-Override yes", "Enter")
+    terminal.keys("y")
+    _wait_until(lambda: bool(_maildir_messages(mail / "Sent")), 180, "aerc's copy in Sent")
+    sent = _sent(standin)
+    assert sent is not None
+    [copy] = _maildir_messages(mail / "Sent")
+    header = b"X-Mailcoach-Override: yes\r\n"
+    assert copy.count(header) == 1 and header not in sent[1]
+    # The gate removed its header and nothing else.
+    assert sent[1] == copy.replace(header, b"")
+    assert b"You failed to pay again" in sent[1]
+    assert [entry["action"] for entry in _decisions(tmp_path)] == ["hold", "override"]
+    terminal.keys(":quit", "Enter")

@@ -84,7 +84,12 @@ class GateCommand(click.Command):
         return super().parse_args(ctx, own)
 
 
-@click.command("gate", cls=GateCommand, epilog=GATE_EXIT_HELP)
+@click.command(
+    "gate",
+    cls=GateCommand,
+    epilog=GATE_EXIT_HELP,
+    options_metavar="[OPTIONS] [SENDMAIL ARGS]...",
+)
 @click.option(
     "--sendmail",
     "sendmail",
@@ -160,8 +165,8 @@ def gate_cmd(
     Example:
       # mutt / neomutt (muttrc):
       set sendmail="mailcoach gate --sendmail /usr/sbin/sendmail"
-      # aerc (accounts.conf):
-      outgoing = mailcoach gate --sendmail /usr/bin/msmtp
+      # aerc (accounts.conf); aerc shows only 'exit status 75', the log says why:
+      outgoing = mailcoach gate --sendmail /usr/sbin/sendmail --log /home/you/gate.jsonl
       # git send-email: every patch mail passes the gate on its way out
       git send-email --sendmail-cmd="mailcoach gate --sendmail /usr/sbin/sendmail"
       # git's sendemail-validate hook: check only, git sends

@@ -1,0 +1,115 @@
+"""Take the README's picture of the page (docs/serve.png) from the real thing.
+
+Starts ``mailcoach serve`` on a free loopback port, opens the page in Debian's
+headless Chromium (``/usr/bin/chromium``, driven by playwright; no browser is
+downloaded), sets the controls, types a supplier's angry draft, opens its
+error-level finding and saves a 1280 px wide shot of the whole page.
+
+    .venv/bin/python tools/page_screenshot.py            # writes docs/serve.png
+    .venv/bin/python tools/page_screenshot.py out.png
+
+Run by hand after a change to the page; tests/test_page.py takes its own shots.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+WIDTH, HEIGHT = 1280, 1000
+
+# Ours: a supplier chasing two unpaid invoices, with one of each kind of trouble.
+DRAFT = """\
+Hi Marco,
+
+As previously stated, invoices 2231 and 2240 for $6,310.00 were due on 30 September. \
+Your accounts team always has an excuse, and you failed to pay on both dates you \
+promised. Thanks for nothing. Frankly this is unacceptable.
+
+If the balance is not cleared by Friday 11 December, we will take legal action.
+
+Priya
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _serve(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAILCOACH_")}
+    env["PYTHONPATH"] = str(ROOT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mailcoach", "serve", "--port", str(port)],
+        cwd=folder,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 180
+    while True:
+        if proc.poll() is not None:
+            sys.exit("mailcoach serve exited early")
+        try:
+            if httpx.get(f"{url}/v1/health", timeout=2).status_code == 200:
+                return proc, url
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            proc.kill()
+            sys.exit("mailcoach serve did not start in time")
+        time.sleep(0.2)
+
+
+def shoot(out: Path) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        proc, url = _serve(Path(folder))
+        try:
+            with sync_playwright() as driver:
+                browser = driver.chromium.launch(
+                    executable_path=CHROMIUM, args=["--headless", "--no-sandbox"]
+                )
+                page = browser.new_page(
+                    viewport={"width": WIDTH, "height": HEIGHT}, device_scale_factor=1
+                )
+                page.goto(url + "/")
+                page.select_option("#role", "supplier")
+                page.select_option("#type", "payment")
+                page.locator("#draft").fill(DRAFT)
+                page.wait_for_function(
+                    "() => document.querySelectorAll('#highlights mark').length >= 6"
+                    " && document.querySelector('#status').textContent.includes('findings')"
+                )
+                page.locator("#findings button", has_text="legal action").click()
+                page.locator("#detail").wait_for(state="visible")
+                page.locator("#draft").evaluate("t => t.blur()")
+                page.evaluate("window.scrollTo(0, 0)")
+                page.screenshot(path=str(out), full_page=True)
+                browser.close()
+        finally:
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+if __name__ == "__main__":
+    shoot(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "serve.png")
