@@ -84,7 +84,8 @@ def test_a_cut_that_leaves_the_opening_alone_leaves_its_case() -> None:
         (
             "Hi Ana,\n\nFor the third time: I returned the blender on 3 November and I am "
             "still waiting for my refund of $89.99.\n\nOwen\n",
-            "I returned the blender on 3 November and I am still waiting for my refund of $89.99.",
+            "I returned the blender on 3 November and I am still waiting for my refund of $89.99. "
+            "This is the third request I have made about this.",
         ),
         (
             "Hi Ana,\n\nThanks in advance for finally getting this sorted.\n\nOwen\n",
@@ -92,7 +93,7 @@ def test_a_cut_that_leaves_the_opening_alone_leaves_its_case() -> None:
         ),
         (
             "Hi Ana,\n\nPer my last three emails, the agreement was very clear.\n\nOwen\n",
-            "The agreement was very clear.",
+            "The agreement was very clear. I have written to you about this in three earlier emails.",
         ),
         (
             "Hi Ana,\n\nYou failed to pay again, and frankly this is ridiculous.\n\nOwen\n",

@@ -21,10 +21,10 @@ TAIL = "\n\nOwen\n"
 @pytest.mark.parametrize(
     ("sentence", "expected"),
     [
-        # blaming the silence, with a count of reminders
+        # blaming the silence, with a count of reminders: the count is a fact and stays
         (
             "I have emailed you four times now and you have ignored every one of them.",
-            "I have not had a reply to my earlier messages.",
+            "I have not had a reply to my four earlier messages.",
         ),
         (
             "Since the 2 October visit you've ignored every single reminder about invoice 5120.",
@@ -81,7 +81,7 @@ TAIL = "\n\nOwen\n"
         ),
         (
             "As previously stated, twice, order 7781 was delivered short by 12 boxes.",
-            "Order 7781 was delivered short by 12 boxes.",
+            "Order 7781 was delivered short by 12 boxes. We have written about this twice before.",
         ),
         # insult + the writer's point: the point stays
         (
