@@ -126,6 +126,7 @@ class RewriteResult:
     notes: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
     left_as_written: tuple[str, ...] = ()
+    completed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,6 +351,7 @@ class _Rewriter:
         self.sentences = [_trimmed(self.body, s.start, s.end) for s in report.sentiment.sentences]
         self._written: dict[tuple[int, int, Plan], str] = {}
         self._new_clause: tuple[Benchmark | None, Edit | None] | None = None
+        self._completion: tuple[list[str], Edit | None, list[str]] | None = None
         self.removed: list[str] = []
         self.left: list[str] = []
         self.suggestion: Benchmark | None = None
@@ -913,6 +915,104 @@ class _Rewriter:
             self._new_clause = self._clause_to_insert()
         return self._new_clause
 
+    def completion(self) -> tuple[list[str], Edit | None, list[str]]:
+        """Return what the rewrite adds for the checklist, its edit, and notes.
+
+        Only a flagged draft is completed (a calm one comes back unchanged): where
+        the checklist finds no next step with a date or no request for written
+        confirmation, one sentence from ``templates/rewrites/complete.j2`` goes
+        after the sender's last paragraph, using a date still to come that the
+        draft already gives, never one of its own. The sentence must read clean
+        and hold no figure the draft lacks; what cannot be completed is a note.
+        """
+        if self._completion is not None:
+            return self._completion
+        self._completion = ([], None, [])
+        own = [s for s in self.report.segments if s.kind is SegmentKind.OWN]
+        own_text = [s for s in own if self.body[s.start : s.end].strip()]
+        if not own_text or not any(s.findings for s in self.sentences):
+            return self._completion
+        if "own-side" in situations(self._own_words()):
+            return self._completion  # an apology asks nothing of the reader
+        missing = [
+            item.id
+            for item in self.report.checklist
+            if not item.ok and item.id in {"next-step", "confirmation"}
+        ]
+        if not missing:
+            return self._completion
+        words = self._own_words()
+        date = self._date_ahead(words)
+        sentence = _squash(
+            render(FOLDER, "complete.j2", missing=missing, date=date)
+        )
+        notes: list[str] = []
+        done: list[str] = []
+        invented = [w for w in _DIGIT_WORD.findall(sentence) if w.strip(".?") not in words]
+        if sentence and not invented and self._reads_clean(sentence):
+            at = _insertion_point(self.body, own_text[-1])
+            done = [sentence]
+            notes.append(
+                "added for the checklist ("
+                + " and ".join(m.replace("-", " ") for m in missing if m != "next-step" or date)
+                + f"): \u201c{sentence}\u201d; take it out if it does not fit"
+            )
+            self._completion = (done, Edit(at, at, "\n\n" + sentence, None), notes)
+        if "next-step" in missing and date is None:
+            notes.append(
+                "no next step with a date: the draft gives no date still to come, so add "
+                "one of your own if you want a reply by then"
+            )
+        self._completion = (done, self._completion[1], notes)
+        return self._completion
+
+    def _date_ahead(self, words: str) -> DateFact | None:
+        """Return the earliest date still to come that the writer sets as a deadline.
+
+        Only a date after "by", "before" or "until" counts; None when the draft
+        gives no such date after ``today``.
+        """
+        ahead: list[tuple[str, DateFact]] = []
+        for fact in find_facts(words, today=self.today):
+            if fact.kind != "date" or fact.value <= self.today.isoformat():
+                continue
+            lead = words[max(0, fact.start - 12) : fact.start] + fact.text
+            if re.search(r"(?i)\b(?:by|before|until)\b", lead) is None:
+                continue  # "processed in 7 working days" is no deadline of the writer's
+            ahead.append((fact.value, _date_fact(fact, self.today)))
+        return min(ahead, key=lambda x: x[0])[1] if ahead else None
+
+    def _amount_at_issue(self) -> str | None:
+        """Return the amount a benchmark clause is about, as the draft writes it.
+
+        The one amount (by value) that the writer's requests, offers and
+        commitments name ("Please refund the duplicate charges of AUD 267.00"),
+        else the draft's only amount; the blank ``[the amount]`` when they name
+        several, so that the clause is suggested with the amount to fill in rather
+        than quoting the wrong one; None when the draft names none.
+        """
+        own = [
+            (a, b)
+            for a, b in ((s.start, s.end) for s in self.sentences)
+            if any(
+                seg.kind is SegmentKind.OWN and seg.start <= a < seg.end
+                for seg in self.report.segments
+            )
+            or not self.report.segments
+        ]
+        everything: dict[str, str] = {}
+        asking: dict[str, str] = {}
+        for a, b in own:
+            text = self.body[a:b]
+            found = {f.value: f.text for f in find_facts(text, today=self.today) if f.kind == "amount"}
+            everything.update(found)
+            if carries_content(text):
+                asking.update(found)
+        for pool in (asking, everything):
+            if len(pool) == 1:
+                return next(iter(pool.values()))
+        return "[the amount]" if everything else None
+
     def _clause_to_insert(self) -> tuple[Benchmark | None, Edit | None]:
         """Return the benchmark clause for this draft and the edit that inserts it.
 
@@ -947,6 +1047,7 @@ class _Rewriter:
             refund=asks_for_refund(own_words),
             defaults=False,
             template=template,
+            amount=self._amount_at_issue(),
         )
         if clause is None:
             return None, None
@@ -1094,7 +1195,9 @@ def rewrite(
     for round_ in range(MAX_ROUNDS + 1):
         edits = writer.edits()
         clause, insertion = writer.benchmark()
-        all_edits = sorted([*edits, *([insertion] if insertion else [])], key=lambda e: e.start)
+        completed, completing, completion_notes = writer.completion()
+        added = [e for e in (completing, insertion) if e is not None]
+        all_edits = sorted([*edits, *added], key=lambda e: e.start)
         text = apply_edits(report.body, all_edits)
         after = check_edited(report, all_edits, settings=s)
         left = [f for f in after.findings if f.severity >= level]
@@ -1108,6 +1211,7 @@ def rewrite(
             f"removed (nothing of it survived a minimal edit): \u201c{_one_line(gone)}\u201d"
         )
     notes.extend(writer.change_notes())
+    notes.extend(completion_notes)
     left = [f for f in after.findings if f.severity >= level]
     still = _still_flagged(after, left, writer)
     as_written = {_one_line(k) for k in writer.left}
@@ -1148,6 +1252,7 @@ def rewrite(
         tuple(notes),
         tuple(writer.removed),
         tuple(writer.left),
+        tuple(completed),
     )
 
 
