@@ -96,17 +96,18 @@ def test_every_count_restatement_matches_its_example_and_reads_clean() -> None:
 
 
 def test_an_offer_joined_to_an_admission_is_never_cut_with_it() -> None:
-    # No rephrasing covers this shape: the cut of the admission's clause would take
-    # "we'll pay for the new gate" with it, so it is not made.
+    # No rephrasing covers this shape: the cut of the admission's clause took "we'll
+    # pay for anything that broke" with it, silently. Now the offer stays, and the
+    # notes tell the writer the sentence still reads as an admission.
     sentence = (
-        "That was completely our fault, and we'll pay for the new gate; we will also refund "
-        "the £30 call-out fee."
+        "It was entirely our fault and we'll pay for anything that broke; we will also "
+        "refund the £30 call-out fee."
     )
     result = rewrite(HEAD + sentence + TAIL, today=TODAY)
-    assert "we'll pay for the new gate" in result.text
+    assert "we'll pay for anything that broke" in result.text
     assert "£30 call-out fee" in result.text
     assert result.removed == ()
-    assert result.notes  # whatever stays flagged is named
+    assert any("still reads as liability" in n and sentence in n for n in result.notes)
 
 
 def test_the_lost_parcel_offer_is_bounded_and_the_writer_told() -> None:
