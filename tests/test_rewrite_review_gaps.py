@@ -8,7 +8,6 @@ named; the dev drafts are by outside writers.
 from __future__ import annotations
 
 import datetime
-import re
 import tomllib
 from typing import Any
 
@@ -16,8 +15,8 @@ import pytest
 
 from mailcoach import SelfCheckFailed, check, compose_letter
 from mailcoach.dispute import find_facts
-from mailcoach.rewriting import rewrite
 from mailcoach.model import Severity
+from mailcoach.rewriting import rewrite
 from mailcoach.rewriting.benchmark import BenchmarkParams
 from mailcoach.rewriting.engine import _Rewriter, tidy
 from mailcoach.settings import Settings
@@ -209,9 +208,7 @@ def test_without_a_date_to_come_only_confirmation_is_asked_and_the_gap_noted() -
 
 
 def test_a_past_date_is_never_made_a_next_step() -> None:
-    draft = (
-        "Hi Ana,\n\nYou failed to pay invoice 4410 for £820 by 2 November again.\n\nOwen\n"
-    )
+    draft = "Hi Ana,\n\nYou failed to pay invoice 4410 for £820 by 2 November again.\n\nOwen\n"
     result = rewrite(draft, today=TODAY)
     assert "next step in writing by 2 November" not in result.text
 

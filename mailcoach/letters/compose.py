@@ -276,7 +276,9 @@ def verbatim_values(case: CaseFacts) -> tuple[str, ...]:
 
 
 #: Categories a writer may use about their own earlier message in an apology.
-TONE_CATEGORIES = frozenset({Category.INFLAMMATORY, Category.SARCASTIC, Category.PASSIVE_AGGRESSIVE})
+TONE_CATEGORIES = frozenset(
+    {Category.INFLAMMATORY, Category.SARCASTIC, Category.PASSIVE_AGGRESSIVE}
+)
 #: A description of the writer's own message that turns on the reader ("fair, since
 #: you are useless") is not an apology: the reader is its subject.
 _READER_AS_SUBJECT = re.compile(
@@ -316,7 +318,9 @@ def _exempt_own_apology(
     body = report.body
     lowered = body.lower()
     spans = [
-        (m.start(), m.end()) for value in own for m in re.finditer(re.escape(value.lower()), lowered)
+        (m.start(), m.end())
+        for value in own
+        for m in re.finditer(re.escape(value.lower()), lowered)
     ]
     if not spans:
         return report
@@ -388,9 +392,7 @@ def _exempt_verbatim(
         shouted = f.text.upper() == f.text and any(c.isalpha() for c in f.text)
         covered = [*spans, *loud_spans]
         return shouted and all(
-            any(a <= i < b for a, b in covered)
-            for i in range(f.start, f.end)
-            if body[i].isalpha()
+            any(a <= i < b for a, b in covered) for i in range(f.start, f.end) if body[i].isalpha()
         )
 
     return _rejudge(report, tuple(f for f in report.findings if not exempt(f)))

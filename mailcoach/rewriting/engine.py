@@ -23,6 +23,7 @@ the benchmark clause is inserted once, after the sender's last paragraph.
 from __future__ import annotations
 
 import datetime
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -647,7 +648,7 @@ class _Rewriter:
             if f.category is Category.THREATENING
         ]
         bounds = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(old)), len(old)]
-        for x, y in zip(bounds, bounds[1:], strict=False):
+        for x, y in itertools.pairwise(bounds):
             if any(a < y and b > x for a, b in threats):
                 spans.append((x, y))
         return spans
@@ -889,9 +890,10 @@ class _Rewriter:
             for rule in load_rephrasings():
                 if rule.note is None or not rule.categories & cats:
                     continue
-                m = rule.compiled.search(old)
-                if m is not None and m[0] not in new:
-                    out.append(f"{rule.note}: \u201c{_one_line(old)}\u201d \u2192 \u201c{_one_line(new)}\u201d")
+                found = rule.compiled.search(old)
+                if found is not None and found[0] not in new:
+                    was, now = _one_line(old), _one_line(new)
+                    out.append(f"{rule.note}: \u201c{was}\u201d \u2192 \u201c{now}\u201d")
                     break
         return out
 
@@ -943,9 +945,7 @@ class _Rewriter:
             return self._completion
         words = self._own_words()
         date = self._date_ahead(words)
-        sentence = _squash(
-            render(FOLDER, "complete.j2", missing=missing, date=date)
-        )
+        sentence = _squash(render(FOLDER, "complete.j2", missing=missing, date=date))
         notes: list[str] = []
         done: list[str] = []
         invented = [w for w in _DIGIT_WORD.findall(sentence) if w.strip(".?") not in words]
@@ -957,7 +957,8 @@ class _Rewriter:
                 + " and ".join(m.replace("-", " ") for m in missing if m != "next-step" or date)
                 + f"): \u201c{sentence}\u201d; take it out if it does not fit"
             )
-            self._completion = (done, Edit(at, at, "\n\n" + sentence, None), notes)
+            why = "completes the checklist: " + ", ".join(m.replace("-", " ") for m in missing)
+            self._completion = (done, Edit(at, at, "\n\n" + sentence, None, why), notes)
         if "next-step" in missing and date is None:
             notes.append(
                 "no next step with a date: the draft gives no date still to come, so add "
@@ -1004,7 +1005,9 @@ class _Rewriter:
         asking: dict[str, str] = {}
         for a, b in own:
             text = self.body[a:b]
-            found = {f.value: f.text for f in find_facts(text, today=self.today) if f.kind == "amount"}
+            found = {
+                f.value: f.text for f in find_facts(text, today=self.today) if f.kind == "amount"
+            }
             everything.update(found)
             if carries_content(text):
                 asking.update(found)
@@ -1170,6 +1173,7 @@ def rewrite(
     benchmark: BenchmarkParams | None = None,
     level: Severity = Severity.WARNING,
     today: datetime.date | None = None,
+    complete: bool = True,
 ) -> RewriteResult:
     """Rewrite a draft's flagged sentences calmly and add a benchmark clause.
 
@@ -1181,6 +1185,9 @@ def rewrite(
         benchmark: the benchmark form and figures; positive with defaults if None.
         level: findings at or above this level are rewritten.
         today: the reference date for relative dates; ``date.today()`` if None.
+        complete: add, to a flagged draft, what the checklist finds missing where
+            the draft's facts allow (a request for written confirmation, a next
+            step on a deadline the draft gives); False leaves it out.
 
     Returns:
         The rewritten text, its edits (offsets into the original body), the
@@ -1195,7 +1202,9 @@ def rewrite(
     for round_ in range(MAX_ROUNDS + 1):
         edits = writer.edits()
         clause, insertion = writer.benchmark()
-        completed, completing, completion_notes = writer.completion()
+        completed, completing, completion_notes = (
+            writer.completion() if complete else ([], None, [])
+        )
         added = [e for e in (completing, insertion) if e is not None]
         all_edits = sorted([*edits, *added], key=lambda e: e.start)
         text = apply_edits(report.body, all_edits)

@@ -148,7 +148,9 @@ def load_counts(path: Path | None = None) -> tuple[CountRestatement, ...]:
                 if name not in compiled.groupindex:
                     raise TemplateError(f"{where}: entry {number}: no group {name} in the pattern.")
             if re.search(r"\d", re.sub(r"\\g<\w+>", "", text)):
-                raise TemplateError(f"{where}: entry {number}: a restatement may not hold a number.")
+                raise TemplateError(
+                    f"{where}: entry {number}: a restatement may not hold a number."
+                )
         examples = tuple((e[0], e[1]) for e in entry.examples if len(e) == 2)
         out.append(CountRestatement(compiled, tuple(entry.i), tuple(entry.we), examples))
     return tuple(out)
