@@ -200,7 +200,7 @@ def test_a_next_step_is_added_with_a_date_the_draft_gives() -> None:
 def test_without_a_date_to_come_only_confirmation_is_asked_and_the_gap_noted() -> None:
     draft = "Hi Ana,\n\nYou failed to pay invoice 4410 for £820 again.\n\nOwen\n"
     result = rewrite(draft, today=TODAY)
-    assert "Please confirm by reply, so that we both have it in writing." in result.text
+    assert "Please confirm in writing what will happen next." in result.text
     dates_out = {f.value for f in find_facts(result.text, today=TODAY) if f.kind == "date"}
     dates_in = {f.value for f in find_facts(draft, today=TODAY) if f.kind == "date"}
     assert dates_out <= dates_in  # never a made-up date
