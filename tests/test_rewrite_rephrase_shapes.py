@@ -72,7 +72,7 @@ TAIL = "\n\nOwen\n"
         ),
         (
             'What exactly did you think "unlimited support" meant?',
-            "What did you understand unlimited support to cover?",
+            "Could you tell me what you understood unlimited support to cover?",
         ),
         # a fact said as blame keeps the fact
         (
