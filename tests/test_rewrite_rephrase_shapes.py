@@ -41,7 +41,7 @@ TAIL = "\n\nOwen\n"
             "If the rent of £700 is not received by 1 December, I will start possession "
             "proceedings without further warning.",
             "If the rent of £700 is not received by 1 December, I will start possession "
-            "proceedings.",
+            "proceedings; this is the last reminder.",
         ),
         (
             "Pay the £420 by 4 December or I will see you in court.",

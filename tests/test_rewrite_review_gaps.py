@@ -238,3 +238,15 @@ def test_the_refund_clause_asks_for_the_amount_when_the_requests_name_several() 
     notes = [n for n in result.notes if "benchmark clause" in n]
     assert notes and "[the amount]" in notes[0]
     assert "refund of £12.00" not in notes[0]
+
+
+def test_an_admission_asks_nothing_of_the_reader() -> None:
+    result = rewrite(check(DEV / "40-company-botched-install-liability.txt"), today=TODAY)
+    assert result.completed == ()
+    assert "what will happen next" not in result.text
+
+
+def test_without_further_warning_becomes_a_plain_last_reminder() -> None:
+    result = rewrite(check(DEV / "13-landlord-payment-plan-broken.eml"), today=TODAY)
+    assert "serve a formal notice to pay or quit; this is the last reminder." in result.text
+    assert "I have written to you about this in three earlier emails." in result.text

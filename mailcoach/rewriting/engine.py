@@ -920,7 +920,8 @@ class _Rewriter:
     def completion(self) -> tuple[list[str], Edit | None, list[str]]:
         """Return what the rewrite adds for the checklist, its edit, and notes.
 
-        Only a flagged draft is completed (a calm one comes back unchanged): where
+        Only a flagged draft is completed (a calm one comes back unchanged, and
+        one that apologises or admits a failure asks nothing of the reader): where
         the checklist finds no next step with a date or no request for written
         confirmation, one sentence from ``templates/rewrites/complete.j2`` goes
         after the sender's last paragraph, using a date still to come that the
@@ -934,8 +935,11 @@ class _Rewriter:
         own_text = [s for s in own if self.body[s.start : s.end].strip()]
         if not own_text or not any(s.findings for s in self.sentences):
             return self._completion
-        if "own-side" in situations(self._own_words()):
-            return self._completion  # an apology asks nothing of the reader
+        conceding = any(
+            f.category is Category.LIABILITY for s in self.sentences for f in s.findings
+        )
+        if conceding or "own-side" in situations(self._own_words()):
+            return self._completion  # an apology or an admission asks nothing of the reader
         missing = [
             item.id
             for item in self.report.checklist
