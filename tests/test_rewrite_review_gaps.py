@@ -250,3 +250,14 @@ def test_without_further_warning_becomes_a_plain_last_reminder() -> None:
     result = rewrite(check(DEV / "13-landlord-payment-plan-broken.eml"), today=TODAY)
     assert "serve a formal notice to pay or quit; this is the last reminder." in result.text
     assert "I have written to you about this in three earlier emails." in result.text
+
+
+def test_the_same_count_twice_is_said_again_once() -> None:
+    draft = (
+        "Hi Ana,\n\nFor the third time: the parts for order 5120 arrived on 2 November without "
+        "the manual. For the third time: please send the manual for order 5120.\n\nOwen\n"
+    )
+    result = rewrite(draft, today=TODAY, complete=False)
+    assert result.text.count("This is the third request I have made about this.") == 1
+    assert "Please send the manual for order 5120." in result.text
+    assert not any("count of earlier requests" in n for n in result.notes)

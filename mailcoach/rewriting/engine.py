@@ -597,7 +597,7 @@ class _Rewriter:
         out = []
         for entry in load_counts():
             for m in entry.compiled.finditer(old):
-                if not _says_count(new, m.group("n")):
+                if not _says_count(new, m.group("n")) and not self._count_said_before(sentence, m):
                     out.append(m)
         return out
 
@@ -616,7 +616,7 @@ class _Rewriter:
         out = new
         for entry in load_counts():
             for m in entry.compiled.finditer(old):
-                if _says_count(out, m.group("n")):
+                if _says_count(out, m.group("n")) or self._count_said_before(sentence, m):
                     continue
                 said = next(
                     (r for r in entry.restatements(m, plural=plural) if self._reads_clean(r)),
@@ -625,6 +625,21 @@ class _Rewriter:
                 if said is not None:
                     out = f"{out.rstrip()} {said}"
         return out
+
+    def _count_said_before(self, sentence: _Sentence, match: re.Match[str]) -> bool:
+        """Tell whether an earlier sentence of the draft already gives the same count.
+
+        Two "for the third time"s would otherwise be restated twice.
+        """
+        for other in self.sentences:
+            if other.start >= sentence.start:
+                break
+            text = self.body[other.start : other.end]
+            for entry in load_counts():
+                for m in entry.compiled.finditer(text):
+                    if _says_count(m.group("n"), match.group("n")):
+                        return True
+        return False
 
     def _reads_clean(self, text: str) -> bool:
         """Tell whether the checker leaves ``text`` without a finding at the level."""
