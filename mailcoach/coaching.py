@@ -121,6 +121,21 @@ def carries_content(sentence: str) -> bool:
     return any(p.search(plain) for p in load_coaching().content)
 
 
+def content_marks(sentence: str) -> list[tuple[int, int, int]]:
+    """Return where ``sentence`` asks, offers, commits or points to an attachment.
+
+    Each mark is ``(pattern number, start, end)`` of one ``content`` pattern's match
+    in ``lexicons/coaching.yml``; the offsets are into ``sentence`` (normalising
+    quotes keeps the length).
+    """
+    plain = normalize(sentence)
+    return [
+        (number, m.start(), m.end())
+        for number, pattern in enumerate(load_coaching().content)
+        for m in pattern.finditer(plain)
+    ]
+
+
 def claim_words(text: str) -> set[str]:
     """Return the claim words of ``text`` (lower case): commitments, plans, history."""
     return {m[0].lower() for m in load_coaching().claims.finditer(normalize(text))}

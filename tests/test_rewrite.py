@@ -123,7 +123,10 @@ def test_the_issue_example_keeps_the_facts_of_a_blaming_sentence() -> None:
 
 def test_phrase_rewrite_replaces_only_the_opener() -> None:
     result = rewrite(
-        "Per my last email, invoice 10442 is 30 days past due.", benchmark=NO_CLAUSE, today=TODAY
+        "Per my last email, invoice 10442 is 30 days past due.",
+        benchmark=NO_CLAUSE,
+        today=TODAY,
+        complete=False,
     )
     assert result.text == "To recap, invoice 10442 is 30 days past due."
     [edit] = result.edits
@@ -162,7 +165,7 @@ def test_a_short_sarcastic_jab_is_removed_without_leaving_gaps() -> None:
 def test_a_threat_with_a_demand_is_left_as_written_and_reported() -> None:
     """No "I'll call you" the writer never offered, and the demand is not lost."""
     text = "If invoice 10442 is not paid by Friday, we will take legal action."
-    result = rewrite(text, benchmark=NO_CLAUSE, today=TODAY)
+    result = rewrite(text, benchmark=NO_CLAUSE, today=TODAY, complete=False)
     assert result.text == text
     assert result.left_as_written == (text,)
     assert any("left as written" in n and text in n for n in result.notes)
@@ -430,7 +433,11 @@ def test_cli_in_place_keeps_windows_line_ends(tmp_path: Path) -> None:
 
 
 def test_stacked_punctuation_split_across_sentences_is_calmed_in_place() -> None:
-    result = rewrite("SERIOUSLY?! Another invoice with the wrong VAT number?!", benchmark=NO_CLAUSE)
+    result = rewrite(
+        "SERIOUSLY?! Another invoice with the wrong VAT number?!",
+        benchmark=NO_CLAUSE,
+        complete=False,
+    )
     assert result.text == "Seriously? Another invoice with the wrong VAT number?"
 
 
@@ -449,7 +456,7 @@ def test_the_same_general_sentence_is_not_written_twice() -> None:
         "Hi Jo,\n\nYou people have no idea how to run a warehouse.\n\n"
         "Your team dropped the ball on this one, end of story.\n\nJo\n"
     )
-    result = rewrite(text, benchmark=NO_CLAUSE, today=TODAY)
+    result = rewrite(text, benchmark=NO_CLAUSE, today=TODAY, complete=False)
     assert "I'd like us to" not in result.text
     assert result.text == "Hi Jo,\n\nJo\n"  # nothing of either survives; both are reported
     assert len(result.removed) == 2 and all(
@@ -459,7 +466,7 @@ def test_the_same_general_sentence_is_not_written_twice() -> None:
 
 def test_a_threat_without_a_date_gets_no_invented_deadline_or_colleague() -> None:
     text = "Pay up or we will take legal action against you."
-    result = rewrite(text, benchmark=NO_CLAUSE, today=TODAY)
+    result = rewrite(text, benchmark=NO_CLAUSE, today=TODAY, complete=False)
     assert result.text == text  # a commitment: left for the writer, not guessed at
     assert result.left_as_written == (text,)
 
@@ -469,9 +476,11 @@ def test_a_customer_waiting_for_a_refund_gets_a_refund_benchmark() -> None:
         "Hello,\n\nI returned the blender on 2 February and my refund of £89.99 for "
         "order #55102 has not arrived. Thanks for nothing.\n\nOwen\n"
     )
-    suggested = rewrite(text, today=TODAY)
+    suggested = rewrite(text, today=TODAY, complete=False)
     assert "If the refund" not in suggested.text  # no broken promise, nothing asked for
-    result = rewrite(text, benchmark=BenchmarkParams(period="the next ten days"), today=TODAY)
+    result = rewrite(
+        text, benchmark=BenchmarkParams(period="the next ten days"), today=TODAY, complete=False
+    )
     clause = (
         "If the refund of £89.99 reaches my account within the next ten days, "
         "I will consider the matter closed."
@@ -500,6 +509,7 @@ def test_two_tone_clauses_in_one_sentence_are_both_dropped() -> None:
         "Frankly, the pallets arrived on 3 May, which is ridiculous, and thanks for nothing.",
         benchmark=NO_CLAUSE,
         today=TODAY,
+        complete=False,
     )
     assert result.text == "Frankly, the pallets arrived on 3 May."
 

@@ -84,7 +84,8 @@ def test_a_cut_that_leaves_the_opening_alone_leaves_its_case() -> None:
         (
             "Hi Ana,\n\nFor the third time: I returned the blender on 3 November and I am "
             "still waiting for my refund of $89.99.\n\nOwen\n",
-            "I returned the blender on 3 November and I am still waiting for my refund of $89.99.",
+            "I returned the blender on 3 November and I am still waiting for my refund of $89.99. "
+            "This is the third request I have made about this.",
         ),
         (
             "Hi Ana,\n\nThanks in advance for finally getting this sorted.\n\nOwen\n",
@@ -92,7 +93,8 @@ def test_a_cut_that_leaves_the_opening_alone_leaves_its_case() -> None:
         ),
         (
             "Hi Ana,\n\nPer my last three emails, the agreement was very clear.\n\nOwen\n",
-            "The agreement was very clear.",
+            "The agreement was very clear. I have written to you about this in three "
+            "earlier emails.",
         ),
         (
             "Hi Ana,\n\nYou failed to pay again, and frankly this is ridiculous.\n\nOwen\n",
@@ -101,7 +103,7 @@ def test_a_cut_that_leaves_the_opening_alone_leaves_its_case() -> None:
     ],
 )
 def test_minimal_edits_drop_or_rephrase_only_the_hurtful_words(text: str, expected: str) -> None:
-    result = rewrite(text, today=TODAY)
+    result = rewrite(text, today=TODAY, complete=False)
     assert f"Hi Ana,\n\n{expected}\n\nOwen\n" == result.text, result.text
     assert result.removed == () and result.left_as_written == ()
 
@@ -137,8 +139,7 @@ def test_every_rephrasing_example_comes_out_as_written() -> None:
 
 def test_a_calm_draft_comes_back_unchanged() -> None:
     text = (
-        "Hi Jo,\n\nInvoice 2231 for $1,250.00 was due on 30 September. "
-        "Could you confirm a date?\n"
+        "Hi Jo,\n\nInvoice 2231 for $1,250.00 was due on 30 September. Could you confirm a date?\n"
     )
     assert rewrite(text, today=TODAY).text == text
 

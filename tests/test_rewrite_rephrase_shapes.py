@@ -21,10 +21,10 @@ TAIL = "\n\nOwen\n"
 @pytest.mark.parametrize(
     ("sentence", "expected"),
     [
-        # blaming the silence, with a count of reminders
+        # blaming the silence, with a count of reminders: the count is a fact and stays
         (
             "I have emailed you four times now and you have ignored every one of them.",
-            "I have not had a reply to my earlier messages.",
+            "I have not had a reply to my four earlier messages.",
         ),
         (
             "Since the 2 October visit you've ignored every single reminder about invoice 5120.",
@@ -41,7 +41,7 @@ TAIL = "\n\nOwen\n"
             "If the rent of £700 is not received by 1 December, I will start possession "
             "proceedings without further warning.",
             "If the rent of £700 is not received by 1 December, I will start possession "
-            "proceedings.",
+            "proceedings; this is the last reminder.",
         ),
         (
             "Pay the £420 by 4 December or I will see you in court.",
@@ -72,7 +72,7 @@ TAIL = "\n\nOwen\n"
         ),
         (
             'What exactly did you think "unlimited support" meant?',
-            "What did you understand unlimited support to cover?",
+            "Could you tell me what you understood unlimited support to cover?",
         ),
         # a fact said as blame keeps the fact
         (
@@ -81,7 +81,7 @@ TAIL = "\n\nOwen\n"
         ),
         (
             "As previously stated, twice, order 7781 was delivered short by 12 boxes.",
-            "Order 7781 was delivered short by 12 boxes.",
+            "Order 7781 was delivered short by 12 boxes. We have written about this twice before.",
         ),
         # insult + the writer's point: the point stays
         (
@@ -112,7 +112,7 @@ TAIL = "\n\nOwen\n"
     ],
 )
 def test_a_hostile_shape_is_rephrased_not_left_or_removed(sentence: str, expected: str) -> None:
-    result = rewrite(HEAD + sentence + TAIL, today=TODAY)
+    result = rewrite(HEAD + sentence + TAIL, today=TODAY, complete=False)
     assert result.text == HEAD + expected + TAIL, result.text
     assert result.removed == ()
     assert result.left_as_written == ()

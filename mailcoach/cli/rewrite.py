@@ -84,6 +84,13 @@ if TYPE_CHECKING:
     help='How often progress is reported, e.g. "weekly"; in a landlord, tenant, freelancer '
     "or client clause, the date or day it is measured by.",
 )
+@click.option(
+    "--complete/--no-complete",
+    default=True,
+    show_default=True,
+    help="Add to a flagged draft what the checklist finds missing where its facts allow: "
+    "a request for written confirmation, a next step on a deadline the draft gives.",
+)
 @fail_on_option
 @encoding_option
 @settings_options
@@ -99,6 +106,7 @@ def rewrite_cmd(
     count: int | None,
     terms: str | None,
     period: str | None,
+    complete: bool,
     fail_on: str | None,
     encoding: str | None,
     config: Path | None,
@@ -118,7 +126,10 @@ def rewrite_cmd(
     clause is added only where the draft shows a broken promise or a repeat
     problem, or you ask (--benchmark, --invoices, --terms, --period); when the
     draft lacks a figure it needs, it is suggested in the notes with the blanks to
-    fill in. The result is checked again; the exit code says whether anything at
+    fill in. A flagged draft that asks for no written confirmation, or gives no
+    next step with a date, gets one sentence for it (with a deadline the draft
+    already gives, never a new date; --no-complete leaves it out). The
+    result is checked again; the exit code says whether anything at
     or above --fail-on is left. The checklist and notes go to stderr.
 
     \b
@@ -148,7 +159,9 @@ def rewrite_cmd(
     try:
         data = read_bytes(source, max_bytes=settings.max_bytes)
         draft = parse_bytes(data, source, encoding=encoding, max_bytes=settings.max_bytes)
-        result = rewrite(check(draft, settings=settings), settings=settings, benchmark=params)
+        result = rewrite(
+            check(draft, settings=settings), settings=settings, benchmark=params, complete=complete
+        )
     except MailcoachError as exc:
         fail(exc)
     text, after = result.text, result.after
@@ -219,7 +232,7 @@ def _walk_edits(result: RewriteResult) -> list[Edit]:
     edits = list(result.edits)
     for number, edit in enumerate(edits, 1):
         click.echo("", err=True)
-        label = edit.rule_id or "benchmark clause"
+        label = edit.rule_id or ("checklist" if edit.why else "benchmark clause")
         click.echo(f"edit {number}/{len(edits)}  {label}", err=True)
         if edit.why:
             click.echo(f"  why: {terminal_safe(edit.why)}", err=True)

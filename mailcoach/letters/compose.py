@@ -23,7 +23,7 @@ from mailcoach.analyze import check, tone_score, verdict_for
 from mailcoach.coaching import checklist
 from mailcoach.errors import FactsError, LetterError
 from mailcoach.letters.facts import CaseFacts, Invoice, read_facts, validate
-from mailcoach.model import Dispute, Finding, Report, Severity
+from mailcoach.model import Category, Dispute, Finding, Report, Severity
 from mailcoach.resources import template_dir
 from mailcoach.rewriting.benchmark import (
     Benchmark,
@@ -226,6 +226,7 @@ def compose_letter(
         verbatim_values(case),
         loud=tuple(inv.description for inv in case.invoices if inv.description),
     )
+    report = _exempt_own_apology(report, own_conduct(kind, case), settings=settings)
     report = replace(report, source=f"the {kind} letter from {where}", subject=subject)
     serious = [f for f in report.findings if f.severity >= Severity.WARNING]
     if serious:
@@ -274,6 +275,97 @@ def verbatim_values(case: CaseFacts) -> tuple[str, ...]:
     return tuple(sorted({v for v in values if v}, key=len, reverse=True))
 
 
+#: Categories a writer may use about their own earlier message in an apology.
+TONE_CATEGORIES = frozenset(
+    {Category.INFLAMMATORY, Category.SARCASTIC, Category.PASSIVE_AGGRESSIVE}
+)
+#: A description of the writer's own message that turns on the reader ("fair, since
+#: you are useless") is not an apology: the reader is its subject.
+_READER_AS_SUBJECT = re.compile(
+    r"(?i)\b(?:you(?:\s+(?:are|were|have\s+been)|[\u2019']re)|your\s+\w+\s+(?:is|are|was|were))\b"
+)
+#: What an own-conduct value is replaced with when its sentence is checked without it.
+_NEUTRAL = "not right"
+
+
+def own_conduct(kind: str, case: CaseFacts) -> tuple[str, ...]:
+    """Return the facts' words in which the writer describes their own conduct.
+
+    The reset letter's ``reset.tone`` ("it was sarcastic in places, which was
+    unfair") and the trust-repair letter's ``repair.what`` are the writer judging
+    their own side; a hostile word there is owned, not aimed at the reader.
+    """
+    values: list[str | None] = []
+    if kind == "reset" and case.reset is not None:
+        values.append(case.reset.tone)
+    if kind == "trust-repair" and case.repair is not None:
+        values.append(case.repair.what)
+    return tuple(v for v in values if v and not _READER_AS_SUBJECT.search(v))
+
+
+def _exempt_own_apology(
+    report: Report, own: tuple[str, ...], *, settings: Settings | None
+) -> Report:
+    """Drop tone findings that come only from the writer's description of their own conduct.
+
+    A tone finding (inflammatory, sarcastic, passive-aggressive) inside such a
+    description is exempt; a finding on a whole sentence that holds one is exempt
+    when the sentence, with the description replaced by a neutral phrase, checks
+    clean. Blame, threats and admissions of liability are never exempt.
+    """
+    if not own or not report.findings:
+        return report
+    body = report.body
+    lowered = body.lower()
+    spans = [
+        (m.start(), m.end())
+        for value in own
+        for m in re.finditer(re.escape(value.lower()), lowered)
+    ]
+    if not spans:
+        return report
+    sentences = [(s.start, s.end) for s in report.sentiment.sentences]
+    cache: dict[tuple[int, int], bool] = {}
+
+    def clean_without(a: int, b: int) -> bool:
+        if (a, b) not in cache:
+            text = body[a:b]
+            for x, y in sorted((x, y) for x, y in spans if a <= x and y <= b)[::-1]:
+                text = text[: x - a] + _NEUTRAL + text[y - a :]
+            found = check(text, settings=settings).findings
+            cache[(a, b)] = not any(f.severity >= Severity.WARNING for f in found)
+        return cache[(a, b)]
+
+    def exempt(f: Finding) -> bool:
+        if f.category not in TONE_CATEGORIES:
+            return False
+        if any(x <= f.start and f.end <= y for x, y in spans):
+            return True
+        sentence = next(((a, b) for a, b in sentences if a <= f.start < b), None)
+        if sentence is None or not any(
+            sentence[0] <= x and y <= sentence[1] and f.start < y and f.end > x for x, y in spans
+        ):
+            return False
+        return clean_without(*sentence)
+
+    return _rejudge(report, tuple(f for f in report.findings if not exempt(f)))
+
+
+def _rejudge(report: Report, kept: tuple[Finding, ...]) -> Report:
+    """Return ``report`` with only the ``kept`` findings, its verdict and checklist redone."""
+    if len(kept) == len(report.findings):
+        return report
+    body = report.body
+    sentences = [body[s.start : s.end] for s in report.sentiment.sentences]
+    return replace(
+        report,
+        findings=kept,
+        verdict=verdict_for(kept),
+        tone_score=tone_score(kept, report.sentiment.compound),
+        checklist=checklist(sentences, report.dispute, kept) if sentences else (),
+    )
+
+
 def _exempt_verbatim(
     report: Report, values: tuple[str, ...], *, loud: tuple[str, ...] = ()
 ) -> Report:
@@ -300,22 +392,10 @@ def _exempt_verbatim(
         shouted = f.text.upper() == f.text and any(c.isalpha() for c in f.text)
         covered = [*spans, *loud_spans]
         return shouted and all(
-            any(a <= i < b for a, b in covered)
-            for i in range(f.start, f.end)
-            if body[i].isalpha()
+            any(a <= i < b for a, b in covered) for i in range(f.start, f.end) if body[i].isalpha()
         )
 
-    kept = tuple(f for f in report.findings if not exempt(f))
-    if len(kept) == len(report.findings):
-        return report
-    sentences = [body[s.start : s.end] for s in report.sentiment.sentences]
-    return replace(
-        report,
-        findings=kept,
-        verdict=verdict_for(kept),
-        tone_score=tone_score(kept, report.sentiment.compound),
-        checklist=checklist(sentences, report.dispute, kept) if sentences else (),
-    )
+    return _rejudge(report, tuple(f for f in report.findings if not exempt(f)))
 
 
 def _require(kind: str, case: CaseFacts, where: str) -> None:

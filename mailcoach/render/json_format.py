@@ -102,6 +102,7 @@ def rewrite_to_dict(
         "notes": list(result.notes),
         "removed": list(result.removed),
         "left_as_written": list(result.left_as_written),
+        "completed": list(result.completed),
     }
     return data
 

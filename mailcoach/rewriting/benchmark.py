@@ -114,6 +114,7 @@ def benchmark_clause(
     refund: bool = False,
     defaults: bool = True,
     template: str | None = None,
+    amount: str | None = None,
 ) -> Benchmark | None:
     """Write the benchmark clause for a dispute.
 
@@ -128,6 +129,9 @@ def benchmark_clause(
             value; False leaves ``[bracketed]`` blanks (see :attr:`Benchmark.blanks`).
         template: a template of ``templates/benchmark/`` chosen by the sender's
             role (:func:`template_for_role`), used instead of the type's.
+        amount: the amount the clause is about, as written (the one the draft
+            asks for, or a ``[bracketed]`` blank when the draft names several);
+            None lets the template take the facts' first amount.
 
     Returns:
         The clause, or None when ``params.form`` is ``none``.
@@ -151,6 +155,7 @@ def benchmark_clause(
             restore=bool(p.restore),
             facts=facts,
             defaults=defaults,
+            amount=amount,
         ).split()
     )
     warning = None

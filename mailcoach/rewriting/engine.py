@@ -23,6 +23,7 @@ the benchmark clause is inserted once, after the sender's last paragraph.
 from __future__ import annotations
 
 import datetime
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -34,6 +35,7 @@ from mailcoach.coaching import (
     asks_for_refund,
     carries_content,
     claim_words,
+    content_marks,
     is_benchmark,
     situations,
 )
@@ -47,7 +49,7 @@ from mailcoach.rewriting.benchmark import (
     benchmark_clause,
     template_for_role,
 )
-from mailcoach.rewriting.rephrase import load_rephrasings
+from mailcoach.rewriting.rephrase import load_adjuncts, load_counts, load_rephrasings
 from mailcoach.settings import Settings
 
 if TYPE_CHECKING:
@@ -80,6 +82,7 @@ _SUBORDINATE = frozenset(
     "if unless when whenever although though because as since while until and but so or "
     "whatever whoever whichever which who whom whose whether that where".split()
 )
+_WH = frozenset("which who whom whose where when whether".split())
 _AS_IS_WHEN = re.compile(
     r"(?i)^(?:by|on|before|until|in|within|last|next|this|yesterday|tomorrow|today|\d+\s)"
 )
@@ -124,6 +127,7 @@ class RewriteResult:
     notes: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
     left_as_written: tuple[str, ...] = ()
+    completed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,11 +239,19 @@ _STOP = frozenset(
 )
 
 
+def _says_count(text: str, count: str) -> bool:
+    """Tell whether ``text`` still says ``count`` ("three times" is said by "three")."""
+    core = re.sub(r"(?i)\s+times$", "", count.strip())
+    return re.search(rf"(?i)(?<!\w){re.escape(core)}(?!\w)", text) is not None
+
+
 def _content_words(text: str) -> set[str]:
     return {w for w in re.findall(r"[a-z0-9][a-z0-9'-]*", text.lower()) if w not in _STOP}
 
 
 #: Dependency labels of words that can go without breaking the sentence.
+_WE = re.compile(r"(?i)\b(?:we|our|us|we['\u2019](?:re|ve|ll|d))(?!\w)")
+_I = re.compile(r"(?i)(?<![\w'\u2019])(?:i|my|me|i['\u2019](?:m|ve|ll|d))(?!\w)")
 _ADJUNCT_DEPS = frozenset({"advmod", "npadvmod", "prep", "advcl", "intj", "meta", "dep"})
 _ORPHAN = re.compile(
     r"(?:^[,;:.!?]|[,;:]\s*[.!?]$|\(\s*\)|\s[,;:]\s|[,;:]{2}"
@@ -292,8 +304,9 @@ _Mark = tuple[int, int, str]
 def _apply_marks(text: str, marks: Sequence[_Mark]) -> str | None:
     """Return ``text`` with its marks applied: cuts first, then replacements outside them.
 
-    None when what is left is too short to stand as a sentence or opens with a
-    subordinating word ("if …", "whatever …").
+    None when what is left is too short to stand as a sentence (under four words,
+    from a sentence of six or more) or opens with a subordinating word ("if …",
+    "whatever …").
     """
     cuts: list[list[int]] = []
     for a, b, _ in sorted(m for m in marks if not m[2]):
@@ -310,7 +323,10 @@ def _apply_marks(text: str, marks: Sequence[_Mark]) -> str | None:
         out = out[:a] + new + out[b:]
     if cuts:
         words = out.split()
-        if len(words) < 4 or words[0].lower().strip(",") in _SUBORDINATE:
+        short = len(words) < 4 and len(text.split()) >= 6  # a short sentence may stay short
+        opener = words[0].lower().strip(",")
+        asks = opener in _WH and out.rstrip().endswith("?")  # "Which month?" is a question
+        if short or (opener in _SUBORDINATE and not asks):
             return None
     return tidy(out.strip(), capital=any(a == 0 for a, _, _ in edits))
 
@@ -336,9 +352,12 @@ class _Rewriter:
         self.sentences = [_trimmed(self.body, s.start, s.end) for s in report.sentiment.sentences]
         self._written: dict[tuple[int, int, Plan], str] = {}
         self._new_clause: tuple[Benchmark | None, Edit | None] | None = None
+        self._completion: tuple[list[str], Edit | None, list[str]] | None = None
         self.removed: list[str] = []
         self.left: list[str] = []
         self.suggestion: Benchmark | None = None
+        self._clean: dict[str, bool] = {}
+        self.changed: list[tuple[_Sentence, str]] = []
 
     # ------------------------------------------------------------------ planning
 
@@ -432,6 +451,40 @@ class _Rewriter:
             left = len(text[:left].rstrip()) - 1
         return left, right, ""
 
+    def _is_model(self, finding: Finding) -> bool:
+        """Tell whether a finding comes from the sentence model (no word list matched)."""
+        rule = self.rules.get(finding.rule_id)
+        return rule is not None and rule.spec.kind == "model"
+
+    def _tone_cut(self, text: str, doc: Doc) -> _Mark | None:
+        """Return the cut that drops a tone-only adjunct of ``text`` (``adjuncts.yml``).
+
+        The generic minimal edit for a sentence the sentence model flags: an
+        adjunct such as "out of interest" or "obviously", where the parse has it
+        hang as an adjunct, goes with the comma that set it off.
+        """
+        phrases, _ = load_adjuncts()
+        low = text.lower()
+        for phrase in phrases:
+            for m in re.finditer(rf"(?<![\w'])({re.escape(phrase)})(?![\w'])", low):
+                a, b = m.span(1)
+                inside = [t for t in doc if t.idx < b and t.idx + len(t) > a]
+                ids = {t.i for t in inside}
+                heads = [t for t in inside if t.head.i not in ids or t.head.i == t.i]
+                before, after = text[:a].rstrip(), text[b:]
+                set_off = (before.endswith(",") or not before) and (
+                    after.startswith(",") or not after.strip(" .!?")
+                )
+                if len(heads) != 1 or not (heads[0].dep_ in _ADJUNCT_DEPS or set_off):
+                    continue  # not an adjunct, nor set off by commas
+                if before.endswith(","):
+                    return len(before) - 1, b, ""
+                if after.startswith(","):
+                    return a, b + 1 + (len(after[1:]) - len(after[1:].lstrip())), ""
+                if before and after.startswith(" "):
+                    return a, b + 1, ""
+        return None
+
     def _clause_cut(self, text: str, a: int, b: int) -> _Mark | None:
         """Return the cut that drops the comma-delimited clause holding ``text[a:b]``."""
         end = len(text.rstrip(".!?"))
@@ -464,9 +517,18 @@ class _Rewriter:
                     self._phrase_mark(sentence, finding),
                 ]
             if doc is not None:
+                if self._is_model(finding):
+                    options.append(self._tone_cut(text, doc))
                 options.append(self._adjunct_cut(text, doc, a, b))
             options.append(self._clause_cut(text, a, b))
-            mark = next((m for m in options if m is not None), None)
+            mark = next(
+                (
+                    m
+                    for m in options
+                    if m is not None and (m[2] or not self._content_left(sentence, [m[:2]]))
+                ),
+                None,
+            )  # a cut never takes an offer, a request or a commitment with it
             if mark is None:
                 return None
             marks.append(mark)
@@ -512,9 +574,131 @@ class _Rewriter:
         for strategy in ("light", "cut", "clause"):
             new = self._edits_of(sentence, strategy)
             if new is not None:
-                out.append((new, False))
-        out.append((self._template(sentence), True))
+                out.append((self._with_count(sentence, new), False))
+        out.append((self._with_count(sentence, self._template(sentence)), True))
         return out
+
+    def _plural(self, text: str) -> bool:
+        """Tell whether the writer says "we" rather than "I" (in ``text``, else the draft)."""
+        for where in (text, self._own_words()):
+            we = len(_WE.findall(where))
+            i = len(_I.findall(where))
+            if we != i:
+                return we > i
+        return False
+
+    def _own_words(self) -> str:
+        own = [s for s in self.report.segments if s.kind is SegmentKind.OWN]
+        return " ".join(self.body[s.start : s.end] for s in own) if own else self.body
+
+    def lost_counts(self, sentence: _Sentence, new: str) -> list[re.Match[str]]:
+        """Return the counts of earlier requests in a sentence that ``new`` no longer says."""
+        old = self.body[sentence.start : sentence.end]
+        out = []
+        for entry in load_counts():
+            for m in entry.compiled.finditer(old):
+                if not _says_count(new, m.group("n")) and not self._count_said_before(sentence, m):
+                    out.append(m)
+        return out
+
+    def _with_count(self, sentence: _Sentence, new: str) -> str:
+        """Return ``new`` with each count of earlier requests it lost said again, plainly.
+
+        The restatement (``templates/rewrites/counts.yml``) follows the rewritten
+        sentence and takes its count from the draft; only one the checker leaves
+        clean is used. A count that no restatement can carry stays lost here and
+        is named in the notes (:meth:`count_notes`).
+        """
+        if not new.strip():
+            return new
+        old = self.body[sentence.start : sentence.end]
+        plural = self._plural(old)
+        out = new
+        for entry in load_counts():
+            for m in entry.compiled.finditer(old):
+                if _says_count(out, m.group("n")) or self._count_said_before(sentence, m):
+                    continue
+                said = next(
+                    (r for r in entry.restatements(m, plural=plural) if self._reads_clean(r)),
+                    None,
+                )
+                if said is not None:
+                    out = f"{out.rstrip()} {said}"
+        return out
+
+    def _count_said_before(self, sentence: _Sentence, match: re.Match[str]) -> bool:
+        """Tell whether an earlier sentence of the draft already gives the same count.
+
+        Two "for the third time"s would otherwise be restated twice.
+        """
+        for other in self.sentences:
+            if other.start >= sentence.start:
+                break
+            text = self.body[other.start : other.end]
+            for entry in load_counts():
+                for m in entry.compiled.finditer(text):
+                    if _says_count(m.group("n"), match.group("n")):
+                        return True
+        return False
+
+    def _reads_clean(self, text: str) -> bool:
+        """Tell whether the checker leaves ``text`` without a finding at the level."""
+        if text not in self._clean:
+            report = check(text, settings=self.settings)
+            self._clean[text] = not any(f.severity >= self.level for f in report.findings)
+        return self._clean[text]
+
+    def _exempt(self, sentence: _Sentence) -> list[tuple[int, int]]:
+        """Return the spans of a sentence whose requests and commitments may go.
+
+        The flagged words themselves ("How could you …" is no request), and every
+        clause that holds a threat (a threat is a commitment the rewrite may soften
+        or take out).
+        """
+        old = self.body[sentence.start : sentence.end]
+        spans = [(f.start - sentence.start, f.end - sentence.start) for f in sentence.findings]
+        threats = [
+            (f.start - sentence.start, f.end - sentence.start)
+            for f in sentence.findings
+            if f.category is Category.THREATENING
+        ]
+        bounds = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(old)), len(old)]
+        for x, y in itertools.pairwise(bounds):
+            if any(a < y and b > x for a, b in threats):
+                spans.append((x, y))
+        return spans
+
+    def _content_left(self, sentence: _Sentence, spans: Sequence[tuple[int, int]]) -> bool:
+        """Tell whether ``spans`` of a sentence hold a request, offer, commitment or attachment.
+
+        Matches of a ``content`` pattern (``lexicons/coaching.yml``) inside an
+        exempt span (:meth:`_exempt`) do not count.
+        """
+        old = self.body[sentence.start : sentence.end]
+        exempt = self._exempt(sentence)
+        for _, x, y in content_marks(old):
+            if any(a <= x and y <= b for a, b in exempt):
+                continue
+            if any(x < b and y > a for a, b in spans):
+                return True
+        return False
+
+    def drops_content(self, sentence: _Sentence, new: str) -> bool:
+        """Tell whether a whole-sentence rewrite ``new`` drops a request, offer or commitment.
+
+        Each ``content`` pattern must match ``new`` at least as often as it matches
+        the writer's sentence outside the exempt spans (:meth:`_exempt`).
+        """
+        old = self.body[sentence.start : sentence.end]
+        exempt = self._exempt(sentence)
+        wanted: dict[int, int] = {}
+        for number, x, y in content_marks(old):
+            if not any(a <= x and y <= b for a, b in exempt):
+                wanted[number] = wanted.get(number, 0) + 1
+        have: dict[int, int] = {}
+        for number, _, _ in content_marks(new):
+            have[number] = have.get(number, 0) + 1
+        return any(have.get(number, 0) < n for number, n in wanted.items())
 
     def _keeps_content(self, sentence: _Sentence, new: str) -> bool:
         """Tell whether ``new`` keeps the words the sentence holds outside its findings.
@@ -545,6 +729,7 @@ class _Rewriter:
             or _DIGIT_WORD.search(text)
             or _NUMBER_WORD.search(text)
             or carries_content(text)
+            or any(entry.compiled.search(text) for entry in load_counts())
         )
 
     def _valid(self, sentence: _Sentence) -> list[str]:
@@ -567,6 +752,8 @@ class _Rewriter:
                 continue
             if template and not self._keeps_content(sentence, new):
                 continue
+            if template and self.drops_content(sentence, new):
+                continue  # an offer, a request or a commitment would go silently
             if not self._has_verb(new) and self._has_verb(old):
                 continue  # the edit broke the grammar
             out.append(new)
@@ -639,7 +826,7 @@ class _Rewriter:
                 gone.clear()
 
         written: set[str] = set()
-        self.removed, self.left = [], []
+        self.removed, self.left, self.changed = [], [], []
         for sentence in self.sentences:
             if sentence.plan is Plan.KEEP:
                 cut()
@@ -654,6 +841,7 @@ class _Rewriter:
                 continue
             if new:
                 written.add(" ".join(new.split()).lower())
+                self.changed.append((sentence, new))
             else:
                 self.removed.append(old)
             if not new:
@@ -698,6 +886,32 @@ class _Rewriter:
             moved.append(sentence)
         return bool(moved)
 
+    def change_notes(self) -> list[str]:
+        """Return what the writer should know about the sentences that were rewritten.
+
+        A count of earlier requests no plain restatement could carry, and an
+        open-ended offer that a rephrasing bounded (its ``note`` in ``rephrase.yml``).
+        """
+        out: list[str] = []
+        for sentence, new in self.changed:
+            old = self.body[sentence.start : sentence.end]
+            for m in self.lost_counts(sentence, new):
+                out.append(
+                    f"the count of earlier requests (\u201c{m[0]}\u201d) was taken out with the "
+                    "words around it and no plain restatement read clean; say it again plainly "
+                    "if it matters"
+                )
+            cats = {f.category.value for f in sentence.findings}
+            for rule in load_rephrasings():
+                if rule.note is None or not rule.categories & cats:
+                    continue
+                found = rule.compiled.search(old)
+                if found is not None and found[0] not in new:
+                    was, now = _one_line(old), _one_line(new)
+                    out.append(f"{rule.note}: \u201c{was}\u201d \u2192 \u201c{now}\u201d")
+                    break
+        return out
+
     # ------------------------------------------------------------------ benchmark
 
     def benchmark(self) -> tuple[Benchmark | None, Edit | None]:
@@ -717,6 +931,109 @@ class _Rewriter:
         if self._new_clause is None:
             self._new_clause = self._clause_to_insert()
         return self._new_clause
+
+    def completion(self) -> tuple[list[str], Edit | None, list[str]]:
+        """Return what the rewrite adds for the checklist, its edit, and notes.
+
+        Only a flagged draft is completed (a calm one comes back unchanged, and
+        one that apologises or admits a failure asks nothing of the reader): where
+        the checklist finds no next step with a date or no request for written
+        confirmation, one sentence from ``templates/rewrites/complete.j2`` goes
+        after the sender's last paragraph, using a date still to come that the
+        draft already gives, never one of its own. The sentence must read clean
+        and hold no figure the draft lacks; what cannot be completed is a note.
+        """
+        if self._completion is not None:
+            return self._completion
+        self._completion = ([], None, [])
+        own = [s for s in self.report.segments if s.kind is SegmentKind.OWN]
+        own_text = [s for s in own if self.body[s.start : s.end].strip()]
+        if not own_text or not any(s.findings for s in self.sentences):
+            return self._completion
+        conceding = any(
+            f.category is Category.LIABILITY for s in self.sentences for f in s.findings
+        )
+        if conceding or "own-side" in situations(self._own_words()):
+            return self._completion  # an apology or an admission asks nothing of the reader
+        missing = [
+            item.id
+            for item in self.report.checklist
+            if not item.ok and item.id in {"next-step", "confirmation"}
+        ]
+        if not missing:
+            return self._completion
+        words = self._own_words()
+        date = self._date_ahead(words)
+        sentence = _squash(render(FOLDER, "complete.j2", missing=missing, date=date))
+        notes: list[str] = []
+        done: list[str] = []
+        invented = [w for w in _DIGIT_WORD.findall(sentence) if w.strip(".?") not in words]
+        if sentence and not invented and self._reads_clean(sentence):
+            at = _insertion_point(self.body, own_text[-1])
+            done = [sentence]
+            notes.append(
+                "added for the checklist ("
+                + " and ".join(m.replace("-", " ") for m in missing if m != "next-step" or date)
+                + f"): \u201c{sentence}\u201d; take it out if it does not fit"
+            )
+            why = "completes the checklist: " + ", ".join(m.replace("-", " ") for m in missing)
+            self._completion = (done, Edit(at, at, "\n\n" + sentence, None, why), notes)
+        if "next-step" in missing and date is None:
+            notes.append(
+                "no next step with a date: the draft gives no date still to come, so add "
+                "one of your own if you want a reply by then"
+            )
+        self._completion = (done, self._completion[1], notes)
+        return self._completion
+
+    def _date_ahead(self, words: str) -> DateFact | None:
+        """Return the earliest date still to come that the writer sets as a deadline.
+
+        Only a date after "by", "before" or "until" counts; None when the draft
+        gives no such date after ``today``.
+        """
+        ahead: list[tuple[str, DateFact]] = []
+        for fact in find_facts(words, today=self.today):
+            if fact.kind != "date" or fact.value <= self.today.isoformat():
+                continue
+            lead = words[max(0, fact.start - 12) : fact.start] + fact.text
+            if re.search(r"(?i)\b(?:by|before|until)\b", lead) is None:
+                continue  # "processed in 7 working days" is no deadline of the writer's
+            ahead.append((fact.value, _date_fact(fact, self.today)))
+        return min(ahead, key=lambda x: x[0])[1] if ahead else None
+
+    def _amount_at_issue(self) -> str | None:
+        """Return the amount a benchmark clause is about, as the draft writes it.
+
+        The one amount (by value) that the writer's requests, offers and
+        commitments name ("Please refund the duplicate charges of AUD 267.00"),
+        else the draft's only amount; the blank ``[the amount]`` when they name
+        several, so that the clause is suggested with the amount to fill in rather
+        than quoting the wrong one; None when the draft names none.
+        """
+        own = [
+            (a, b)
+            for a, b in ((s.start, s.end) for s in self.sentences)
+            if any(
+                seg.kind is SegmentKind.OWN and seg.start <= a < seg.end
+                for seg in self.report.segments
+            )
+            or not self.report.segments
+        ]
+        everything: dict[str, str] = {}
+        asking: dict[str, str] = {}
+        for a, b in own:
+            text = self.body[a:b]
+            found = {
+                f.value: f.text for f in find_facts(text, today=self.today) if f.kind == "amount"
+            }
+            everything.update(found)
+            if carries_content(text):
+                asking.update(found)
+        for pool in (asking, everything):
+            if len(pool) == 1:
+                return next(iter(pool.values()))
+        return "[the amount]" if everything else None
 
     def _clause_to_insert(self) -> tuple[Benchmark | None, Edit | None]:
         """Return the benchmark clause for this draft and the edit that inserts it.
@@ -752,6 +1069,7 @@ class _Rewriter:
             refund=asks_for_refund(own_words),
             defaults=False,
             template=template,
+            amount=self._amount_at_issue(),
         )
         if clause is None:
             return None, None
@@ -874,6 +1192,7 @@ def rewrite(
     benchmark: BenchmarkParams | None = None,
     level: Severity = Severity.WARNING,
     today: datetime.date | None = None,
+    complete: bool = True,
 ) -> RewriteResult:
     """Rewrite a draft's flagged sentences calmly and add a benchmark clause.
 
@@ -885,6 +1204,9 @@ def rewrite(
         benchmark: the benchmark form and figures; positive with defaults if None.
         level: findings at or above this level are rewritten.
         today: the reference date for relative dates; ``date.today()`` if None.
+        complete: add, to a flagged draft, what the checklist finds missing where
+            the draft's facts allow (a request for written confirmation, a next
+            step on a deadline the draft gives); False leaves it out.
 
     Returns:
         The rewritten text, its edits (offsets into the original body), the
@@ -899,7 +1221,11 @@ def rewrite(
     for round_ in range(MAX_ROUNDS + 1):
         edits = writer.edits()
         clause, insertion = writer.benchmark()
-        all_edits = sorted([*edits, *([insertion] if insertion else [])], key=lambda e: e.start)
+        completed, completing, completion_notes = (
+            writer.completion() if complete else ([], None, [])
+        )
+        added = [e for e in (completing, insertion) if e is not None]
+        all_edits = sorted([*edits, *added], key=lambda e: e.start)
         text = apply_edits(report.body, all_edits)
         after = check_edited(report, all_edits, settings=s)
         left = [f for f in after.findings if f.severity >= level]
@@ -912,18 +1238,34 @@ def rewrite(
         notes.append(
             f"removed (nothing of it survived a minimal edit): \u201c{_one_line(gone)}\u201d"
         )
+    notes.extend(writer.change_notes())
+    notes.extend(completion_notes)
+    left = [f for f in after.findings if f.severity >= level]
+    still = _still_flagged(after, left, writer)
+    as_written = {_one_line(k) for k in writer.left}
+    for sentence, reads in still:
+        if sentence in as_written:
+            notes.append(
+                f"left as written, and it still reads as {reads}; no edit kept every fact and "
+                f"the grammar, so reword it yourself: \u201c{sentence}\u201d"
+            )
+        else:
+            notes.append(
+                f"this sentence still reads as {reads}; reword it yourself: \u201c{sentence}\u201d"
+            )
+    noted = {sentence for sentence, _ in still}
     for kept in writer.left:
-        notes.append(
-            "left as written (no edit kept every fact and the grammar; reword it "
-            f"yourself): \u201c{_one_line(kept)}\u201d"
-        )
+        if _one_line(kept) not in noted:
+            notes.append(
+                "left as written (no edit kept every fact and the grammar; reword it "
+                f"yourself): \u201c{_one_line(kept)}\u201d"
+            )
     if writer.suggestion is not None:
         blanks = _and_list(writer.suggestion.blanks)
         notes.append(
             f"a benchmark clause could set a safeguard; fill in {blanks} and add it if it "
             f"fits: \u201c{writer.suggestion.text}\u201d"
         )
-    left = [f for f in after.findings if f.severity >= level]
     if left:
         notes.append(
             f"{len(left)} finding(s) could not be rewritten away; "
@@ -938,7 +1280,38 @@ def rewrite(
         tuple(notes),
         tuple(writer.removed),
         tuple(writer.left),
+        tuple(completed),
     )
+
+
+def _still_flagged(
+    after: Report, left: Sequence[Finding], writer: _Rewriter
+) -> list[tuple[str, str]]:
+    """Return each sentence of the rewrite that still carries a finding, and what it reads as.
+
+    What it reads as is its categories in plain words, and "to the sentence
+    model" when only the model flagged it (no word list matched, so the rewrite
+    had no phrase to change).
+    """
+    spans = [(s.start, s.end) for s in after.sentiment.sentences]
+    groups: dict[tuple[int, int], list[Finding]] = {}
+    for finding in left:
+        span = next(
+            ((a, b) for a, b in spans if a <= finding.start < b), (finding.start, finding.end)
+        )
+        groups.setdefault(span, []).append(finding)
+    out = []
+    for (a, b), found in sorted(groups.items()):
+        cats: list[str] = []
+        for f in found:
+            word = f.category.value.replace("_", "-")
+            if word not in cats:
+                cats.append(word)
+        reads = _and_list(cats)
+        if all(writer._is_model(f) for f in found):
+            reads += " to the sentence model (no word list matched, so no phrase rewrite applies)"
+        out.append((_one_line(after.body[a:b]), reads))
+    return out
 
 
 def _and_list(items: Sequence[str]) -> str:

@@ -29,6 +29,7 @@ class _Entry(BaseModel):
     categories: list[Category] = Field(min_length=1)
     pattern: str = Field(min_length=1)
     replace: str
+    note: str | None = None
     examples: list[list[str]] = []
 
 
@@ -40,6 +41,7 @@ class Rephrasing:
     compiled: re.Pattern[str]
     replace: str
     examples: tuple[tuple[str, str], ...]
+    note: str | None = None
 
 
 @lru_cache(maxsize=2)
@@ -70,7 +72,113 @@ def load_rephrasings(path: Path | None = None) -> tuple[Rephrasing, ...]:
         examples = tuple((e[0], e[1]) for e in entry.examples if len(e) == 2)
         out.append(
             Rephrasing(
-                frozenset(c.value for c in entry.categories), compiled, entry.replace, examples
+                frozenset(c.value for c in entry.categories),
+                compiled,
+                entry.replace,
+                examples,
+                entry.note,
             )
         )
     return tuple(out)
+
+
+COUNTS_FILE = "counts.yml"
+ADJUNCTS_FILE = "adjuncts.yml"
+
+
+class _CountEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    pattern: str = Field(min_length=1)
+    i: list[str] = Field(min_length=1)
+    we: list[str] = Field(min_length=1)
+    examples: list[list[str]] = []
+
+
+@dataclass(frozen=True, slots=True)
+class CountRestatement:
+    """How a count of earlier requests is said again: a pattern naming the count ``n``."""
+
+    compiled: re.Pattern[str]
+    first_singular: tuple[str, ...]
+    first_plural: tuple[str, ...]
+    examples: tuple[tuple[str, str], ...]
+
+    def restatements(self, match: re.Match[str], *, plural: bool) -> list[str]:
+        """Return the restatements of ``match``'s count, in order of preference."""
+        return [match.expand(t) for t in (self.first_plural if plural else self.first_singular)]
+
+
+def _read(where: Path) -> object:
+    import srsly
+
+    try:
+        return srsly.read_yaml(where)
+    except (OSError, ValueError) as exc:
+        raise TemplateError(f"{where}: cannot read: {exc}.") from None
+
+
+@lru_cache(maxsize=2)
+def load_counts(path: Path | None = None) -> tuple[CountRestatement, ...]:
+    """Read the count restatements (``templates/rewrites/counts.yml`` unless ``path``).
+
+    Every pattern must name the count as the group ``n``, and a restatement may
+    use no group the pattern lacks.
+
+    Raises:
+        TemplateError: if the file is missing or invalid; the message names the entry.
+    """
+    where = path or template_dir() / "rewrites" / COUNTS_FILE
+    data = _read(where)
+    out = []
+    for number, raw in enumerate(data if isinstance(data, list) else [], 1):
+        try:
+            entry = _CountEntry.model_validate(raw)
+            compiled = re.compile(entry.pattern, re.IGNORECASE)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            field = ".".join(str(part) for part in first["loc"])
+            raise TemplateError(f"{where}: entry {number}: {field}: {first['msg']}.") from None
+        except re.error as exc:
+            raise TemplateError(f"{where}: entry {number}: bad pattern: {exc}.") from None
+        if "n" not in compiled.groupindex:
+            raise TemplateError(f"{where}: entry {number}: the pattern names no count group n.")
+        for text in (*entry.i, *entry.we):
+            for name in re.findall(r"\\g<(\w+)>", text):
+                if name not in compiled.groupindex:
+                    raise TemplateError(f"{where}: entry {number}: no group {name} in the pattern.")
+            if re.search(r"\d", re.sub(r"\\g<\w+>", "", text)):
+                raise TemplateError(
+                    f"{where}: entry {number}: a restatement may not hold a number."
+                )
+        examples = tuple((e[0], e[1]) for e in entry.examples if len(e) == 2)
+        out.append(CountRestatement(compiled, tuple(entry.i), tuple(entry.we), examples))
+    return tuple(out)
+
+
+class _AdjunctFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    adjuncts: list[str] = Field(min_length=1)
+    examples: list[list[str]] = []
+
+
+@lru_cache(maxsize=2)
+def load_adjuncts(path: Path | None = None) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """Read the tone-only adjuncts (``templates/rewrites/adjuncts.yml`` unless ``path``).
+
+    Returns the phrases (lower case, longest first) and the examples.
+
+    Raises:
+        TemplateError: if the file is missing or invalid.
+    """
+    where = path or template_dir() / "rewrites" / ADJUNCTS_FILE
+    try:
+        data = _AdjunctFile.model_validate(_read(where))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        raise TemplateError(f"{where}: {field}: {first['msg']}.") from None
+    phrases = sorted({" ".join(p.lower().split()) for p in data.adjuncts}, key=len, reverse=True)
+    examples = tuple((e[0], e[1]) for e in data.examples if len(e) == 2)
+    return tuple(phrases), examples
