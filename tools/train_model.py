@@ -51,6 +51,9 @@ TUNING_FILES = (
     "sentences-dev9.jsonl",
     "sentences-dev10.jsonl",
     "sentences-dev11.jsonl",
+    "sentences-dev12.jsonl",
+    "sentences-dev13.jsonl",
+    "sentences-dev14.jsonl",
     "clean-business.jsonl",
 )
 
