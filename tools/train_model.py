@@ -63,7 +63,7 @@ class Options:
     """Training settings (chosen out of fold; see the module docstring)."""
 
     #: Inverse L2 strength of scikit-learn's LogisticRegression.
-    c: float = 10.0
+    c: float = 30.0
     #: "balanced" weighs each category's few positive sentences up; "" leaves them be.
     class_weight: str = "balanced"
     #: A feature needs this many training sentences to get a weight.
@@ -73,7 +73,7 @@ class Options:
     #: How multi-sentence items are learnt: "item" reads them whole; "last" reads the
     #: last sentence with the one before it as context.
     unit: str = "item"
-    features: FeatureSettings = field(default_factory=FeatureSettings)
+    features: FeatureSettings = field(default_factory=lambda: FeatureSettings(chars=True))
 
 
 @dataclass(frozen=True, slots=True)
