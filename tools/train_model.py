@@ -51,6 +51,9 @@ TUNING_FILES = (
     "sentences-dev9.jsonl",
     "sentences-dev10.jsonl",
     "sentences-dev11.jsonl",
+    "sentences-dev12.jsonl",
+    "sentences-dev13.jsonl",
+    "sentences-dev14.jsonl",
     "clean-business.jsonl",
 )
 
@@ -60,7 +63,7 @@ class Options:
     """Training settings (chosen out of fold; see the module docstring)."""
 
     #: Inverse L2 strength of scikit-learn's LogisticRegression.
-    c: float = 10.0
+    c: float = 30.0
     #: "balanced" weighs each category's few positive sentences up; "" leaves them be.
     class_weight: str = "balanced"
     #: A feature needs this many training sentences to get a weight.
@@ -70,7 +73,7 @@ class Options:
     #: How multi-sentence items are learnt: "item" reads them whole; "last" reads the
     #: last sentence with the one before it as context.
     unit: str = "item"
-    features: FeatureSettings = field(default_factory=FeatureSettings)
+    features: FeatureSettings = field(default_factory=lambda: FeatureSettings(chars=True))
 
 
 @dataclass(frozen=True, slots=True)

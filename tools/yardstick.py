@@ -383,6 +383,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--no-pairs", action="store_true")
     parser.add_argument("--no-placeholders", action="store_true")
     parser.add_argument("--previous", action="store_true")
+    parser.add_argument("--no-chars", action="store_true", help="no letter 4-grams of words")
     parser.add_argument("--without", default="", help="comma-separated tuning files to leave out")
     parser.add_argument(
         "--choose", type=float, metavar="MAX_FPR", help="choose thresholds under this clean FPR"
@@ -406,6 +407,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             pairs=not args.no_pairs,
             placeholders=not args.no_placeholders,
             previous=args.previous,
+            chars=not args.no_chars,
         ),
     )
     files = [f for f in TUNING_FILES if f not in args.without.split(",")]

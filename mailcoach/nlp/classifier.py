@@ -57,6 +57,8 @@ _MONTHS = frozenset(
     december jan feb mar apr jun jul aug sep sept oct nov dec""".split()
 ) - {"may", "mar"}  # "may" and "mar" are ordinary words far more often
 _DAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+#: Prefix of the letter n-gram features.
+CHARS = "c:"
 #: Prefix of the features taken from the sentence before.
 PREVIOUS = "p:"
 
@@ -88,10 +90,18 @@ class FeatureSettings:
     placeholders: bool = True
     #: Read the sentence before: its words (and word pairs, if ``pairs``) with "p:".
     previous: bool = False
+    #: Letter 4-grams of each word ("c:<car", "c:less"), so that a word the training
+    #: text never used still shares weight with its relatives ("carelessness").
+    chars: bool = False
 
     def to_dict(self) -> dict[str, bool]:
         """Return the settings as JSON-able values."""
-        return {"pairs": self.pairs, "placeholders": self.placeholders, "previous": self.previous}
+        return {
+            "pairs": self.pairs,
+            "placeholders": self.placeholders,
+            "previous": self.previous,
+            "chars": self.chars,
+        }
 
 
 def _own(words: Sequence[str], text: str, settings: FeatureSettings) -> set[str]:
@@ -99,6 +109,11 @@ def _own(words: Sequence[str], text: str, settings: FeatureSettings) -> set[str]
     found = set(words)
     if settings.pairs:
         found.update(f"{a} {b}" for a, b in pairwise(words))
+    if settings.chars:
+        for word in words:
+            if len(word) >= 3 and word.isalpha():
+                padded = f"<{word}>"
+                found.update(CHARS + padded[i : i + 4] for i in range(len(padded) - 3))
     if "!" in text:
         found.add("<!>")
     if "?" in text:
