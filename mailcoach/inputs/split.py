@@ -199,6 +199,8 @@ _CLOSING_RE = re.compile(
     r"(?i:"
     + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in _CLOSING_PHRASES)
     + r")\b[,.!]?"
+    # an optional group of readers: "Thanks all," / "Thank you, everyone" / "Cheers both"
+    + r"(?:\s*,?\s+(?i:all|everyone|everybody|both|team|folks|guys)\b[,.!]?)?"
     # an optional name on the same line: "Thanks, Sam" / "Best - Dana Price"
     + r"(?:\s*[-–—,]?\s*[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,2})?"
 )
@@ -219,7 +221,7 @@ _CONTACT_RE = re.compile(
     r"|(?:https?://|www\.)\S+"  # URL
     r"|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,24}\b(?:/\S*)?"  # bare domain: acme.example.com
     r"|\+?\d[\d ().-]{5,}\d"  # phone number
-    r"|(?<![\w@])@[A-Za-z0-9_]{2,30}\b"  # social handle: @acme_ltd
+    r"|(?<![\w@])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?\b"  # handle: @acme.builds
 )
 #: Characters of which an email address, web address, handle or phone number has one.
 _CONTACT_CHARS = frozenset("@./:+()0123456789")
@@ -266,6 +268,16 @@ _NOT_IN_TAGLINES = frozenset(
     {"or", "else", "stop", "not", "never", "again", "enough", "what", "why", "how", "thanks",
      "thank", "i", "i'm", "me", "my", "this", "those", "they", "is", "are", "was",
      "were", "finally", "really", "honestly", "seriously", "wow", "we", "us", "our", "always"}
+)  # fmt: skip
+#: Words that make a line a remark even where a signature's slogan would stand (between
+#: a company line and a contact line, below a closing phrase): slogans say "not",
+#: "always", "what" and "that" ("Support that listens — HUMANS, NOT BOTS", "Moving
+#: what matters"), but not "I", "pay", "or else" or "again" (and a question mark
+#: already makes a line a remark).
+_NOT_IN_SLOGANS = frozenset(
+    {"or", "else", "stop", "enough", "thanks", "thank", "i", "i'm",
+     "me", "my", "finally", "really", "honestly", "seriously", "wow", "again", "pay",
+     "paid", "now", "owe", "owed", "still", "yet"}
 )  # fmt: skip
 #: Words that make a line in capitals shouting rather than a company name.
 _NOT_IN_COMPANY_NAMES = frozenset(
@@ -532,7 +544,18 @@ def _slogan_between_signature_lines(lines: Sequence[str], markers: list[str], i:
         return False
     if "!" in stripped or _addresses_reader(stripped) or _PS_RE.match(stripped):
         return False
-    return not (_words(stripped) & (_NOT_IN_TAGLINES | _NOT_IN_COMPANY_NAMES))
+    below_closing = _below_closing(markers, i)
+    remarks = _NOT_IN_SLOGANS if below_closing else _NOT_IN_TAGLINES | _NOT_IN_COMPANY_NAMES
+    return not (_words(stripped) & remarks)
+
+
+def _below_closing(markers: Sequence[str], i: int) -> bool:
+    """Return whether a closing phrase stands a few lines above line ``i``, with only
+    signature-like lines between ("Best regards, / Grace Mwangi / HELPDESKLY LTD")."""
+    above = "".join(markers[max(0, i - SIGNOFF_MAX_LINES) : i])
+    closing = above.rfind(CLOSING)
+    between = above[closing + 1 :] if closing >= 0 else ""
+    return closing >= 0 and SHORT in between and all(c in SIGNOFF_BLOCK for c in between)
 
 
 def _contact_line_after_signoff(lines: Sequence[str], markers: list[str], i: int) -> bool:
@@ -543,12 +566,7 @@ def _contact_line_after_signoff(lines: Sequence[str], markers: list[str], i: int
     holds a figure or contact details, ends no sentence, asks and exclaims nothing,
     speaks to no one and holds none of the words that make a line a remark.
     """
-    if markers[i] != TEXT:
-        return False
-    above = "".join(markers[max(0, i - SIGNOFF_MAX_LINES) : i])
-    closing = above.rfind(CLOSING)
-    between = above[closing + 1 :] if closing >= 0 else ""
-    if closing < 0 or SHORT not in between or any(c not in SIGNOFF_BLOCK for c in between):
+    if markers[i] != TEXT or not _below_closing(markers, i):
         return False
     stripped = lines[i].strip()
     if len(stripped) > CONTACT_LINE_MAX_CHARS or len(stripped.split()) > SLOGAN_MAX_WORDS:
