@@ -77,6 +77,21 @@ LAYOUT: dict[str, list[tuple[str, str]]] = {
         (OWN, "Dear Ms Adeyemi,"),
         (LEGAL, "This email and any attachments are confidential"),
     ],
+    "split_disclaimer_one_line_legal_action.txt": [
+        (OWN, "Hi Imogen,"),
+        (SIGNATURE, "Thanks,"),
+        (LEGAL, "Any unauthorised copying"),
+    ],
+    "split_disclaimer_named_addressee.txt": [
+        (OWN, "Dear Mr Okafor,"),
+        (SIGNATURE, "Regards,"),
+        (LEGAL, "The information in this email"),
+    ],
+    "split_disclaimer_erase_by_mistake.txt": [
+        (OWN, "Hello Priya,"),
+        (SIGNATURE, "Kind regards,"),
+        (LEGAL, "This message and its attachments"),
+    ],
     "split_disclaimer_then_footer.txt": [
         (OWN, "Hi Tom,"),
         (SIGNATURE, "Cheers,"),

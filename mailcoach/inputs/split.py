@@ -234,17 +234,22 @@ _DISCLAIMER_HEAD_RE = re.compile(
 #: What a disclaimer says; a line saying two of these things is one.
 _DISCLAIMER_CUE_RE = re.compile(
     r"(?P<confidential>confidential)|(?P<privileged>privileged)"
-    r"|(?P<recipient>intended\s+(?:\w+\s+){0,3}(?:recipient|addressee)s?)"
-    r"|(?P<notify>notify\s+(?:the\s+)?sender)|(?P<delete>(?:delete|destroy)\s+(?:it|this|the|all))"
+    r"|(?P<recipient>intended\s+(?:\w+\s+){0,4}(?:recipient|addressee)s?)"
+    r"|(?P<notify>notify\s+(?:the\s+)?sender)"
+    r"|(?P<delete>(?:delete|destroy|erase)\s+(?:it|this|the|all))"
     r"|(?P<unauthorised>unauthori[sz]ed)|(?P<no_liability>accepts?\s+no\s+(?:liability|responsibility))"
     r"|(?P<virus>virus(?:es)?\b)|(?P<prohibited>strictly\s+prohibited)"
-    r"|(?P<scanned>scanned\s+(?:by|for|with))",
+    r"|(?P<scanned>scanned\s+(?:by|for|with))"
+    r"|(?P<misuse>\bmisuse\b|\b(?:copying|forwarding|disclosure|dissemination)\s+(?:of|or|and|,))"
+    r"|(?P<in_error>(?:received|reached\s+you|sent\s+to\s+you)\s+(?:\w+\s+){0,2}"
+    r"(?:in\s+error|by\s+mistake))",
     re.IGNORECASE,
 )
 #: A word of each cue above, looked for before the expression runs.
 _DISCLAIMER_CUE_WORDS = (
-    "confidential", "privileged", "intended", "notify", "delete", "destroy", "unauthori",
-    "accept", "virus", "prohibited", "scanned",
+    "confidential", "privileged", "intended", "notify", "delete", "destroy", "erase",
+    "unauthori", "accept", "virus", "prohibited", "scanned", "misuse", "copying",
+    "forwarding", "disclosure", "dissemination", "in error", "by mistake",
 )  # fmt: skip
 _FOUR_DIGITS_RE = re.compile(r"\d{4}")
 #: Boilerplate that is a footer on its own: the environment note, and a company's
