@@ -64,6 +64,10 @@ LAYOUT: dict[str, list[tuple[str, str]]] = {
         (OWN, "Hi all,"),
         (SIGNATURE, "Thanks all,"),
     ],
+    "split_signature_caps_slogan_no_signoff.txt": [
+        (OWN, "Hi Jo,"),
+        (SIGNATURE, "Mark Ellis"),
+    ],
     "split_signature_no_signoff.txt": [
         (OWN, "Morning Alex,"),
         (SIGNATURE, "Jo Pearce"),
@@ -342,6 +346,8 @@ def test_company_slogans_and_address_lines_below_a_signoff_are_signature(
         "Kind regards,\nDana\nNorthline Supply\nYour 3rd late payment, again\nT: 555 0100 200\n",
         "Kind regards,\nDana\nNorthline Supply\n12 reminders and still nothing.\n",
         "Kind regards,\nDana\nNorthline Supply\nNOT PAID AGAIN, NOT OK\nT: 555 0100 200\n",
+        "Kind regards,\nDana\nNorthline Supply\nNO MORE EXCUSES\nT: 555 0100 200\n",
+        "Kind regards,\nDana\nNorthline Supply\nYOU HAVE BEEN WARNED\nT: 555 0100 200\n",
         "Thanks all,\nDana\nNorthline Supply\nI am still waiting — ALWAYS\nT: 555 0100 200\n",
     ],
 )

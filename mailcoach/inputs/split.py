@@ -282,7 +282,8 @@ _NOT_IN_TAGLINES = frozenset(
 _NOT_IN_SLOGANS = frozenset(
     {"or", "else", "stop", "enough", "thanks", "thank", "i", "i'm",
      "me", "my", "finally", "really", "honestly", "seriously", "wow", "again", "pay",
-     "paid", "now", "owe", "owed", "still", "yet"}
+     "paid", "now", "owe", "owed", "still", "yet", "excuse", "excuses", "last", "final",
+     "warning", "chance", "joke", "sue", "court"}
 )  # fmt: skip
 #: Words that make a line in capitals shouting rather than a company name.
 _NOT_IN_COMPANY_NAMES = frozenset(
@@ -757,16 +758,21 @@ def _shouting_or_sentences(block: Sequence[int], lines: Sequence[str]) -> bool:
     named = False
     for k in block:
         stripped = lines[k].strip()
-        shouting = _shouted(stripped) and (not named or _shouts_at_reader(stripped))
+        shouting = _shouted(stripped) and (not named or _shouts_at_reader(stripped, named))
         if _ends_sentence(stripped) or shouting:
             return True
         named = named or not _shouted(stripped)
     return False
 
 
-def _shouts_at_reader(line: str) -> bool:
-    """Return whether a line in capitals is a remark ("PAY NOW", "YOU OWE US")."""
-    return _addresses_reader(line) or bool(_words(line) & _NOT_IN_COMPANY_NAMES)
+def _shouts_at_reader(line: str, below_name: bool = False) -> bool:
+    """Return whether a line in capitals is a remark ("PAY NOW", "YOU OWE US").
+
+    Below a name in a signature block a slogan may say "no" or "not" ("NO JOB TOO
+    SMALL"); there only the words no slogan holds make it a remark.
+    """
+    remarks = _NOT_IN_SLOGANS if below_name else _NOT_IN_COMPANY_NAMES
+    return _addresses_reader(line) or bool(_words(line) & remarks)
 
 
 def _shouted(stripped: str) -> bool:
@@ -802,7 +808,8 @@ def _signoff_start(
     """
     tail_start = _tail_start(mask, start, end, SIGNOFF_BLOCK)
     for k in range(tail_start, end):
-        if mask[k] == SHORT and _shouted(lines[k].strip()) and _shouts_at_reader(lines[k]):
+        line = lines[k].strip()
+        if mask[k] == SHORT and _shouted(line) and _shouts_at_reader(line, _below_closing(mask, k)):
             tail_start = k + 1  # "YOU NEED TO PAY NOW" is no company name
     after = sum(1 for c in mask[tail_start:end] if c not in EMPTY + DISCLAIMER)
     for k in range(tail_start, end):
