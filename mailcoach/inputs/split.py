@@ -16,9 +16,12 @@ signature:
 ``p``  mobile footer ("Sent from my phone")
 ``n``  short line that could belong to a signature (name, title, phone, email)
 ``g``  short phrase with no sentence punctuation that is not title-cased: a company
-       tagline ("Connecting the Loire valley since 2009") when it follows a name
+       tagline ("Connecting the Loire valley since 2009") when it follows a name; a
+       slogan between a name block and its contact lines, which may end in a full
+       stop ("Built to Last. Sourced with Care."); an address below a signature
 ``l``  legal disclaimer ("DISCLAIMER: This message is confidential ... notify the
-       sender and delete it"), with the rest of its paragraph
+       sender and delete it"), with the rest of its paragraph (whose cues may be
+       spread over its lines)
 ``t``  any other text
 =====  ===============================================================
 
