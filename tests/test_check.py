@@ -224,3 +224,30 @@ def test_bad_user_lexicon_names_file_rule_and_field(tmp_path: Path) -> None:
 def test_unreadable_path_raises_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"missing\.txt"):
         check(tmp_path / "missing.txt")
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("The van left at 7 a.m. It reached the depot late.", 2),
+        ("We unload from 6 a.m. Monday to Friday.", 1),  # a day after the time
+        ("The cut-off is 5 p.m. GMT on the day.", 1),  # a time zone
+        ("I rang at 3 p.m. and again at 4 p.m. on Friday.", 1),
+    ],
+)
+def test_a_time_of_day_ends_a_sentence_before_a_capital(text: str, sentences: int) -> None:
+    from mailcoach.nlp.pipeline import get_pipeline
+
+    assert len(list(get_pipeline()(text).sents)) == sentences
+
+
+def test_an_apology_after_a_time_of_day_is_not_read_as_one_hostile_sentence() -> None:
+    """The tokenizer keeps "a.m." whole; without a boundary after it, the admission
+    that follows ("bad luck", "our failing") and the "your" before it made one
+    strongly negative sentence aimed at the reader."""
+    report = check(
+        "Our van broke down on the ring road, and nobody rang your site manager until "
+        "after 10 a.m. The breakdown was bad luck; the missed call was our failing, "
+        "and we are sorry for it.\n"
+    )
+    assert [f.rule_id for f in report.findings] == []

@@ -68,6 +68,18 @@ LAYOUT: dict[str, list[tuple[str, str]]] = {
         (OWN, "Hi Jo,"),
         (SIGNATURE, "Mark Ellis"),
     ],
+    # a slogan ending in a full stop, a short name line right below the last sentence,
+    # an address line with "No." and no closing phrase
+    "split_signature_slogan_full_stop.txt": [
+        (OWN, "Hi Priya,"),
+        (SIGNATURE, "Tomasz"),
+    ],
+    # a slogan with a comma in quotes; a disclaimer that limits liability
+    "split_disclaimer_limited_liability.txt": [
+        (OWN, "Dear Mr Haddad,"),
+        (SIGNATURE, "Kind regards,"),
+        (LEGAL, "This email is intended"),
+    ],
     "split_signature_no_signoff.txt": [
         (OWN, "Morning Alex,"),
         (SIGNATURE, "Jo Pearce"),
@@ -337,6 +349,62 @@ def test_company_slogans_and_address_lines_below_a_signoff_are_signature(
     for text in set_aside:
         assert text in report.body and text not in own, text
     assert not [f.rule_id for f in report.findings if f.rule_id.startswith("inflammatory.shout")]
+
+
+CALM_DEV2 = Path(__file__).parent / "corpus" / "emails" / "dev-calm2"
+
+
+@pytest.mark.parametrize(
+    ("name", "set_aside"),
+    [
+        # no closing phrase; a quoted slogan with a comma; a registration number line
+        ("A-07-plumber-reset.txt", ["WHITLOCK HEATING & PLUMBING LTD", "No job too small"]),
+        # a slogan that says "your"
+        ("A-06-eventhire-marquee-balance.eml", ["SOUTHERN MARQUEES", "Your day, under"]),
+        # a slogan of two short sentences; "No." before a house number; "van der"
+        ("B-05-v5-licence-renewal.txt", ["Licensing made simple.", "Block C, Sunnyside"]),
+        ("B-08-v1-short-shipment-apology.txt", ["SRI KAMAKSHI TEXTILES", "No. 14, Kovai Road"]),
+        ("C-01-keystone-shortage-notice.eml", ["HALVORSEN INDUSTRIAL GROUP", "Built to Last."]),
+        # the name right below the last sentence, no closing phrase
+        ("C-03-northpoint-invoice-followup.txt", ["JUNE TREMBLAY STUDIO", "88 Locke St S"]),
+        # disclaimers that limit liability and mention legal action
+        ("A-09-eventhire-damage-bond.txt", ["SOUTHERN MARQUEES", "Our liability for hired"]),
+        (
+            "B-09-v2-delivery-delay-apology.txt",
+            ["LAGOSGATE LOGISTICS", "waives any right to legal"],
+        ),
+    ],
+)
+def test_name_blocks_with_slogans_and_disclaimers_are_signature(
+    name: str, set_aside: list[str]
+) -> None:
+    """The second set of outside writers' calm mail: the block after the writer's text."""
+    report = check(CALM_DEV2 / name)
+    own = "".join(report.body[s.start : s.end] for s in report.segments if s.kind == "own")
+    for text in set_aside:
+        assert text in report.body and text not in own, text
+    assert not [f.rule_id for f in report.findings if f.rule_id.startswith("inflammatory.shout")]
+
+
+@pytest.mark.parametrize(
+    "remark",
+    [
+        "Your warehouse lost our pallets again.",
+        "Fine. Lawyer's next.",
+        "Oh brilliant, another 'system glitch'.",
+        "We are still waiting for the money.",
+        "I'll take your silence as agreement, then.",
+        "Third reminder. Pay by Friday.",
+        "you lot are hopeless.",
+        "Enjoy the reviews while they last.",
+    ],
+)
+def test_a_remark_between_a_name_block_and_its_phone_stays_own_text(remark: str) -> None:
+    """Where a slogan may end in a full stop, a sentence of the writer's is still theirs."""
+    body = f"Hi Sam,\n\nInvoice 10442 is attached.\n\nDana Price\nNorthline Supply\n{remark}\n"
+    body += "T: 0161 496 0732\n"
+    own = "".join(body[s.start : s.end] for s in split_body(body) if s.kind is SegmentKind.OWN)
+    assert remark in own
 
 
 @pytest.mark.parametrize(

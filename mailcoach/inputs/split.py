@@ -16,9 +16,12 @@ signature:
 ``p``  mobile footer ("Sent from my phone")
 ``n``  short line that could belong to a signature (name, title, phone, email)
 ``g``  short phrase with no sentence punctuation that is not title-cased: a company
-       tagline ("Connecting the Loire valley since 2009") when it follows a name
+       tagline ("Connecting the Loire valley since 2009") when it follows a name; a
+       slogan between a name block and its contact lines, which may end in a full
+       stop ("Built to Last. Sourced with Care."); an address below a signature
 ``l``  legal disclaimer ("DISCLAIMER: This message is confidential ... notify the
-       sender and delete it"), with the rest of its paragraph
+       sender and delete it"), with the rest of its paragraph (whose cues may be
+       spread over its lines)
 ``t``  any other text
 =====  ===============================================================
 
@@ -69,6 +72,13 @@ SLOGAN_MAX_WORDS = 12
 CONTACT_LINE_MAX_CHARS = 200
 #: Labels a line of contact details may carry beside them ("T:", "Mob:", "Insta:").
 CONTACT_LABELS_MAX = 6
+#: A slogan below a name block that may end with a full stop and say "your" needs at
+#: least this many name, title and company lines right above it ...
+NAME_RUN_MIN_LINES = 2
+#: ... and a contact line among this many lines right below it; each of its phrases
+#: (between commas, full stops and dashes) has at most this many words.
+SLOGAN_CONTACT_LOOKAHEAD = 2
+SLOGAN_PHRASE_MAX_WORDS = 6
 #: A bare name block (no sign-off, no contact details: "Mark", "Luis Ortega /
 #: Ortega Builders") ends a stretch with at most this many lines ...
 NAME_BLOCK_MAX_LINES = 3
@@ -176,6 +186,10 @@ _CLOSING_PHRASES = (
     "yours",
     "with apologies",
     "with thanks and regards",
+    "with warm regards",
+    "with warmest regards",
+    "with best wishes",
+    "warmest wishes",
     "cordialement",
     "bien cordialement",
     "bien à vous",
@@ -240,6 +254,8 @@ _DISCLAIMER_CUE_RE = re.compile(
     r"|(?P<unauthorised>unauthori[sz]ed)|(?P<no_liability>accepts?\s+no\s+(?:liability|responsibility))"
     r"|(?P<virus>virus(?:es)?\b)|(?P<prohibited>strictly\s+prohibited)"
     r"|(?P<scanned>scanned\s+(?:by|for|with))"
+    r"|(?P<limited>liability\s+(?:[\w'’]+\s+){0,8}?(?:is|are|shall\s+be|will\s+be)\s+limited"
+    r"|limit(?:s|ation\s+of)\s+(?:\w+\s+)?liability)"
     r"|(?P<misuse>\bmisuse\b|\b(?:copying|forwarding|disclosure|dissemination)\s+(?:of|or|and|,))"
     r"|(?P<in_error>(?:received|reached\s+you|sent\s+to\s+you)\s+(?:\w+\s+){0,2}"
     r"(?:in\s+error|by\s+mistake))",
@@ -249,7 +265,7 @@ _DISCLAIMER_CUE_RE = re.compile(
 _DISCLAIMER_CUE_WORDS = (
     "confidential", "privileged", "intended", "notify", "delete", "destroy", "erase",
     "unauthori", "accept", "virus", "prohibited", "scanned", "misuse", "copying",
-    "forwarding", "disclosure", "dissemination", "in error", "by mistake",
+    "forwarding", "disclosure", "dissemination", "in error", "by mistake", "liabilit",
 )  # fmt: skip
 _FOUR_DIGITS_RE = re.compile(r"\d{4}")
 #: Boilerplate that is a footer on its own: the environment note, and a company's
@@ -278,18 +294,41 @@ _NOT_IN_TAGLINES = frozenset(
 #: a company line and a contact line, below a closing phrase): slogans say "not",
 #: "always", "what" and "that" ("Support that listens — HUMANS, NOT BOTS", "Moving
 #: what matters"), but not "I", "pay", "or else" or "again" (and a question mark
-#: already makes a line a remark).
+#: already makes a line a remark). "Last" after "to" is the verb ("Built to Last").
 _NOT_IN_SLOGANS = frozenset(
     {"or", "else", "stop", "enough", "thanks", "thank", "i", "i'm",
      "me", "my", "finally", "really", "honestly", "seriously", "wow", "again", "pay",
      "paid", "now", "owe", "owed", "still", "yet", "excuse", "excuses", "last", "final",
      "warning", "chance", "joke", "sue", "court"}
 )  # fmt: skip
+#: Words that make a line a sentence of its own rather than a slogan's phrase ("Your
+#: team keeps losing our paperwork" aside, a slogan has no subject pronoun and no
+#: auxiliary verb: "Care that stays close to home", "Built to Last").
+_NOT_IN_PHRASES = frozenset(
+    {"we", "we're", "we've", "we'll", "us", "he", "she", "it's", "they're", "is", "are", "was",
+     "were", "been", "has", "have", "had", "do", "does", "did", "can", "can't", "cannot",
+     "could", "would", "should", "will", "won't", "shall", "might", "must", "don't",
+     "doesn't", "didn't", "isn't", "aren't", "wasn't", "weren't", "haven't", "hasn't",
+     "that's", "there's", "here's", "what's", "let's", "just", "so", "who", "why", "how",
+     "whoever", "however", "what", "oh", "always", "never", "clearly", "truly", "please",
+     "another", "once", "per", "sort", "fix", "shame", "i'll", "i've", "i'd", "ye", "ye're",
+     "fault", "cheers", "watch", "stated", "utterly", "them", "they", "respect", "previous"}
+)  # fmt: skip
 #: Words that make a line in capitals shouting rather than a company name.
 _NOT_IN_COMPANY_NAMES = frozenset(
     {"i", "am", "not", "no", "now", "pay", "paid", "never", "again", "enough", "stop", "or",
      "else", "why", "what", "how", "will", "must", "is", "are", "this", "that", "it"}
 )  # fmt: skip
+#: A word in single quotes, as a writer sneers ("another 'final' invoice").
+_SCARE_QUOTE_RE = re.compile(r"(?:^|\s)['‘]\w")
+#: "last" as a verb: "Built to Last".
+_TO_LAST_RE = re.compile(r"\bto\s+last\b", re.IGNORECASE)
+#: What separates the phrases of a slogan.
+_PHRASE_BREAK_RE = re.compile(r"[,.;:|•·]|\s[-–—]\s")
+#: "No." before a figure is "number" ("No. 14, Kovai Road"), not the word "no".
+_NUMBER_ABBREVIATION_RE = re.compile(r"\bno\.\s*(?=\d)", re.IGNORECASE)
+#: The reader named as "you" (a slogan may say "your": "Your day, under our roof").
+_YOU_RE = re.compile(r"\b(?:you|yourself|yourselves|u|ur)\b", re.IGNORECASE)
 _SECOND_PERSON_RE = re.compile(r"\b(?:you|your|yours|yourself|yourselves|u|ur)\b", re.IGNORECASE)
 #: Words a name or a title does not contain ("See You In Court" is not a name).
 _PRONOUNS = frozenset({"i", "me", "my", "we", "us", "our", "you", "your", "yours", "they"})
@@ -306,8 +345,9 @@ _ABBREVIATIONS = frozenset(
      "jr", "sr", "esq", "phd", "dr", "st", "rd", "ave"}
 )  # fmt: skip
 _SMALL_WORDS = frozenset(
-    {"of", "and", "for", "the", "at", "in", "on", "to", "a", "an", "de", "du", "von", "van", "y"}
-)
+    {"of", "and", "for", "the", "at", "in", "on", "to", "a", "an", "de", "du", "von", "van", "y",
+     "der", "den", "del", "della", "da", "di", "dos", "das", "ter"}
+)  # fmt: skip
 _QUOTE_BLOCK_RE = re.compile(r"(?:s+e*)?m(?:e*m)*")
 _SIGNATURE_BODY_RE = re.compile(r"[^smf]*")
 #: The markers of the lines that may follow a closing phrase, and of a disclaimer's.
@@ -352,23 +392,33 @@ def mark_lines(lines: Sequence[str]) -> str:
         markers.append(_mark_line(lines, i))
         i += 1
     for k in range(len(markers)):
-        if _slogan_between_signature_lines(lines, markers, k) or _contact_line_after_signoff(
-            lines, markers, k
+        if (
+            _slogan_between_signature_lines(lines, markers, k)
+            or _slogan_below_name_block(lines, markers, k)
+            or _contact_line_after_signoff(lines, markers, k)
         ):
             markers[k] = TAGLINE
-    return _whole_disclaimer_paragraphs("".join(markers))
+    return _whole_disclaimer_paragraphs("".join(markers), lines)
 
 
-def _whole_disclaimer_paragraphs(markers: str) -> str:
-    """Mark every line of a text paragraph that holds a disclaimer line as disclaimer.
+def _whole_disclaimer_paragraphs(markers: str, lines: Sequence[str]) -> str:
+    """Mark every line of a text paragraph that holds a disclaimer line, or that says
+    a disclaimer's cues across its lines, as disclaimer.
 
-    A disclaimer wrapped over several lines names its cues in only some of them.
+    A disclaimer wrapped over several lines names its cues in only some of them, and
+    may break one cue over two lines ("Our liability for hired / equipment is limited").
     """
-    return re.sub(
-        rf"[{TEXT}{TAGLINE}{DISCLAIMER}]+",
-        lambda m: m[0] if DISCLAIMER not in m[0] else DISCLAIMER * len(m[0]),
-        markers,
-    )
+
+    def paragraph(m: re.Match[str]) -> str:
+        if DISCLAIMER in m[0]:
+            return DISCLAIMER * len(m[0])
+        if len(m[0]) > 1 and _says_disclaimer_cues(
+            " ".join(line.strip() for line in lines[m.start() : m.end()])
+        ):
+            return DISCLAIMER * len(m[0])
+        return m[0]
+
+    return re.sub(rf"[{TEXT}{TAGLINE}{DISCLAIMER}]+", paragraph, markers)
 
 
 def _mark_line(lines: Sequence[str], i: int) -> str:
@@ -406,6 +456,11 @@ def _is_disclaimer_line(stripped: str) -> bool:
         return True
     if _FOUR_DIGITS_RE.search(stripped) and _REGISTRATION_RE.search(stripped):
         return True
+    return _says_disclaimer_cues(stripped)
+
+
+def _says_disclaimer_cues(stripped: str) -> bool:
+    """Return whether a text says two different things a disclaimer says."""
     lowered = stripped.lower()
     if sum(word in lowered for word in _DISCLAIMER_CUE_WORDS) < 2:
         return False  # a cheap test first: most lines hold none of the cue words
@@ -555,6 +610,59 @@ def _slogan_between_signature_lines(lines: Sequence[str], markers: list[str], i:
     return not (_words(stripped) & remarks)
 
 
+def _slogan_below_name_block(lines: Sequence[str], markers: list[str], i: int) -> bool:
+    """Return whether a text line is the slogan of a name block with contact lines below.
+
+    '"No job too small, no leak too big"' or "Built to Last. Sourced with Care." right
+    below a run of at least NAME_RUN_MIN_LINES name, title and company lines, with a
+    phone, email or web line among the next SLOGAN_CONTACT_LOOKAHEAD lines (no blank
+    line between). There a slogan may end with a full stop, carry commas and quotes
+    and say "your" ("Your office, our care"); it still asks and exclaims nothing,
+    says no "you" and holds none of the words no slogan holds ("or else", "pay",
+    "again", "still").
+    """
+    if markers[i] != TEXT or _signature_run_above(lines, markers, i) < NAME_RUN_MIN_LINES:
+        return False
+    if _CONTACT_RE.search(lines[i - 1]):
+        return False  # the slogan sits below the company or title line
+    below = [line.strip() for line in lines[i + 1 : i + 1 + SLOGAN_CONTACT_LOOKAHEAD]]
+    below = below[: below.index("")] if "" in below else below
+    if not any(_CONTACT_RE.search(line) for line in below):
+        return False
+    stripped = lines[i].strip()
+    if len(stripped) > CONTACT_LINE_MAX_CHARS or len(stripped.split()) > SLOGAN_MAX_WORDS:
+        return False
+    if "?" in stripped or "!" in stripped or _PS_RE.match(stripped):
+        return False
+    first = stripped.lstrip('"“')[:1]
+    if not (first.isupper() or first.isdigit()):
+        return False  # "k.", "yeah because that worked so well"
+    if _SCARE_QUOTE_RE.search(stripped) or _YOU_RE.search(stripped):
+        return False  # "another 'system glitch'"
+    words = _words(_TO_LAST_RE.sub(" ", stripped))
+    if words & (_NOT_IN_SLOGANS | _NOT_IN_PHRASES):
+        return False
+    if any(len(p.split()) > SLOGAN_PHRASE_MAX_WORDS for p in _PHRASE_BREAK_RE.split(stripped)):
+        return False  # a slogan is made of short phrases: "Drawn by hand, delivered on time."
+    if any(len(p.split()) == 1 for p in re.split(r"[.;:]", stripped)[:-1]):
+        return False  # "Fine. Lawyer's next.", "Pathetic service. Truly."
+    return not (_shouted(stripped) and _shouts_at_reader(stripped, below_name=True))
+
+
+def _signature_run_above(lines: Sequence[str], markers: Sequence[str], i: int) -> int:
+    """Return how many name, title, company or tagline lines stand right above line
+    ``i``, with no blank line between, if the run opens a block: a blank line, a
+    closing phrase or a line ending in a comma is above its first line (0 otherwise)."""
+    k = i
+    while k > 0 and markers[k - 1] in SHORT + TAGLINE:
+        k -= 1
+    if k == i or k == 0:
+        return 0
+    if markers[k - 1] not in EMPTY + CLOSING and not lines[k - 1].rstrip().endswith(","):
+        return 0
+    return i - k
+
+
 def _below_closing(markers: Sequence[str], i: int) -> bool:
     """Return whether a closing phrase stands a few lines above line ``i``, with only
     signature-like lines between ("Best regards, / Grace Mwangi / HELPDESKLY LTD")."""
@@ -572,7 +680,9 @@ def _contact_line_after_signoff(lines: Sequence[str], markers: list[str], i: int
     holds a figure or contact details, ends no sentence, asks and exclaims nothing,
     speaks to no one and holds none of the words that make a line a remark.
     """
-    if markers[i] != TEXT or not _below_closing(markers, i):
+    if markers[i] != TEXT:
+        return False
+    if not (_below_closing(markers, i) or _below_contact_run(lines, markers, i)):
         return False
     stripped = lines[i].strip()
     if len(stripped) > CONTACT_LINE_MAX_CHARS or len(stripped.split()) > SLOGAN_MAX_WORDS:
@@ -583,7 +693,17 @@ def _contact_line_after_signoff(lines: Sequence[str], markers: list[str], i: int
         return False
     if "!" in stripped or _addresses_reader(stripped):
         return False
-    return not (_words(stripped) & (_NOT_IN_TAGLINES | _NOT_IN_COMPANY_NAMES))
+    words = _words(_NUMBER_ABBREVIATION_RE.sub(" ", stripped))  # "No. 14, Kovai Road"
+    return not (words & (_NOT_IN_TAGLINES | _NOT_IN_COMPANY_NAMES))
+
+
+def _below_contact_run(lines: Sequence[str], markers: Sequence[str], i: int) -> bool:
+    """Return whether line ``i`` follows a signature block with no closing phrase above
+    it ("June Tremblay / Illustration & Lettering / 647-555-0119"): at least
+    NAME_RUN_MIN_LINES + 1 name, title, company or tagline lines that open a block,
+    the last of them a contact line."""
+    run = _signature_run_above(lines, markers, i)
+    return run > NAME_RUN_MIN_LINES and _CONTACT_RE.search(lines[i - 1]) is not None
 
 
 def _is_tagline(stripped: str) -> bool:
@@ -707,7 +827,7 @@ def _contact_block_start(mask: str, lines: Sequence[str], start: int, end: int) 
         return None
     if not any(_CONTACT_RE.search(lines[k]) for k in block):
         return None
-    if _shouting_or_sentences(block, lines):
+    if _shouting_or_sentences(block, lines, mask):
         return None  # "PAY NOW." above a phone number is still the sender's to answer for
     if not _taglines_follow_names(mask, block[0], end):
         return None
@@ -738,7 +858,7 @@ def _name_block_start(mask: str, lines: Sequence[str], start: int, end: int) -> 
         return None  # "Mark" or "Pathetic": one word alone is left to the checker
     if any("." in w and len(w) > 3 and w.lower().rstrip(".") not in _ABBREVIATIONS for w in name):
         return None  # "Worst. Service. Ever"
-    if _shouting_or_sentences(block, lines):
+    if _shouting_or_sentences(block, lines, mask):
         return None
     return block[0]
 
@@ -749,17 +869,19 @@ def _taglines_follow_names(mask: str, start: int, end: int) -> bool:
     return first_tagline < 0 or SHORT in mask[start:first_tagline]
 
 
-def _shouting_or_sentences(block: Sequence[int], lines: Sequence[str]) -> bool:
+def _shouting_or_sentences(block: Sequence[int], lines: Sequence[str], mask: str) -> bool:
     """Return whether a signature-like block holds a sentence, or shouts before a name.
 
     A line in capitals below a name is a company name ("PEARCE & SONS ROOFING");
-    above any name it is the sender shouting ("PAY NOW").
+    above any name it is the sender shouting ("PAY NOW"). A slogan marked as a
+    tagline may end with a full stop ("Clear numbers. Trusted advice.").
     """
     named = False
     for k in block:
         stripped = lines[k].strip()
         shouting = _shouted(stripped) and (not named or _shouts_at_reader(stripped, named))
-        if _ends_sentence(stripped) or shouting:
+        sentence = mask[k] != TAGLINE and _ends_sentence(stripped)
+        if sentence or shouting:
             return True
         named = named or not _shouted(stripped)
     return False

@@ -26,6 +26,15 @@ ABBREVIATIONS = frozenset(
     """no nos nr num ref refs approx vs cf incl excl tel ext dept co ltd inc st
     mr mrs ms dr prof""".split()
 )
+#: Times of day the tokenizer keeps whole with their full stop ("11 a.m."): a
+#: capitalised word after one on the same line opens a new sentence ("until after
+#: 11 a.m. The breakdown was ..."), unless it names a day, a month or a time zone.
+TIME_ABBREVIATIONS = frozenset({"a.m.", "p.m."})
+TIME_FOLLOWERS = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur
+    thurs fri sat sun january february march april may june july august september
+    october november december jan feb mar apr jun jul aug sep sept oct nov dec""".split()
+)
 #: A line this short that ends with "," or ":" is a greeting or a label ("Hi Marcus,").
 SHORT_LINE_TOKENS = 5
 #: No sentence is longer than this many tokens: a longer run (a pasted log, words with
@@ -81,7 +90,9 @@ def sentence_starts(doc: Doc) -> list[bool]:
             starts.append(False)  # a closing quote, or the "!" of "?!", stays with its sentence
             continue
         starts.append(start_next or i == 0)
-        start_next = _is_terminal(text) and not _abbreviation_stop(doc, doc[i])
+        start_next = (_is_terminal(text) and not _abbreviation_stop(doc, doc[i])) or (
+            _time_stop(doc, i)
+        )
     _cap_sentences(texts, spaces, starts)
     return starts
 
@@ -127,6 +138,23 @@ def set_sentence_starts(doc: Doc) -> Doc:
     flags = numpy.array([1 if start else -1 for start in sentence_starts(doc)], dtype=numpy.int64)
     doc.from_array(["SENT_START"], cast(Any, flags.astype(numpy.uint64).reshape(-1, 1)))
     return doc
+
+
+def _time_stop(doc: Doc, i: int) -> bool:
+    """Tell whether token ``i`` is a time of day ("a.m.") whose full stop ends the sentence.
+
+    True when the next word on the same line is capitalised and names no day, month
+    or time zone: "after 11 a.m. The truck" ends a sentence, "at 9 a.m. Monday" and
+    "5 p.m. GMT" do not.
+    """
+    if doc[i].lower_ not in TIME_ABBREVIATIONS or doc[i].whitespace_ != " ":
+        return False
+    if i + 1 >= len(doc):
+        return False
+    nxt = doc[i + 1]
+    if nxt.is_space or not nxt.text[:1].isupper() or (nxt.is_upper and len(nxt) > 1):
+        return False
+    return nxt.lower_.rstrip(".") not in TIME_FOLLOWERS
 
 
 def _abbreviation_stop(doc: Doc, stop: Token) -> bool:
