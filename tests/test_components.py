@@ -70,3 +70,15 @@ def test_from_disk_replaces_the_rules(tmp_path: Path) -> None:
     rules = target.add_pipe("mailcoach_rules")
     rules.from_disk(tmp_path)
     assert not any(r.category.value in {"sarcastic", "blaming"} for r in rules.rules)
+
+
+def test_sentiment_does_not_read_a_purchase_order_as_chat_slang() -> None:
+    """VADER lower-cases "PO" and scores it as "pissed off"; in capitals it is an order."""
+    from mailcoach.nlp.sentiment import sentence_scores
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("mailcoach_sentiment")
+    doc = nlp("Thanks so much for sorting the PO question out so fast!!")
+    scores = [score for _, score in sentence_scores(doc)]
+    assert scores[0] > 0.3

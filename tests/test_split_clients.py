@@ -60,6 +60,14 @@ LAYOUT: dict[str, list[tuple[str, str]]] = {
         (OWN, "Hi Dev,"),
         (SIGNATURE, "Warm regards,"),
     ],
+    "split_signature_group_thanks_slogan.txt": [
+        (OWN, "Hi all,"),
+        (SIGNATURE, "Thanks all,"),
+    ],
+    "split_signature_caps_slogan_no_signoff.txt": [
+        (OWN, "Hi Jo,"),
+        (SIGNATURE, "Mark Ellis"),
+    ],
     "split_signature_no_signoff.txt": [
         (OWN, "Morning Alex,"),
         (SIGNATURE, "Jo Pearce"),
@@ -72,6 +80,21 @@ LAYOUT: dict[str, list[tuple[str, str]]] = {
     "split_disclaimer_alone.txt": [
         (OWN, "Dear Ms Adeyemi,"),
         (LEGAL, "This email and any attachments are confidential"),
+    ],
+    "split_disclaimer_one_line_legal_action.txt": [
+        (OWN, "Hi Imogen,"),
+        (SIGNATURE, "Thanks,"),
+        (LEGAL, "Any unauthorised copying"),
+    ],
+    "split_disclaimer_named_addressee.txt": [
+        (OWN, "Dear Mr Okafor,"),
+        (SIGNATURE, "Regards,"),
+        (LEGAL, "The information in this email"),
+    ],
+    "split_disclaimer_erase_by_mistake.txt": [
+        (OWN, "Hello Priya,"),
+        (SIGNATURE, "Kind regards,"),
+        (LEGAL, "This message and its attachments"),
     ],
     "split_disclaimer_then_footer.txt": [
         (OWN, "Hi Tom,"),
@@ -121,6 +144,7 @@ HOSTILE_ELSEWHERE = sorted(
     set(LAYOUT)
     - HURTFUL_OWN
     - {"split_mobile_footer_only.txt", "split_signature_company_caps.txt"}
+    - {"split_signature_group_thanks_slogan.txt"}
     - {"split_signature_no_signoff.txt"}
 )
 
@@ -296,6 +320,11 @@ CALM_DEV = Path(__file__).parent / "corpus" / "emails" / "dev-calm"
         ("09-supplier-escalation-with-knowledge.txt", ["ALPENROSE FEINKOST AG"]),
         ("14-supplier-multipart-short-delivery.eml", ["SOLMAR TEXTILES, LDA", "THAT LASTS"]),
         ("18-ar-final-notice-fair-multipart.eml", ["SHANNON HIRE & STAGING"]),
+        # a slogan that says "always" or "not"; a handle with a dot; "Thanks all,"
+        ("06-support-lead-outage-credit.txt", ["CLOUDWEIR SYSTEMS GMBH", "ALWAYS ON"]),
+        ("08-contractor-variation-dispute.txt", ["O'CONNELL BUILDING", "QUALITY YOU CAN"]),
+        ("15-support-lead-multipart-blockquote.eml", ["HELPDESKLY LTD", "HUMANS, NOT BOTS"]),
+        ("16-ar-apple-forwarded-internal.eml", ["ATLAS MEDICAL SUPPLIES", "EVERY DAY"]),
     ],
 )
 def test_company_slogans_and_address_lines_below_a_signoff_are_signature(
@@ -316,6 +345,10 @@ def test_company_slogans_and_address_lines_below_a_signoff_are_signature(
         "Kind regards,\nDana\nNorthline Supply\nPay the 500 by Friday or else\nT: 555 0100 200\n",
         "Kind regards,\nDana\nNorthline Supply\nYour 3rd late payment, again\nT: 555 0100 200\n",
         "Kind regards,\nDana\nNorthline Supply\n12 reminders and still nothing.\n",
+        "Kind regards,\nDana\nNorthline Supply\nNOT PAID AGAIN, NOT OK\nT: 555 0100 200\n",
+        "Kind regards,\nDana\nNorthline Supply\nNO MORE EXCUSES\nT: 555 0100 200\n",
+        "Kind regards,\nDana\nNorthline Supply\nYOU HAVE BEEN WARNED\nT: 555 0100 200\n",
+        "Thanks all,\nDana\nNorthline Supply\nI am still waiting — ALWAYS\nT: 555 0100 200\n",
     ],
 )
 def test_a_remark_below_a_signoff_stays_own_text(tail: str) -> None:

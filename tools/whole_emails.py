@@ -6,11 +6,13 @@ Run from the repository root::
     python tools/whole_emails.py --aggregate \\
         --emails tests/corpus/emails.jsonl:test  # another split: numbers only
 
-Two kinds of labelled set are read:
+Three kinds of labelled set are read:
 
 - an ``emails.jsonl``-style file (``{"file", "split", "labels"}``, files relative to
   the file's folder), filtered by split (``PATH:SPLIT``): an email with no labels is
   calm;
+- a folder of calm messages (``--calm DIR``: every ``.txt`` and ``.eml`` file in it,
+  e.g. ``tests/corpus/emails/dev-calm``);
 - a rewrite labels file (``{"file", "hostile", "hurtful": [sentences]}``): a draft
   that is not hostile is calm, and each hurtful sentence should be caught.
 
@@ -85,6 +87,16 @@ def read_emails(spec: str) -> list[Email]:
         Email(key=str(r["file"]), path=path.parent / r["file"], calm=not r.get("labels"))
         for r in rows
         if not split or r.get("split") == split
+    ]
+
+
+def read_calm_folder(spec: str) -> list[Email]:
+    """Read a folder whose every ``.txt`` and ``.eml`` message is calm."""
+    folder = Path(spec)
+    return [
+        Email(key=path.name, path=path, calm=True)
+        for path in sorted(folder.iterdir())
+        if path.suffix in (".txt", ".eml")
     ]
 
 
@@ -229,17 +241,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--emails", action="append", help="emails.jsonl[:split]")
     parser.add_argument("--rewrite", action="append", help="rewrite labels .jsonl")
+    parser.add_argument("--calm", action="append", help="a folder of calm .txt/.eml messages")
     parser.add_argument("--at-least", default="warning", help="lowest severity counted")
     parser.add_argument("--aggregate", action="store_true", help="print counts only")
     args = parser.parse_args(argv)
     at_least = Severity.parse(args.at_least)
     gold = json.loads(GOLD.read_text()) if GOLD.exists() and not args.aggregate else {}
     sets: list[tuple[str, list[Email]]] = []
-    given = args.emails or args.rewrite
+    given = args.emails or args.rewrite or args.calm
     for spec in args.emails or ([] if given else list(DEFAULT_EMAILS)):
         sets.append((Path(spec).name if args.aggregate else spec, read_emails(spec)))
     for spec in args.rewrite or ([] if given else list(DEFAULT_REWRITE)):
         sets.append((Path(spec).name if args.aggregate else spec, read_rewrite(spec)))
+    for spec in args.calm or []:
+        sets.append((Path(spec).name if args.aggregate else spec, read_calm_folder(spec)))
     for name, emails in sets:
         result = measure(name, emails, gold, at_least, args.aggregate)
         if result.details:

@@ -199,6 +199,8 @@ _CLOSING_RE = re.compile(
     r"(?i:"
     + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in _CLOSING_PHRASES)
     + r")\b[,.!]?"
+    # an optional group of readers: "Thanks all," / "Thank you, everyone" / "Cheers both"
+    + r"(?:\s*,?\s+(?i:all|everyone|everybody|both|team|folks|guys)\b[,.!]?)?"
     # an optional name on the same line: "Thanks, Sam" / "Best - Dana Price"
     + r"(?:\s*[-–—,]?\s*[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,2})?"
 )
@@ -219,7 +221,7 @@ _CONTACT_RE = re.compile(
     r"|(?:https?://|www\.)\S+"  # URL
     r"|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,24}\b(?:/\S*)?"  # bare domain: acme.example.com
     r"|\+?\d[\d ().-]{5,}\d"  # phone number
-    r"|(?<![\w@])@[A-Za-z0-9_]{2,30}\b"  # social handle: @acme_ltd
+    r"|(?<![\w@])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?\b"  # handle: @acme.builds
 )
 #: Characters of which an email address, web address, handle or phone number has one.
 _CONTACT_CHARS = frozenset("@./:+()0123456789")
@@ -232,17 +234,22 @@ _DISCLAIMER_HEAD_RE = re.compile(
 #: What a disclaimer says; a line saying two of these things is one.
 _DISCLAIMER_CUE_RE = re.compile(
     r"(?P<confidential>confidential)|(?P<privileged>privileged)"
-    r"|(?P<recipient>intended\s+(?:\w+\s+){0,3}(?:recipient|addressee)s?)"
-    r"|(?P<notify>notify\s+(?:the\s+)?sender)|(?P<delete>(?:delete|destroy)\s+(?:it|this|the|all))"
+    r"|(?P<recipient>intended\s+(?:\w+\s+){0,4}(?:recipient|addressee)s?)"
+    r"|(?P<notify>notify\s+(?:the\s+)?sender)"
+    r"|(?P<delete>(?:delete|destroy|erase)\s+(?:it|this|the|all))"
     r"|(?P<unauthorised>unauthori[sz]ed)|(?P<no_liability>accepts?\s+no\s+(?:liability|responsibility))"
     r"|(?P<virus>virus(?:es)?\b)|(?P<prohibited>strictly\s+prohibited)"
-    r"|(?P<scanned>scanned\s+(?:by|for|with))",
+    r"|(?P<scanned>scanned\s+(?:by|for|with))"
+    r"|(?P<misuse>\bmisuse\b|\b(?:copying|forwarding|disclosure|dissemination)\s+(?:of|or|and|,))"
+    r"|(?P<in_error>(?:received|reached\s+you|sent\s+to\s+you)\s+(?:\w+\s+){0,2}"
+    r"(?:in\s+error|by\s+mistake))",
     re.IGNORECASE,
 )
 #: A word of each cue above, looked for before the expression runs.
 _DISCLAIMER_CUE_WORDS = (
-    "confidential", "privileged", "intended", "notify", "delete", "destroy", "unauthori",
-    "accept", "virus", "prohibited", "scanned",
+    "confidential", "privileged", "intended", "notify", "delete", "destroy", "erase",
+    "unauthori", "accept", "virus", "prohibited", "scanned", "misuse", "copying",
+    "forwarding", "disclosure", "dissemination", "in error", "by mistake",
 )  # fmt: skip
 _FOUR_DIGITS_RE = re.compile(r"\d{4}")
 #: Boilerplate that is a footer on its own: the environment note, and a company's
@@ -266,6 +273,17 @@ _NOT_IN_TAGLINES = frozenset(
     {"or", "else", "stop", "not", "never", "again", "enough", "what", "why", "how", "thanks",
      "thank", "i", "i'm", "me", "my", "this", "those", "they", "is", "are", "was",
      "were", "finally", "really", "honestly", "seriously", "wow", "we", "us", "our", "always"}
+)  # fmt: skip
+#: Words that make a line a remark even where a signature's slogan would stand (between
+#: a company line and a contact line, below a closing phrase): slogans say "not",
+#: "always", "what" and "that" ("Support that listens — HUMANS, NOT BOTS", "Moving
+#: what matters"), but not "I", "pay", "or else" or "again" (and a question mark
+#: already makes a line a remark).
+_NOT_IN_SLOGANS = frozenset(
+    {"or", "else", "stop", "enough", "thanks", "thank", "i", "i'm",
+     "me", "my", "finally", "really", "honestly", "seriously", "wow", "again", "pay",
+     "paid", "now", "owe", "owed", "still", "yet", "excuse", "excuses", "last", "final",
+     "warning", "chance", "joke", "sue", "court"}
 )  # fmt: skip
 #: Words that make a line in capitals shouting rather than a company name.
 _NOT_IN_COMPANY_NAMES = frozenset(
@@ -532,7 +550,18 @@ def _slogan_between_signature_lines(lines: Sequence[str], markers: list[str], i:
         return False
     if "!" in stripped or _addresses_reader(stripped) or _PS_RE.match(stripped):
         return False
-    return not (_words(stripped) & (_NOT_IN_TAGLINES | _NOT_IN_COMPANY_NAMES))
+    below_closing = _below_closing(markers, i)
+    remarks = _NOT_IN_SLOGANS if below_closing else _NOT_IN_TAGLINES | _NOT_IN_COMPANY_NAMES
+    return not (_words(stripped) & remarks)
+
+
+def _below_closing(markers: Sequence[str], i: int) -> bool:
+    """Return whether a closing phrase stands a few lines above line ``i``, with only
+    signature-like lines between ("Best regards, / Grace Mwangi / HELPDESKLY LTD")."""
+    above = "".join(markers[max(0, i - SIGNOFF_MAX_LINES) : i])
+    closing = above.rfind(CLOSING)
+    between = above[closing + 1 :] if closing >= 0 else ""
+    return closing >= 0 and SHORT in between and all(c in SIGNOFF_BLOCK for c in between)
 
 
 def _contact_line_after_signoff(lines: Sequence[str], markers: list[str], i: int) -> bool:
@@ -543,12 +572,7 @@ def _contact_line_after_signoff(lines: Sequence[str], markers: list[str], i: int
     holds a figure or contact details, ends no sentence, asks and exclaims nothing,
     speaks to no one and holds none of the words that make a line a remark.
     """
-    if markers[i] != TEXT:
-        return False
-    above = "".join(markers[max(0, i - SIGNOFF_MAX_LINES) : i])
-    closing = above.rfind(CLOSING)
-    between = above[closing + 1 :] if closing >= 0 else ""
-    if closing < 0 or SHORT not in between or any(c not in SIGNOFF_BLOCK for c in between):
+    if markers[i] != TEXT or not _below_closing(markers, i):
         return False
     stripped = lines[i].strip()
     if len(stripped) > CONTACT_LINE_MAX_CHARS or len(stripped.split()) > SLOGAN_MAX_WORDS:
@@ -734,16 +758,21 @@ def _shouting_or_sentences(block: Sequence[int], lines: Sequence[str]) -> bool:
     named = False
     for k in block:
         stripped = lines[k].strip()
-        shouting = _shouted(stripped) and (not named or _shouts_at_reader(stripped))
+        shouting = _shouted(stripped) and (not named or _shouts_at_reader(stripped, named))
         if _ends_sentence(stripped) or shouting:
             return True
         named = named or not _shouted(stripped)
     return False
 
 
-def _shouts_at_reader(line: str) -> bool:
-    """Return whether a line in capitals is a remark ("PAY NOW", "YOU OWE US")."""
-    return _addresses_reader(line) or bool(_words(line) & _NOT_IN_COMPANY_NAMES)
+def _shouts_at_reader(line: str, below_name: bool = False) -> bool:
+    """Return whether a line in capitals is a remark ("PAY NOW", "YOU OWE US").
+
+    Below a name in a signature block a slogan may say "no" or "not" ("NO JOB TOO
+    SMALL"); there only the words no slogan holds make it a remark.
+    """
+    remarks = _NOT_IN_SLOGANS if below_name else _NOT_IN_COMPANY_NAMES
+    return _addresses_reader(line) or bool(_words(line) & remarks)
 
 
 def _shouted(stripped: str) -> bool:
@@ -779,7 +808,8 @@ def _signoff_start(
     """
     tail_start = _tail_start(mask, start, end, SIGNOFF_BLOCK)
     for k in range(tail_start, end):
-        if mask[k] == SHORT and _shouted(lines[k].strip()) and _shouts_at_reader(lines[k]):
+        line = lines[k].strip()
+        if mask[k] == SHORT and _shouted(line) and _shouts_at_reader(line, _below_closing(mask, k)):
             tail_start = k + 1  # "YOU NEED TO PAY NOW" is no company name
     after = sum(1 for c in mask[tail_start:end] if c not in EMPTY + DISCLAIMER)
     for k in range(tail_start, end):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +15,11 @@ if TYPE_CHECKING:
     from spacy.tokens import Span
 
 EXTENSION = "mailcoach_sentiment"
+#: Business abbreviations that VADER's chat lexicon reads as slang once it lower-cases
+#: them: "PO" (a purchase order) scores as "pissed off" (-2.6), "NFC" as "no f…ing
+#: chance". Written in capitals they are left out of the text VADER scores, so sincere
+#: thanks for "sorting the PO out" stays positive.
+_NOT_SLANG_RE = re.compile(r"\b(?:PO|NFC)s?\b")
 
 
 @functools.cache
@@ -40,7 +46,7 @@ class SentimentScorer:
         scores = []
         whole = doc.text  # a sentence's text is its slice (Span.text joins its tokens)
         for sent in doc.sents:
-            text = whole[sent.start_char : sent.end_char].strip()
+            text = _NOT_SLANG_RE.sub("", whole[sent.start_char : sent.end_char]).strip()
             compound = self.analyzer.polarity_scores(text)["compound"] if text else 0.0
             scores.append((sent.start, sent.end, float(compound)))
         doc._.set(EXTENSION, scores)
