@@ -16,6 +16,9 @@ from mailcoach.rewriting import rewrite
 TODAY = datetime.date(2026, 11, 23)
 HEAD = "Hi Ana,\n\nOur order ref. PO-5531 is still open.\n\n"
 TAIL = "\n\nOwen\n"
+#: A heated sentence of the writer's that the rewrite calms: the draft is not a calm
+#: apology, so an open-ended offer in it is bounded in the email (with a note).
+HOT = "Just a friendly reminder that the invoice was due on 3 May.\n\n"
 
 
 @pytest.mark.parametrize(
@@ -68,7 +71,7 @@ TAIL = "\n\nOwen\n"
         ),
         (
             "How could you send the van on 4 November without calling first?",
-            "Why did you send the van on 4 November without calling first?",
+            "Could you explain the decision to send the van on 4 November without calling first?",
         ),
         (
             'What exactly did you think "unlimited support" meant?',
@@ -87,27 +90,6 @@ TAIL = "\n\nOwen\n"
         (
             "Honestly, it's pathetic that a firm this big can't refund £45 in a month.",
             "I'm disappointed that a firm this big can't refund £45 in a month.",
-        ),
-        (
-            "Honestly, charging us twice for one callout is unprofessional, and it is not "
-            "what I expect from a licensed electrician.",
-            "I would expect better from a licensed electrician.",
-        ),
-        # an open-ended admission attached to an offer: the offer stays, bounded
-        (
-            "We take full responsibility for everything that happened and will pay whatever "
-            "it costs to repair the garage door, whatever that turns out to be.",
-            "We are sorry for what happened and will pay the reasonable cost to repair the "
-            "garage door.",
-        ),
-        (
-            "We accept full liability for any losses you have had and will refund the "
-            "£35 call-out fee.",
-            "We are sorry for what happened and will refund the £35 call-out fee.",
-        ),
-        (
-            "We will cover any costs you incur, whatever they come to.",
-            "We will cover the reasonable costs you incur.",
         ),
     ],
 )
@@ -133,7 +115,48 @@ def test_an_offer_joined_to_an_admission_is_bounded_not_removed() -> None:
     sentence = (
         "We take full responsibility for this and will pay whatever it takes to repair the damage."
     )
-    result = rewrite(HEAD + sentence + TAIL, today=TODAY)
+    result = rewrite(HEAD + HOT + sentence + TAIL, today=TODAY)
     assert result.removed == ()
     assert "will pay the reasonable cost to repair the damage." in result.text
     assert "whatever it takes" not in result.text
+
+
+BOUNDED = [
+    (
+        "We take full responsibility for everything that happened and will pay whatever "
+        "it costs to repair the garage door, whatever that turns out to be.",
+        "We are sorry for what happened and will pay the reasonable cost to repair the "
+        "garage door.",
+    ),
+    (
+        "We accept full liability for any losses you have had and will refund the "
+        "£35 call-out fee.",
+        "We are sorry for what happened and will refund the £35 call-out fee.",
+    ),
+    (
+        "We will cover any costs you incur, whatever they come to.",
+        "We will cover the reasonable costs you incur.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), BOUNDED)
+def test_an_open_ended_offer_in_a_heated_draft_is_bounded(sentence: str, expected: str) -> None:
+    result = rewrite(HEAD + HOT + sentence + TAIL, today=TODAY, complete=False)
+    calm = HEAD + "The invoice was due on 3 May.\n\n"
+    assert result.text == calm + expected + TAIL, result.text
+    assert result.removed == ()
+    assert any(sentence in note and expected in note for note in result.notes)
+
+
+@pytest.mark.parametrize(("sentence", "expected"), BOUNDED)
+def test_a_calm_apology_keeps_its_offer_and_the_notes_suggest_the_bound(
+    sentence: str, expected: str
+) -> None:
+    # Only the admission is flagged: the writer's own words stay, and the bounded
+    # wording is a suggestion in the notes (reviewers E and F preferred it so).
+    result = rewrite(HEAD + sentence + TAIL, today=TODAY)
+    assert result.text == HEAD + sentence + TAIL
+    [note] = [n for n in result.notes if "kept as you wrote it" in n]
+    assert sentence in note and expected in note
+    assert not any("could not be rewritten away" in n for n in result.notes)

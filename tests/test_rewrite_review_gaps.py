@@ -109,14 +109,19 @@ def test_an_offer_joined_to_an_admission_is_never_cut_with_it() -> None:
     assert any("still reads as liability" in n and sentence in n for n in result.notes)
 
 
-def test_the_lost_parcel_offer_is_bounded_and_the_writer_told() -> None:
-    result = rewrite(check(DEV / "39-company-lost-parcel-liability.txt"), today=TODAY)
+def test_the_lost_parcel_offer_is_kept_and_the_bound_suggested() -> None:
+    # dev/39 is a calm apology whose only findings are liability: the writer's
+    # sentence stays (reviewers E and F would rather send it as written), and the
+    # bounded wording the rewrite used to put in is now a suggestion in the notes.
+    draft = check(DEV / "39-company-lost-parcel-liability.txt")
+    result = rewrite(draft, today=TODAY)
+    assert result.text == draft.body
+    [note] = [n for n in result.notes if "kept as you wrote it" in n]
+    assert "we'll cover anything you lost" in note
     assert (
         "We'll cover the reasonable costs you had as a result; we will also refund the $40 "
-        "delivery charge today." in result.text
+        "delivery charge today." in note
     )
-    assert "entirely our fault" not in result.text
-    assert any("offer" in n and "we'll cover anything you lost" in n for n in result.notes)
 
 
 # ---------------------------------------------------------------- 3. model findings

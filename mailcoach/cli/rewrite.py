@@ -126,9 +126,11 @@ def rewrite_cmd(
     clause is added only where the draft shows a broken promise or a repeat
     problem, or you ask (--benchmark, --invoices, --terms, --period); when the
     draft lacks a figure it needs, it is suggested in the notes with the blanks to
-    fill in. A flagged draft that asks for no written confirmation, or gives no
-    next step with a date, gets one sentence for it (with a deadline the draft
-    already gives, never a new date; --no-complete leaves it out). The
+    fill in. A flagged draft that asks for nothing by a date gets one sentence
+    asking for a next step or written confirmation (with a deadline the draft
+    already gives, never a new date; --no-complete leaves it out). A flagged
+    sentence with nothing to keep that no edit fits is removed, with a note; a
+    calm apology keeps its offer, and the notes suggest a bounded wording. The
     result is checked again; the exit code says whether anything at
     or above --fail-on is left. The checklist and notes go to stderr.
 

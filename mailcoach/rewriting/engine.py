@@ -49,7 +49,12 @@ from mailcoach.rewriting.benchmark import (
     benchmark_clause,
     template_for_role,
 )
-from mailcoach.rewriting.rephrase import load_adjuncts, load_counts, load_rephrasings
+from mailcoach.rewriting.rephrase import (
+    load_adjuncts,
+    load_counts,
+    load_rephrasings,
+    load_steps,
+)
 from mailcoach.settings import Settings
 
 if TYPE_CHECKING:
@@ -151,6 +156,7 @@ class _Sentence:
     findings: list[Finding] = field(default_factory=list)
     plan: Plan = Plan.KEEP
     first: Plan = Plan.KEEP  # the plan it started with
+    suggested: str = ""  # kept as written; this rewrite goes in the notes instead
 
 
 def _lead(sentence: _Sentence) -> Finding:
@@ -326,7 +332,11 @@ def _apply_marks(text: str, marks: Sequence[_Mark]) -> str | None:
         short = len(words) < 4 and len(text.split()) >= 6  # a short sentence may stay short
         opener = words[0].lower().strip(",")
         asks = opener in _WH and out.rstrip().endswith("?")  # "Which month?" is a question
-        if short or (opener in _SUBORDINATE and not asks):
+        # a subordinating opener the writer did not begin with is what is left of a
+        # main clause cut away; one they began with is checked on the parse
+        # (:meth:`_Rewriter._is_fragment`)
+        same_opener = text.split()[0].lower().strip(",") == opener if text.split() else False
+        if short or (opener in _SUBORDINATE and not asks and not same_opener):
             return None
     return tidy(out.strip(), capital=any(a == 0 for a, _, _ in edits))
 
@@ -381,6 +391,41 @@ class _Rewriter:
             if sentence.findings:
                 sentence.plan = Plan.PHRASE
                 sentence.first = sentence.plan
+
+    def keep_apologies(self) -> list[str]:
+        """Keep a calm apology's flagged sentences as written; return the notes for them.
+
+        When every flagged sentence of the draft is flagged only for liability (an
+        open-ended admission or offer, and nothing hostile), the writer chose their
+        words: each such sentence stays, and the bounded wording the rewrite would
+        use is offered in the notes (``templates/rewrites/kept-apology.j2``). The
+        issue allows either: bound the offer, or keep it and tell the writer.
+        """
+        flagged = [s for s in self.sentences if s.findings]
+        if not flagged or any(
+            f.category is not Category.LIABILITY for s in flagged for f in s.findings
+        ):
+            return []
+        notes: list[str] = []
+        for sentence in flagged:
+            valid = self._valid(sentence)
+            if not valid:
+                continue  # nothing to suggest: the usual plans and notes apply
+            sentence.suggested = valid[0]
+            sentence.plan = sentence.first = Plan.KEEP
+            old = _one_line(self.body[sentence.start : sentence.end])
+            notes.append(
+                _squash(
+                    render(
+                        FOLDER,
+                        "kept-apology.j2",
+                        sentence=old,
+                        bounded=_one_line(valid[0]),
+                        rules=sorted({f.rule_id for f in sentence.findings}),
+                    )
+                )
+            )
+        return notes
 
     # ------------------------------------------------------------------ writing
 
@@ -546,6 +591,15 @@ class _Rewriter:
             return False
         has_subject = any(t.dep_ in {"nsubj", "nsubjpass", "expl", "csubj"} for t in doc)
         return has_subject or (root.i == 0 and root.tag_ == "VB")  # or an imperative
+
+    def _is_fragment(self, text: str) -> bool:
+        """Tell whether ``text`` is only a subordinate clause ("If you pay by Friday.").
+
+        Its root carries the opening subordinator itself, so no main clause is left.
+        """
+        doc = self._parse(text)
+        root = next((t for t in doc if t.dep_ == "ROOT"), None)
+        return root is not None and any(c.dep_ == "mark" and c.i == 0 for c in root.children)
 
     def _context(self, sentence: _Sentence) -> dict[str, object]:
         return sentence_context(
@@ -716,21 +770,65 @@ class _Rewriter:
             return False
         return len(words & _content_words(new)) >= KEEP_SHARE * len(words)
 
+    def _menace_spans(self, sentence: _Sentence) -> list[tuple[int, int]]:
+        """Return the spans of a sentence whose requests and commitments need not survive.
+
+        The words a rule flagged (a model finding names no words, so it excuses
+        nothing; an admission's words may hold its offer, so they excuse nothing
+        either); the clause of a threat that names no proportionate step
+        (``templates/rewrites/steps.yml``: "I will make sure everyone hears about
+        it" is a menace, "we will pass the debt to our solicitors" a step); and
+        the words a rephrasing takes out whole (a ``rephrase.yml`` entry with an
+        empty replacement marks them as hurtful).
+        """
+        old = self.body[sentence.start : sentence.end]
+        steps = load_steps()
+        bounds = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(old)), len(old)]
+        flagged = [
+            (f, f.start - sentence.start, f.end - sentence.start)
+            for f in sentence.findings
+            if not self._is_model(f)
+        ]
+        spans: list[tuple[int, int]] = []
+        for finding, a, b in flagged:
+            if finding.category is Category.LIABILITY:
+                continue  # an admission's offer is never taken out with it
+            if finding.category is not Category.THREATENING:
+                spans.append((a, b))
+                continue
+            clauses = [(x, y) for x, y in itertools.pairwise(bounds) if a < y and b > x]
+            if not any(steps.named_in(old[x:y]) for x, y in clauses):
+                spans.extend(clauses)  # a menace, with the "I will" that announces it
+        cats = {f.category.value for f in sentence.findings}
+        for rule in load_rephrasings():
+            if rule.replace or not rule.categories & cats:
+                continue
+            for m in rule.compiled.finditer(old):
+                if any(m.start() < b and m.end() > a for _, a, b in flagged):
+                    spans.append(m.span())
+        return spans
+
     def removable(self, sentence: _Sentence) -> bool:
         """Tell whether nothing of a sentence need survive.
 
-        It holds no fact, number, question, request, offer, commitment or
-        attachment (``content`` in ``lexicons/coaching.yml``).
+        It holds no fact, number, count or question, and no request, offer,
+        commitment or attachment (``content`` in ``lexicons/coaching.yml``)
+        outside its menace (:meth:`_menace_spans`): the flagged words, a threat
+        that names no proportionate step, words a rephrasing takes out whole.
         """
         text = self.body[sentence.start : sentence.end]
-        return not (
+        if (
             find_facts(text, today=self.today)
             or "?" in text
             or _DIGIT_WORD.search(text)
             or _NUMBER_WORD.search(text)
-            or carries_content(text)
             or any(entry.compiled.search(text) for entry in load_counts())
-        )
+        ):
+            return False
+        chars = list(text)
+        for a, b in self._menace_spans(sentence):
+            chars[max(0, a) : b] = " " * (min(len(text), b) - max(0, a))
+        return not carries_content("".join(chars))
 
     def _valid(self, sentence: _Sentence) -> list[str]:
         """Return the sentence's rewrites that keep every invariant, lightest first."""
@@ -756,6 +854,8 @@ class _Rewriter:
                 continue  # an offer, a request or a commitment would go silently
             if not self._has_verb(new) and self._has_verb(old):
                 continue  # the edit broke the grammar
+            if self._is_fragment(new) and not self._is_fragment(old):
+                continue  # only the "if" clause is left
             out.append(new)
         return out
 
@@ -880,8 +980,8 @@ class _Rewriter:
             sentence = self._sentence_at(origin, origin + 1)
             if sentence.plan is Plan.FACTS or any(sentence is m for m in moved):
                 continue
-            if not sentence.findings:
-                continue  # a sentence the writer's check did not flag stays as written
+            if not sentence.findings or sentence.suggested:
+                continue  # unflagged, or a calm apology's sentence kept by choice
             sentence.plan = Plan(sentence.plan + 1)
             moved.append(sentence)
         return bool(moved)
@@ -937,8 +1037,10 @@ class _Rewriter:
 
         Only a flagged draft is completed (a calm one comes back unchanged, and
         one that apologises or admits a failure asks nothing of the reader): where
-        the checklist finds no next step with a date or no request for written
-        confirmation, one sentence from ``templates/rewrites/complete.j2`` goes
+        the checklist finds no next step with a date (a draft that already asks
+        for something by a date gets nothing: a confirmation request would repeat
+        its deadline) and may find no request for written confirmation, one
+        sentence from ``templates/rewrites/complete.j2`` goes
         after the sender's last paragraph, using a date still to come that the
         draft already gives, never one of its own. The sentence must read clean
         and hold no figure the draft lacks; what cannot be completed is a note.
@@ -955,6 +1057,11 @@ class _Rewriter:
         )
         if conceding or "own-side" in situations(self._own_words()):
             return self._completion  # an apology or an admission asks nothing of the reader
+        done_items = {item.id for item in self.report.checklist if item.ok}
+        if "next-step" in done_items:
+            # the draft already asks the reader for something by a date: a request
+            # for written confirmation would repeat its own deadline
+            return self._completion
         missing = [
             item.id
             for item in self.report.checklist
@@ -1108,6 +1215,27 @@ def _insertion_point(body: str, last: Segment) -> int:
     return last.start + len(text)
 
 
+def _before_deletion(body: str, insertion: Edit, edits: Sequence[Edit]) -> Edit:
+    """Return ``insertion`` moved before a removed sentence it would follow.
+
+    A sentence added after the sender's last paragraph lands where that paragraph
+    ended; when the paragraph itself was removed, the new sentence takes its place,
+    with no more newlines before it than make one blank line.
+    """
+    at = insertion.start
+    gone = next((e for e in edits if not e.replacement and e.start < at <= e.end), None)
+    if gone is None:
+        return insertion
+    text = insertion.replacement.lstrip("\n")
+    before = body[: gone.start]
+    newlines = len(before) - len(before.rstrip("\n"))
+    lead = "\n" * max(0, 2 - newlines) if before.strip() else ""
+    after = body[gone.end :]
+    follow = len(after) - len(after.lstrip("\n"))
+    trail = "\n" * max(0, 2 - follow) if after.strip() and follow else ""
+    return replace(insertion, start=gone.start, end=gone.start, replacement=lead + text + trail)
+
+
 def _common_prefix(a: str, b: str) -> int:
     n = 0
     for x, y in zip(a, b, strict=False):
@@ -1218,13 +1346,14 @@ def rewrite(
     params = benchmark or BenchmarkParams()
     writer = _Rewriter(report, s, params, level, ref)
     writer.plan(report.findings)
+    kept_notes = writer.keep_apologies()
     for round_ in range(MAX_ROUNDS + 1):
         edits = writer.edits()
         clause, insertion = writer.benchmark()
         completed, completing, completion_notes = (
             writer.completion() if complete else ([], None, [])
         )
-        added = [e for e in (completing, insertion) if e is not None]
+        added = [_before_deletion(report.body, e, edits) for e in (completing, insertion) if e]
         all_edits = sorted([*edits, *added], key=lambda e: e.start)
         text = apply_edits(report.body, all_edits)
         after = check_edited(report, all_edits, settings=s)
@@ -1239,9 +1368,11 @@ def rewrite(
             f"removed (nothing of it survived a minimal edit): \u201c{_one_line(gone)}\u201d"
         )
     notes.extend(writer.change_notes())
+    notes.extend(kept_notes)
     notes.extend(completion_notes)
     left = [f for f in after.findings if f.severity >= level]
-    still = _still_flagged(after, left, writer)
+    by_choice = {_one_line(report.body[x.start : x.end]) for x in writer.sentences if x.suggested}
+    still = [item for item in _still_flagged(after, left, writer) if item[0] not in by_choice]
     as_written = {_one_line(k) for k in writer.left}
     for sentence, reads in still:
         if sentence in as_written:
@@ -1266,10 +1397,16 @@ def rewrite(
             f"a benchmark clause could set a safeguard; fill in {blanks} and add it if it "
             f"fits: \u201c{writer.suggestion.text}\u201d"
         )
-    if left:
+    spans = [(x.start, x.end) for x in after.sentiment.sentences]
+    unexplained = [
+        f
+        for f in left
+        if not any(a <= f.start < b and _one_line(after.body[a:b]) in by_choice for a, b in spans)
+    ]  # a calm apology's sentence kept by choice has its own note
+    if unexplained:
         notes.append(
-            f"{len(left)} finding(s) could not be rewritten away; "
-            "look at them before sending: " + ", ".join(f.rule_id for f in left)
+            f"{len(unexplained)} finding(s) could not be rewritten away; "
+            "look at them before sending: " + ", ".join(f.rule_id for f in unexplained)
         )
     return RewriteResult(
         text,

@@ -182,3 +182,56 @@ def load_adjuncts(path: Path | None = None) -> tuple[tuple[str, ...], tuple[tupl
     phrases = sorted({" ".join(p.lower().split()) for p in data.adjuncts}, key=len, reverse=True)
     examples = tuple((e[0], e[1]) for e in data.examples if len(e) == 2)
     return tuple(phrases), examples
+
+
+STEPS_FILE = "steps.yml"
+
+
+class _StepExamples(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    step: list[str] = []
+    menace: list[str] = []
+
+
+class _StepFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    steps: list[str] = Field(min_length=1)
+    examples: _StepExamples = _StepExamples()
+
+
+@dataclass(frozen=True, slots=True)
+class Steps:
+    """The proportionate next steps a threat clause may name (``steps.yml``)."""
+
+    compiled: re.Pattern[str]
+    step_examples: tuple[str, ...]
+    menace_examples: tuple[str, ...]
+
+    def named_in(self, clause: str) -> bool:
+        """Tell whether ``clause`` names a proportionate next step."""
+        return self.compiled.search(clause) is not None
+
+
+@lru_cache(maxsize=2)
+def load_steps(path: Path | None = None) -> Steps:
+    """Read the proportionate next steps (``templates/rewrites/steps.yml`` unless ``path``).
+
+    Raises:
+        TemplateError: if the file is missing or invalid; the message names the pattern.
+    """
+    where = path or template_dir() / "rewrites" / STEPS_FILE
+    try:
+        data = _StepFile.model_validate(_read(where))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        raise TemplateError(f"{where}: {field}: {first['msg']}.") from None
+    for pattern in data.steps:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise TemplateError(f"{where}: bad pattern {pattern!r}: {exc}.") from None
+    compiled = re.compile("|".join(f"(?:{p})" for p in data.steps), re.IGNORECASE)
+    return Steps(compiled, tuple(data.examples.step), tuple(data.examples.menace))
