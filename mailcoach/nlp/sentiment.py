@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from mailcoach.nlp.sentences import sentence_of
+
 if TYPE_CHECKING:
     from spacy.tokens import Span
 
@@ -95,6 +97,6 @@ def compound_of(span: Span) -> float:
     scores = span.doc._.get(EXTENSION) if Doc.has_extension(EXTENSION) else None
     if not scores:
         return 0.0
-    start = span.sent.start
+    start = sentence_of(span).start
     i = bisect.bisect_left(scores, (start,))  # scores are in sentence order
     return float(scores[i][2]) if i < len(scores) and scores[i][0] == start else 0.0
