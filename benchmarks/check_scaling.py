@@ -77,6 +77,13 @@ def hostile_shapes(limit: int) -> dict[str, str]:
         "one match per line": fill("you failed to pay\n"),
         "one match per sentence": fill("You failed to pay. "),
         "',' and ')' runs": fill("," * 500 + ")" * 500 + " "),
+        "'Pay now!!! ' x N": fill("Pay now!!! "),
+        "short sentences": fill("Pay. You lied! "),
+        "shouted sentences": fill("YOU NEVER PAY ON TIME!!! "),
+        "'you failed to pay but ' x N": fill("you failed to pay but "),
+        "no punctuation at all": fill("you never pay on time "),
+        "demanding questions": fill("Why did you not pay? "),
+        "quoted lines between own": fill("> you failed to pay\nYou never pay on time.\n"),
     }
 
 

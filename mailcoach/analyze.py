@@ -118,6 +118,7 @@ class _Builder:
         self.settings = settings
         self.lines = LineIndex(draft.body)
         self._words: frozenset[str] | None = None
+        self._advice: dict[str, str] = {}  # own_advice of each suggestion (many findings share one)
         self.findings: list[Finding] = []
         self.sentences: list[SentenceSentiment] = []
 
@@ -127,6 +128,13 @@ class _Builder:
         if self._words is None:
             self._words = draft_words(self.draft.body)
         return self._words
+
+    def advice(self, suggestion: str) -> str:
+        """Return ``own_advice`` for this draft, worked out once per distinct suggestion."""
+        found = self._advice.get(suggestion)
+        if found is None:
+            found = self._advice[suggestion] = own_advice(suggestion, self.draft.body, self.words)
+        return found
 
     def add(self, segment: Segment, folded: Folded, doc: Doc) -> None:
         """Take the findings and sentence scores of one segment's doc.
@@ -159,11 +167,7 @@ class _Builder:
                     text=text,
                     message=rule.spec.message.replace("{match}", text),
                     why=rule.spec.why,
-                    suggestion=own_advice(
-                        rule.spec.suggestion.replace("{match}", text),
-                        self.draft.body,
-                        self.words,
-                    ),
+                    suggestion=self.advice(rule.spec.suggestion.replace("{match}", text)),
                 )
             )
         for sent, compound in sentence_scores(doc):

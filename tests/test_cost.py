@@ -7,6 +7,7 @@ how much text the tokenizer re-reads, how many processes start), never time.
 from __future__ import annotations
 
 import contextlib
+import functools
 import multiprocessing
 import os
 import signal
@@ -15,7 +16,7 @@ import sys
 from pathlib import Path
 
 import spacy
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from mailcoach import check, check_many
@@ -106,6 +107,37 @@ def test_run_safe_tokens_are_spacys_tokens(parts: list[str]) -> None:
     assert [(t.text, t.whitespace_, t.norm_) for t in ours] == [
         (t.text, t.whitespace_, t.norm_) for t in theirs
     ]
+
+
+#: Words that VADER's neighbour checks look for: negations, "never so", "without doubt",
+#: "at least", boosters, idioms ("kind of", "the bomb") and words with a valence.
+_VADER_WORDS = st.sampled_from(
+    "never so this without doubt least at very no or nor not isn't kind of sort the bomb "
+    "cut me some slack yeah right bad ass kiss death to die for beating broken heart good "
+    "GREAT awful HATE love pay late extremely barely but you we ! ? :) lol".split()
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_VADER_WORDS, min_size=1, max_size=40))
+@example("we said that a kiss of death is not so bad".split())  # an idiom after the word
+@example("it was never so very good but you are not at least bad".split())
+def test_vader_scores_as_the_stock_analyzer_does(words: list[str]) -> None:
+    """VADER is shown only a word's neighbours (linear, not quadratic): same scores."""
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    from mailcoach.nlp.sentiment import vader
+
+    text = " ".join(words)
+    assert vader().polarity_scores(text) == _stock_vader().polarity_scores(text)
+    assert type(vader()) is not SentimentIntensityAnalyzer  # the windowed one is in use
+
+
+@functools.cache
+def _stock_vader() -> object:
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    return SentimentIntensityAnalyzer()
 
 
 def test_no_sentence_outgrows_the_cap_and_offsets_hold() -> None:

@@ -6,6 +6,7 @@ Every example below was written for these tests.
 from __future__ import annotations
 
 import datetime
+import json
 
 import pytest
 
@@ -19,7 +20,10 @@ from mailcoach.dispute import (
     find_days_overdue,
     find_invoices,
 )
+from mailcoach.facts.kind import found_in, load_cues, required_text
 from mailcoach.model import Dispute
+
+from .conftest import CORPUS
 
 #: A Wednesday.
 TODAY = datetime.date(2026, 11, 4)
@@ -412,3 +416,35 @@ def test_extract_handles_curly_apostrophes() -> None:
     """Typographic apostrophes read like plain ones."""
     text = "The scanner isn\u2019t working and we\u2019re in week two of the outage."
     assert extract(text, today=TODAY).type == "service"
+
+
+def test_what_a_cue_needs_is_read_from_its_regex() -> None:
+    assert required_text(r"(?:incorrect|wrong)\s+invoice") == (
+        "all",
+        (("any", ("incorrect", "wrong")), "invoice"),
+    )
+    assert required_text(r"statement\s+of\s+work|SOW") == (
+        "any",
+        (("all", ("statement", "of", "work")), "sow"),
+    )
+    assert required_text(r"(?:your|the)?\s*order") == "order"  # an optional part needs nothing
+    assert required_text(r"\d+\s+days?") == "day"
+
+
+def test_a_cue_is_skipped_only_where_it_cannot_match() -> None:
+    """Every cue of the bundled file, on every corpus draft and clean sentence: where the
+    text lacks what the cue needs, the cue finds nothing."""
+    texts = [p.read_text(errors="replace") for p in sorted((CORPUS / "emails" / "dev").iterdir())]
+    texts += [json.loads(line)["text"] for line in (CORPUS / "clean-business.jsonl").open()]
+    cues = load_cues()
+    checked = skipped = 0
+    for text in texts:
+        lowered = text.lower()
+        for _, table in (*cues.types, *cues.roles):
+            for pattern, need, _ in table:
+                assert need is not None
+                if not found_in(need, lowered):
+                    skipped += 1
+                    assert not pattern.search(text), (pattern.pattern, text)
+                checked += 1
+    assert skipped > checked // 2  # most cues are skipped on most texts

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from spacy.tokens import Span
 
 from mailcoach import Category, check
+from mailcoach.nlp.guards import CONDITION_MARKS, _earliest_condition
+from mailcoach.nlp.pipeline import get_pipeline
 
 
 def categories(text: str) -> set[Category]:
@@ -148,3 +151,38 @@ def test_an_unknown_guard_is_named_with_a_suggestion() -> None:
                 "examples": {"flag": ["x"], "pass": ["y"]},
             }
         )
+
+
+def _conditional_by_walking(span: Span) -> bool:
+    """The parse half of ``conditional`` as one walk per span: the reference."""
+    for tok in (span.root, *span.root.ancestors):
+        for child in tok.children:
+            if child.dep_ == "mark" and child.lower_ in CONDITION_MARKS and child.i < span.end:
+                return True
+            if (
+                child.lower_ == "should"
+                and child.i < tok.i
+                and child.i < span.end
+                and any(c.dep_.startswith("nsubj") and c.i > child.i for c in tok.children)
+            ):
+                return True
+        if tok.dep_ == "ROOT":
+            break
+    return False
+
+
+def test_what_conditional_keeps_per_token_matches_a_walk_per_span() -> None:
+    """The conditional heads found once per doc give each span the answer that walking
+    up from it gives, whatever order the spans are asked in."""
+    text = (
+        "If you fail to pay by Friday, please call me. Should you miss the date we will "
+        "talk, but you never pay on time and once you pay late we stop. We said that unless "
+        "the goods arrive you will not pay, and you failed to tell us why if it matters."
+    )
+    nlp = get_pipeline()
+    for order in (1, -1):
+        doc = nlp(text)
+        spans = [doc[i : i + n] for n in (1, 2, 3) for i in range(len(doc) - n + 1)][::order]
+        expected = [_conditional_by_walking(s) for s in spans]
+        assert [_earliest_condition(s.root) < s.end for s in spans] == expected
+        assert any(expected) and not all(expected)

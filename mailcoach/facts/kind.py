@@ -59,7 +59,7 @@ class Guess:
     confidence: float
 
 
-_Compiled = tuple[tuple[re.Pattern[str], frozenset[str] | None, int], ...]
+_Compiled = tuple[tuple[re.Pattern[str], "Needs | None", int], ...]
 
 
 class Cues:
@@ -113,8 +113,8 @@ def _scores(text: str, table: tuple[tuple[Any, _Compiled], ...]) -> list[tuple[A
     # A cue whose required text is absent cannot match: skip its scan.
     lowered = None if _CASE_ODD.intersection(text) else text.lower()
 
-    def count(pattern: re.Pattern[str], need: frozenset[str] | None) -> int:
-        if lowered is not None and need is not None and not any(n in lowered for n in need):
+    def count(pattern: re.Pattern[str], need: Needs | None) -> int:
+        if lowered is not None and need is not None and not found_in(need, lowered):
             return 0
         return min(len(pattern.findall(text)), CUE_CAP)
 
@@ -154,43 +154,59 @@ COUNTERPART: Final[dict[str, str]] = {
 }  # fmt: skip
 
 
-def required_text(pattern: str) -> frozenset[str] | None:
-    """Return lower-case strings one of which every match of ``pattern`` contains.
+#: What a match must contain, lower-cased: a string; ("all", parts): every part;
+#: ("any", parts): one of them. None: nothing is known (the cue is always scanned).
+Needs = str | tuple[str, tuple["Needs", ...]]
 
-    Read from the parsed regex: the longest run of literal characters that every
-    match passes through, or the runs of the alternatives of a group when each has
-    one. None when the pattern has none (then nothing can be ruled out cheaply).
+
+def required_text(pattern: str) -> Needs | None:
+    """Return what every match of ``pattern`` contains, read from the parsed regex.
+
+    A sequence needs each of its runs of literal characters and what each of its
+    groups and repeats (of at least one) needs; an alternation needs what one of its
+    branches needs, if each branch needs something. Other parts (classes, optional
+    parts, lookarounds) need nothing. Compared with the lower-cased text, this is
+    only ever a necessary condition, so a cue that fails it cannot match.
     """
     parser: Any = importlib.import_module("re._parser")
     constants: Any = importlib.import_module("re._constants")
+    repeats = (constants.MAX_REPEAT, constants.MIN_REPEAT)
 
-    def shortest(need: frozenset[str] | None) -> int:
-        return min(map(len, need)) if need else 0
-
-    def needed(items: Any) -> frozenset[str] | None:
-        best: frozenset[str] | None = None
+    def needed(items: Any) -> Needs | None:
+        parts: list[Needs] = []
         run: list[str] = []
-
-        def consider(need: frozenset[str] | None) -> None:
-            nonlocal best
-            if need and shortest(need) > shortest(best):
-                best = need
-
         for op, av in items:
             if op is constants.LITERAL:
                 run.append(chr(av).lower())
                 continue
-            consider(frozenset({"".join(run)}) if run else None)
-            run = []
+            if run:
+                parts.append("".join(run))
+                run = []
+            need: Needs | None = None
             if op is constants.SUBPATTERN:
-                consider(needed(av[-1]))
+                need = needed(av[-1])
             elif op is constants.BRANCH:
                 options = [needed(branch) for branch in av[1]]
-                if all(options):
-                    consider(frozenset().union(*(o for o in options if o)))
-            elif op in (constants.MAX_REPEAT, constants.MIN_REPEAT) and av[0] >= 1:
-                consider(needed(av[2]))
-        consider(frozenset({"".join(run)}) if run else None)
-        return best
+                if all(option is not None for option in options):
+                    need = ("any", tuple(o for o in options if o is not None))
+            elif op in repeats and av[0] >= 1:
+                need = needed(av[2])
+            if need is not None:
+                parts.append(need)
+        if run:
+            parts.append("".join(run))
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else ("all", tuple(parts))
 
     return needed(parser.parse(pattern))
+
+
+def found_in(need: Needs, lowered: str) -> bool:
+    """Tell whether the lower-cased text holds what ``need`` asks for."""
+    if isinstance(need, str):
+        return need in lowered
+    kind, parts = need
+    if kind == "all":
+        return all(found_in(part, lowered) for part in parts)
+    return any(found_in(part, lowered) for part in parts)

@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span
 from mailcoach.model import Severity
 from mailcoach.nlp import CANDIDATES_KEY, SPANS_KEY
 from mailcoach.nlp.guards import GUARDS, PARSE_GUARDS
+from mailcoach.nlp.sentences import sentence_of
 from mailcoach.rules.compile import CompiledRules, is_parsed
 from mailcoach.rules.load import Rule, RuleSet, load_rules, rules_from_rows, rules_to_rows
 
@@ -156,7 +157,7 @@ class GuardFilter(_SerializedRules):
         if rule.spec.kind == "model" and is_parsed(span.doc, span.start):
             # A model rule flags a whole sentence; guards that read the verb and its
             # subject ("we will not sue", "we failed to") judge its main verb too.
-            root = span.sent.root
+            root = sentence_of(span).root
             judged = (span, span.doc[root.i : root.i + 1])
             return any(GUARDS[name](s) for name in rule.spec.unless for s in judged)
         return any(GUARDS[name](span) for name in rule.spec.unless)

@@ -18,10 +18,13 @@ from typing import cast
 
 from spacy.tokens import Doc, Span, Token
 
+from mailcoach.nlp.sentences import sentence_of
 from mailcoach.nlp.sentiment import compound_of
 from mailcoach.rules.schema import GUARD_DECLARATIONS
 
 CONDITIONAL_MARKERS = frozenset({"if", "unless", "whether", "provided", "providing", "assuming"})
+#: Clause markers ("mark" in the parse) that make a clause conditional.
+CONDITION_MARKS = CONDITIONAL_MARKERS | {"once"}
 CONDITIONAL_PHRASES = (("in", "case"), ("as", "long", "as"), ("as", "soon", "as"))
 NEGATIONS = frozenset(
     {
@@ -225,7 +228,7 @@ def _last_before(positions: list[int], index: int) -> int:
 
 def _clause_start(span: Span) -> int:
     """Return where the span's clause starts: after the last hard break in its sentence."""
-    return max(span.sent.start, _last_before(_Marks.of(span.doc).breaks, span.start) + 1)
+    return max(sentence_of(span).start, _last_before(_Marks.of(span.doc).breaks, span.start) + 1)
 
 
 def _conditional_words_before(span: Span) -> bool:
@@ -243,28 +246,57 @@ def _conditional_words_before(span: Span) -> bool:
 
 def conditional(span: Span) -> bool:
     """Tell whether the span sits inside an if/unless/should-you clause."""
-    if span.doc.has_annotation("DEP"):
-        for tok in (span.root, *span.root.ancestors):
-            for child in tok.children:
-                if (
-                    child.dep_ == "mark"
-                    and child.lower_ in CONDITIONAL_MARKERS | {"once"}
-                    and child.i < span.end
-                ):
-                    return True
-                if (
-                    child.lower_ == "should"
-                    and child.i < tok.i
-                    and child.i < span.end
-                    and any(c.dep_.startswith("nsubj") and c.i > child.i for c in tok.children)
-                ):
-                    return True
-            if tok.dep_ in {"ROOT"}:
-                break
+    if span.doc.has_annotation("DEP") and _earliest_condition(span.root) < span.end:
+        return True
     if _conditional_words_before(span):
         return True
-    first = span.sent[0].lower_ if len(span.sent) else ""
-    return first == "should" and any(t.lower_ in SECOND_PERSON for t in span.sent[:4])
+    sent = sentence_of(span)
+    first = sent[0].lower_ if len(sent) else ""
+    return first == "should" and any(t.lower_ in SECOND_PERSON for t in sent[:4])
+
+
+#: Where each token's earliest conditional word on its way up the parse is kept.
+TRIGGERS_KEY = "mailcoach_condition_triggers"
+
+
+def _condition_child(token: Token) -> int:
+    """Return the index of the first child that makes ``token``'s clause conditional.
+
+    That is an if/unless/once marker, or an inverted "should" before the subject
+    ("should you fail to pay"). Returns the doc's length when there is none.
+    """
+    children = list(token.children)  # in order: the first one found is the earliest
+    for child in children:
+        if (child.dep_ == "mark" and child.lower_ in CONDITION_MARKS) or (
+            child.lower_ == "should"
+            and child.i < token.i
+            and any(c.dep_.startswith("nsubj") and c.i > child.i for c in children)
+        ):
+            return child.i
+    return len(token.doc)
+
+
+def _earliest_condition(token: Token) -> int:
+    """Return the first conditional word (see ``_condition_child``) of ``token`` and its heads.
+
+    The heads are followed up to the sentence's root. A span is conditional when
+    this is before its end. Worked out once per token (kept in ``doc.user_data``):
+    each match used to walk its whole chain of heads and all their children, and a
+    long sentence full of matches is a deep tree.
+    """
+    doc = token.doc
+    memo: dict[int, int] = doc.user_data.setdefault(TRIGGERS_KEY, {})
+    path: list[Token] = []
+    current = token
+    while current.i not in memo:
+        path.append(current)
+        if current.dep_ == "ROOT" or current.head.i == current.i:
+            break
+        current = current.head
+    found = memo.get(current.i, len(doc))
+    for tok in reversed(path):
+        found = memo[tok.i] = min(_condition_child(tok), found)
+    return found
 
 
 #: Where a doc's conditional clause heads are kept (see ``_condition_head``).
@@ -388,7 +420,7 @@ def _per_sentence(guard: Callable[[Span], bool]) -> Callable[[Span], bool]:
         answers: dict[tuple[str, int], bool] = span.doc.user_data.setdefault(
             SENTENCE_GUARDS_KEY, {}
         )
-        sent = span.sent
+        sent = sentence_of(span)
         key = (guard.__name__, sent.start)
         answer = answers.get(key)
         if answer is None:
@@ -401,7 +433,7 @@ def _per_sentence(guard: Callable[[Span], bool]) -> Callable[[Span], bool]:
 @_per_sentence
 def question(span: Span) -> bool:
     """Tell whether the span is in a genuine question, not a demand for an account."""
-    sent = span.sent
+    sent = sentence_of(span)
     words = [t for t in sent if not t.is_space]
     if not words or words[-1].text != "?":
         return False
@@ -412,7 +444,7 @@ def question(span: Span) -> bool:
 @_per_sentence
 def hedged(span: Span) -> bool:
     """Tell whether the sentence softens the request ("please", "if you can", "could you")."""
-    words = [t.lower_ for t in span.sent]
+    words = [t.lower_ for t in sentence_of(span)]
     return any(
         tuple(words[i : i + len(h)]) == h for h in HEDGES for i in range(len(words) - len(h) + 1)
     )
@@ -423,12 +455,27 @@ def positive(span: Span) -> bool:
     return compound_of(span) >= POSITIVE_THRESHOLD
 
 
+#: Where the answers of ``reported`` are kept, by the root token of a span.
+REPORTED_KEY = "mailcoach_reported"
+
+
 def reported(span: Span) -> bool:
     """Tell whether the span is someone else's words reported by the writer."""
     if not span.doc.has_annotation("DEP"):
         return False
-    child = span.root
-    for tok in span.root.ancestors:
+    root = span.root
+    # the answer depends on the span's root alone: found once per root
+    answers: dict[int, bool] = span.doc.user_data.setdefault(REPORTED_KEY, {})
+    answer = answers.get(root.i)
+    if answer is None:
+        answer = answers[root.i] = _reported_from(root)
+    return answer
+
+
+def _reported_from(root: Token) -> bool:
+    """Tell whether ``root`` sits in a clause that a verb of saying reports, not the writer's."""
+    child = root
+    for tok in root.ancestors:
         # the span must sit in the clause that is said ("X said that <span>"), not
         # be the saying itself ("nobody told us")
         if tok.lemma_.lower() in SPEECH_VERBS and child.dep_ in REPORTED_CLAUSES:
@@ -445,7 +492,7 @@ def reported(span: Span) -> bool:
 @_per_sentence
 def capped(span: Span) -> bool:
     """Tell whether the span's sentence puts a ceiling on the amount ("up to $40")."""
-    words = [t for t in span.sent if not t.is_space]
+    words = [t for t in sentence_of(span) if not t.is_space]
     lower = [t.lower_ for t in words]
     for i in range(len(lower)):
         if any(tuple(lower[i : i + len(p)]) == p for p in CAP_PHRASES):
@@ -465,6 +512,8 @@ def quote_regions(text: str) -> Iterator[tuple[int, int]]:
     a letter, digit or currency sign after) and closes one when it hugs the previous
     word; an apostrophe inside a word ("don't") does neither.
     """
+    if not any(mark in text for mark in _OPENING):
+        return  # (most sentences: reading them character by character is slow)
     start = None
     for i, char in enumerate(text):
         before = text[i - 1] if i else " "
@@ -500,7 +549,7 @@ def _sentence_quotes(span: Span) -> tuple[list[int], list[int]]:
     Found once per sentence and kept in ``doc.user_data``: a sentence can hold many
     matches. Quotations never overlap, so both lists are in order.
     """
-    sent = span.sent
+    sent = sentence_of(span)
     cache: dict[int, tuple[list[int], list[int]]] = span.doc.user_data.setdefault(QUOTES_KEY, {})
     found = cache.get(sent.start_char)
     if found is None:
@@ -526,7 +575,7 @@ def dated(span: Span) -> bool:
     A step announced for a named day is a notice the reader can act on, not a
     vague menace: "we will refer it to our collections partner on 1 July".
     """
-    words = [t.lower_ for t in span.sent if not t.is_space]
+    words = [t.lower_ for t in sentence_of(span) if not t.is_space]
     for i, word in enumerate(words):
         if _NUMERIC_DATE.match(word):
             return True

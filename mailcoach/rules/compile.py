@@ -641,21 +641,21 @@ class ShoutingKind(Kind):
             if len(run) >= (p.caps_words or 0) and has_long:
                 yield Candidate(rule, run[0], run[-1] + 1)
 
-        for tok in doc:
-            word = tok.text
-            letters = sum(c.isalpha() for c in word)
-            if tok.is_punct and run and tok.text not in ".?!\n":
+        # token texts and flags read once, in bulk: this runs on most collections mail
+        # (invoice numbers and currency codes are upper case)
+        flags = doc.to_array(["IS_PUNCT", "IS_SPACE"]).tolist()
+        words = [t.text for t in doc]
+        for i, (word, (punct, space)) in enumerate(zip(words, flags, strict=True)):
+            if punct and run and word not in ".?!\n":
                 continue  # commas and dashes inside a shouted run keep it going
-            if (
-                letters >= p.min_letters
-                and word.isupper()
-                and word.strip("'’").upper() not in ignore
-            ):
-                run.append(tok.i)
+            upper = word.isupper()
+            letters = sum(map(str.isalpha, word)) if upper else 0
+            if upper and letters >= p.min_letters and word.strip("'’").upper() not in ignore:
+                run.append(i)
                 has_long = has_long or letters >= p.long_word
-            elif word.upper() in {"I", "A"} and word.isupper() and run:
-                run.append(tok.i)
-            elif letters == 0 and not tok.is_space and not tok.is_punct:
+            elif upper and run and word.upper() in {"I", "A"}:
+                run.append(i)
+            elif not space and not punct and not any(map(str.isalpha, word)):
                 continue  # numbers and symbols neither start nor break a run
             else:
                 yield from flush()
