@@ -159,10 +159,28 @@ def test_the_lost_parcel_offer_is_kept_and_the_bound_suggested() -> None:
 
 
 def test_a_tone_only_adjunct_goes_from_a_sentence_the_model_flags() -> None:
-    result = rewrite(check(DEV / "27-freelancer-outlook-thread-chase.eml"), today=TODAY)
-    assert "Your reply below says end of month. Which month?\n" in result.text
-    assert "out of interest" not in result.text
+    draft = HEAD + "I sent invoice 2231 on 3 October. The invoice was obviously never paid." + TAIL
+    before = check(draft)
+    assert [f.rule_id for f in before.findings] == ["blaming.model"]  # what the test is about
+    result = rewrite(before, today=TODAY, complete=False)
+    assert (
+        result.text == HEAD + "I sent invoice 2231 on 3 October. The invoice was never paid." + TAIL
+    )
+    assert not result.after.findings
+
+
+def test_the_outlook_thread_chase_loses_its_model_finding_and_nothing_else() -> None:
+    # The retrained model reads "Which month, out of interest?" as clean (so it stays
+    # as written) and the quoted "end of month" as blaming: the quotation marks go.
+    before = check(DEV / "27-freelancer-outlook-thread-chase.eml")
+    result = rewrite(before, today=TODAY)
     assert not [f for f in result.after.findings if f.rule_id.endswith(".model")]
+    flagged = [f for f in before.findings if f.severity >= Severity.WARNING]
+    for s in before.sentiment.sentences:
+        text = before.body[s.start : s.end].strip()
+        if text and not any(f.start < s.end and f.end > s.start for f in flagged):
+            assert text in result.text  # an unflagged sentence is left byte for byte
+    assert "end of month" in result.text
 
 
 def test_a_model_finding_left_in_place_is_named_with_what_it_reads_as() -> None:
@@ -170,7 +188,14 @@ def test_a_model_finding_left_in_place_is_named_with_what_it_reads_as() -> None:
     left = [f for f in result.after.findings if f.rule_id == "blaming.model"]
     assert left
     [note] = [n for n in result.notes if left[0].text.strip() in n]
-    assert "still reads as blaming to the sentence model" in note
+    # every category the model still reads in the sentence is named, and that only
+    # the model flags it ("blaming and threatening" with the retrained weights)
+    on_it = [f for f in result.after.findings if f.text.strip() == left[0].text.strip()]
+    assert all(f.rule_id.endswith(".model") for f in on_it)
+    reads = note.split("still reads as ", 1)[1].split(" to the sentence model", 1)[0]
+    assert set(reads.replace(",", " ").replace(" and ", " ").split()) == {
+        f.category.value.replace("_", "-") for f in on_it
+    }
     assert "reword it yourself" in note
 
 
