@@ -367,6 +367,8 @@ class _Rewriter:
         self.left: list[str] = []
         self.suggestion: Benchmark | None = None
         self._rules: dict[str, set[str]] = {}
+        #: sentences left as written because each rewrite brought a warning of its own
+        self.refused: dict[str, str] = {}
         self.changed: list[tuple[_Sentence, str]] = []
 
     # ------------------------------------------------------------------ planning
@@ -898,7 +900,12 @@ class _Rewriter:
             return ""
         own = {f.rule_id for f in sentence.findings}
         kept = [v for v in valid if self._flagged_rules(v) <= own]  # brings no new warning
-        return kept[-1] if kept else self.body[sentence.start : sentence.end]
+        if kept:
+            return kept[-1]
+        old = self.body[sentence.start : sentence.end]
+        if valid:  # every rewrite that keeps the facts brings a warning of its own
+            self.refused[_one_line(old)] = valid[-1]
+        return old
 
     def _flagged_rules(self, text: str) -> set[str]:
         """Return the rules that flag ``text`` at the level, checked on its own."""
@@ -1406,7 +1413,13 @@ def rewrite(
     still = [item for item in _still_flagged(after, left, writer) if item[0] not in by_choice]
     as_written = {_one_line(k) for k in writer.left}
     for sentence, reads in still:
-        if sentence in as_written:
+        if sentence in writer.refused:
+            notes.append(
+                f"left as written, and it still reads as {reads}; the rewrite that kept "
+                f"every fact (\u201c{_one_line(writer.refused[sentence])}\u201d) was read as "
+                f"hostile too, so reword it yourself: \u201c{sentence}\u201d"
+            )
+        elif sentence in as_written:
             notes.append(
                 f"left as written, and it still reads as {reads}; no edit kept every fact and "
                 f"the grammar, so reword it yourself: \u201c{sentence}\u201d"
