@@ -99,3 +99,24 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, lexicon_cache: Path) -
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def count_restatements(text: str, count: str) -> list[str]:
+    """Return the sentences of ``text`` that say ``count`` again as ``counts.yml`` words it.
+
+    Which restatement the rewrite uses depends on which one the sentence model
+    reads as clean, so tests assert that one of them says the draft's count,
+    not which one.
+    """
+    import re
+
+    from mailcoach.rewriting.rephrase import load_counts
+
+    found: list[str] = []
+    for entry in load_counts():
+        for template in (*entry.first_singular, *entry.first_plural):
+            pattern = re.escape(template)
+            pattern = pattern.replace(re.escape(r"\g<n>"), re.escape(count))
+            pattern = pattern.replace(re.escape(r"\g<what>"), r"\w+")
+            found += [m[0] for m in re.finditer(rf"(?<!\w){pattern}", text)]
+    return sorted(set(found), key=text.index)

@@ -19,7 +19,7 @@ from mailcoach.rewriting.engine import broken_invariant, tidy
 from mailcoach.rewriting.rephrase import load_rephrasings
 from mailcoach.templating import quiet, sentence_case
 
-from .conftest import CORPUS, ROOT
+from .conftest import CORPUS, ROOT, count_restatements
 
 TODAY = datetime.date(2026, 11, 23)
 REWRITE_CORPUS = CORPUS / "rewrite"
@@ -79,33 +79,42 @@ def test_a_cut_that_leaves_the_opening_alone_leaves_its_case() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "expected"),
+    ("text", "expected", "count"),
     [
         (
             "Hi Ana,\n\nFor the third time: I returned the blender on 3 November and I am "
             "still waiting for my refund of $89.99.\n\nOwen\n",
-            "I returned the blender on 3 November and I am still waiting for my refund of $89.99. "
-            "This is the third request I have made about this.",
+            "I returned the blender on 3 November and I am still waiting for my refund of $89.99.",
+            "third",
         ),
         (
             "Hi Ana,\n\nThanks in advance for finally getting this sorted.\n\nOwen\n",
             "Thanks in advance for getting this sorted.",
+            None,
         ),
         (
             "Hi Ana,\n\nPer my last three emails, the agreement was very clear.\n\nOwen\n",
-            "The agreement was very clear. I have written to you about this in three "
-            "earlier emails.",
+            "The agreement was very clear.",
+            "three",
         ),
         (
             "Hi Ana,\n\nYou failed to pay again, and frankly this is ridiculous.\n\nOwen\n",
             "The payment hasn't arrived again.",
+            None,
         ),
     ],
 )
-def test_minimal_edits_drop_or_rephrase_only_the_hurtful_words(text: str, expected: str) -> None:
+def test_minimal_edits_drop_or_rephrase_only_the_hurtful_words(
+    text: str, expected: str, count: str | None
+) -> None:
     result = rewrite(text, today=TODAY, complete=False)
+    if count is not None:
+        # the count follows, in whichever counts.yml wording the model reads as clean
+        [said] = count_restatements(result.text, count)
+        expected = f"{expected} {said}"
     assert f"Hi Ana,\n\n{expected}\n\nOwen\n" == result.text, result.text
     assert result.removed == () and result.left_as_written == ()
+    assert not result.after.findings
 
 
 def test_a_sentence_with_an_offer_is_never_removed() -> None:

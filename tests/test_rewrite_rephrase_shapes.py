@@ -24,11 +24,6 @@ HOT = "Just a friendly reminder that the invoice was due on 3 May.\n\n"
 @pytest.mark.parametrize(
     ("sentence", "expected"),
     [
-        # blaming the silence, with a count of reminders: the count is a fact and stays
-        (
-            "I have emailed you four times now and you have ignored every one of them.",
-            "I have not had a reply to my four earlier messages.",
-        ),
         (
             "Since the 2 October visit you've ignored every single reminder about invoice 5120.",
             "Since the 2 October visit I have not had a reply about invoice 5120.",
@@ -54,10 +49,6 @@ HOT = "Just a friendly reminder that the invoice was due on 3 May.\n\n"
             "If the £420 is not in my account by 4 December, I'll be taking you to court "
             "and you'll regret it.",
             "If the £420 is not in my account by 4 December, I will take this to court.",
-        ),
-        (
-            "Sort the leak out by Monday or you will be hearing from my solicitor.",
-            "Sort the leak out by Monday or this will go to my solicitor.",
         ),
         (
             "Refund the $89.00 by Friday or I will make sure everyone knows how you treat "
@@ -98,6 +89,40 @@ def test_a_hostile_shape_is_rephrased_not_left_or_removed(sentence: str, expecte
     assert result.text == HEAD + expected + TAIL, result.text
     assert result.removed == ()
     assert result.left_as_written == ()
+
+
+def test_blaming_the_silence_keeps_the_count_of_reminders_once() -> None:
+    # The count is a fact and stays: in the rephrasing itself ("my four earlier
+    # messages") or, when the sentence model reads that as passive-aggressive (the
+    # retrained one does), said again after the plainer rephrasing.
+    sentence = "I have emailed you four times now and you have ignored every one of them."
+    result = rewrite(HEAD + sentence + TAIL, today=TODAY, complete=False)
+    new = result.text.removeprefix(HEAD).removesuffix(TAIL)
+    assert new.startswith("I have not had a reply to my "), result.text
+    assert "ignored" not in new
+    assert new.lower().count("four") == 1, result.text
+    assert result.removed == () and result.left_as_written == ()
+    assert not result.after.findings
+
+
+def test_a_rephrased_threat_the_model_still_flags_is_left_with_a_note() -> None:
+    # "or this will go to my solicitor" reads as threatening to the retrained sentence
+    # model: a warning the draft did not have, so the writer's sentence stays and the
+    # note shows the rephrasing and asks for a rewording.
+    sentence = "Sort the leak out by Monday or you will be hearing from my solicitor."
+    result = rewrite(HEAD + sentence + TAIL, today=TODAY, complete=False)
+    before = {f.rule_id for f in result.before.findings}
+    after = {f.rule_id for f in result.after.findings}
+    assert after <= before
+    if result.text == HEAD + sentence + TAIL:
+        [note] = [n for n in result.notes if sentence in n]
+        assert "reads as threatening" in note and "reword it yourself" in note
+        assert "this will go to my solicitor" in note
+    else:  # a model that reads the rephrasing as clean gets it
+        assert (
+            result.text
+            == HEAD + "Sort the leak out by Monday or this will go to my solicitor." + TAIL
+        )
 
 
 def test_an_assurance_the_reader_gave_is_kept_even_when_flagged() -> None:

@@ -366,7 +366,9 @@ class _Rewriter:
         self.removed: list[str] = []
         self.left: list[str] = []
         self.suggestion: Benchmark | None = None
-        self._clean: dict[str, bool] = {}
+        self._rules: dict[str, set[str]] = {}
+        #: sentences left as written because each rewrite brought a warning of its own
+        self.refused: dict[str, str] = {}
         self.changed: list[tuple[_Sentence, str]] = []
 
     # ------------------------------------------------------------------ planning
@@ -448,17 +450,26 @@ class _Rewriter:
         )
         return finding.start - sentence.start, finding.end - sentence.start, new
 
-    def _rephrase_mark(self, sentence: _Sentence, finding: Finding) -> _Mark | None:
-        """Return a rephrasing of the words around a finding from ``rephrase.yml``."""
+    def _rephrase_marks(self, sentence: _Sentence, finding: Finding) -> list[_Mark]:
+        """Return the rephrasings of the words around a finding, in ``rephrase.yml`` order.
+
+        The first matching rule is the preferred one; the later ones are the
+        alternatives the rewrite tries when the re-check flags the first.
+        """
         text = self.body[sentence.start : sentence.end]
         a, b = finding.start - sentence.start, finding.end - sentence.start
+        out: list[_Mark] = []
         for rule in load_rephrasings():
             if finding.category.value not in rule.categories:
                 continue
-            for m in rule.compiled.finditer(text):
-                if m.start() < b and m.end() > a:
-                    return m.start(), m.end(), m.expand(rule.replace)
-        return None
+            m = next(
+                (m for m in rule.compiled.finditer(text) if m.start() < b and m.end() > a), None
+            )
+            if m is not None:
+                mark = (m.start(), m.end(), m.expand(rule.replace))
+                if mark not in out:
+                    out.append(mark)
+        return out
 
     def _parse(self, text: str) -> Doc:
         from mailcoach.nlp.pipeline import get_pipeline
@@ -544,11 +555,13 @@ class _Rewriter:
             return 0, after[0][1], ""
         return None  # the sentence is one clause
 
-    def _edits_of(self, sentence: _Sentence, strategy: str) -> str | None:
+    def _edits_of(self, sentence: _Sentence, strategy: str, alternative: int = 0) -> str | None:
         """Return the sentence with each finding rewritten by ``strategy``, or None.
 
         ``light``: the rule's own rewrite or a rephrasing, else the adjunct, else
         the clause; ``cut``: the adjunct, else the clause; ``clause``: the clause.
+        ``alternative`` picks a later rephrasing for each finding that has one
+        (the first, 0, when it has fewer).
         """
         text = self.body[sentence.start : sentence.end]
         doc = self._parse(text) if strategy != "clause" else None
@@ -557,8 +570,9 @@ class _Rewriter:
             a, b = finding.start - sentence.start, finding.end - sentence.start
             options: list[_Mark | None] = []
             if strategy == "light":
+                rephrasings = self._rephrase_marks(sentence, finding)
                 options += [
-                    self._rephrase_mark(sentence, finding),
+                    rephrasings[min(alternative, len(rephrasings) - 1)] if rephrasings else None,
                     self._phrase_mark(sentence, finding),
                 ]
             if doc is not None:
@@ -625,10 +639,22 @@ class _Rewriter:
     def _candidates(self, sentence: _Sentence) -> list[tuple[str, bool]]:
         """Return the rewrites open to a sentence, lightest first: ``(text, from_template)``."""
         out: list[tuple[str, bool]] = []
+        own = {f.rule_id for f in sentence.findings}
         for strategy in ("light", "cut", "clause"):
             new = self._edits_of(sentence, strategy)
-            if new is not None:
-                out.append((self._with_count(sentence, new), False))
+            if new is None:
+                continue
+            out.append((self._with_count(sentence, new), False))
+            if strategy == "light" and not self._flagged_rules(out[-1][0]) <= own:
+                # the preferred rephrasing brings a warning the sentence did not have:
+                # the later rephrasings come next, before any cut
+                alternatives = max(
+                    len(self._rephrase_marks(sentence, f)) for f in sentence.findings
+                )
+                for n in range(1, alternatives):
+                    other = self._edits_of(sentence, strategy, n)
+                    if other is not None:
+                        out.append((self._with_count(sentence, other), False))
         out.append((self._with_count(sentence, self._template(sentence)), True))
         return out
 
@@ -697,10 +723,7 @@ class _Rewriter:
 
     def _reads_clean(self, text: str) -> bool:
         """Tell whether the checker leaves ``text`` without a finding at the level."""
-        if text not in self._clean:
-            report = check(text, settings=self.settings)
-            self._clean[text] = not any(f.severity >= self.level for f in report.findings)
-        return self._clean[text]
+        return not self._flagged_rules(text)
 
     def _exempt(self, sentence: _Sentence) -> list[tuple[int, int]]:
         """Return the spans of a sentence whose requests and commitments may go.
@@ -865,8 +888,9 @@ class _Rewriter:
         Each time the re-check still flags the sentence, its plan moves one step
         and the next valid rewrite is taken. When they are spent, the sentence
         goes if nothing of it need survive (:meth:`removable`); otherwise the
-        heaviest valid rewrite stays (or the sentence as written, when none is
-        valid), and the notes say so.
+        heaviest valid rewrite that brings no warning the sentence did not already
+        have stays (or the sentence as written, when there is none), and the notes
+        say so.
         """
         valid = self._valid(sentence)
         step = sentence.plan - sentence.first
@@ -874,7 +898,21 @@ class _Rewriter:
             return valid[step]
         if self.removable(sentence):
             return ""
-        return valid[-1] if valid else self.body[sentence.start : sentence.end]
+        own = {f.rule_id for f in sentence.findings}
+        kept = [v for v in valid if self._flagged_rules(v) <= own]  # brings no new warning
+        if kept:
+            return kept[-1]
+        old = self.body[sentence.start : sentence.end]
+        if valid:  # every rewrite that keeps the facts brings a warning of its own
+            self.refused[_one_line(old)] = valid[-1]
+        return old
+
+    def _flagged_rules(self, text: str) -> set[str]:
+        """Return the rules that flag ``text`` at the level, checked on its own."""
+        if text not in self._rules:
+            report = check(text, settings=self.settings)
+            self._rules[text] = {f.rule_id for f in report.findings if f.severity >= self.level}
+        return self._rules[text]
 
     def _deletion(self, sentence: _Sentence) -> tuple[int, int]:
         """Return the span to cut so that removing the sentence leaves tidy text."""
@@ -1375,7 +1413,13 @@ def rewrite(
     still = [item for item in _still_flagged(after, left, writer) if item[0] not in by_choice]
     as_written = {_one_line(k) for k in writer.left}
     for sentence, reads in still:
-        if sentence in as_written:
+        if sentence in writer.refused:
+            notes.append(
+                f"left as written, and it still reads as {reads}; the rewrite that kept "
+                f"every fact (\u201c{_one_line(writer.refused[sentence])}\u201d) was read as "
+                f"hostile too, so reword it yourself: \u201c{sentence}\u201d"
+            )
+        elif sentence in as_written:
             notes.append(
                 f"left as written, and it still reads as {reads}; no edit kept every fact and "
                 f"the grammar, so reword it yourself: \u201c{sentence}\u201d"
