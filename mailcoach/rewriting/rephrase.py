@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -44,6 +45,27 @@ class Rephrasing:
     note: str | None = None
 
 
+_E = TypeVar("_E", "_Entry", "_CountEntry")
+
+
+def _entry(model: type[_E], raw: object, where: Path, number: int) -> tuple[_E, re.Pattern[str]]:
+    """Validate one entry of a wording file and compile its ``pattern``.
+
+    Raises:
+        TemplateError: naming the file, the entry and what is wrong with it.
+    """
+    try:
+        entry = model.model_validate(raw)
+        compiled = re.compile(entry.pattern, re.IGNORECASE)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        raise TemplateError(f"{where}: entry {number}: {field}: {first['msg']}.") from None
+    except re.error as exc:
+        raise TemplateError(f"{where}: entry {number}: bad pattern: {exc}.") from None
+    return entry, compiled
+
+
 @lru_cache(maxsize=2)
 def load_rephrasings(path: Path | None = None) -> tuple[Rephrasing, ...]:
     """Read and check the rephrasings (the bundled file unless ``path`` is given).
@@ -60,15 +82,7 @@ def load_rephrasings(path: Path | None = None) -> tuple[Rephrasing, ...]:
         raise TemplateError(f"{where}: cannot read: {exc}.") from None
     out = []
     for number, raw in enumerate(data or [], 1):
-        try:
-            entry = _Entry.model_validate(raw)
-            compiled = re.compile(entry.pattern, re.IGNORECASE)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            field = ".".join(str(part) for part in first["loc"])
-            raise TemplateError(f"{where}: entry {number}: {field}: {first['msg']}.") from None
-        except re.error as exc:
-            raise TemplateError(f"{where}: entry {number}: bad pattern: {exc}.") from None
+        entry, compiled = _entry(_Entry, raw, where, number)
         examples = tuple((e[0], e[1]) for e in entry.examples if len(e) == 2)
         out.append(
             Rephrasing(
@@ -132,15 +146,7 @@ def load_counts(path: Path | None = None) -> tuple[CountRestatement, ...]:
     data = _read(where)
     out = []
     for number, raw in enumerate(data if isinstance(data, list) else [], 1):
-        try:
-            entry = _CountEntry.model_validate(raw)
-            compiled = re.compile(entry.pattern, re.IGNORECASE)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            field = ".".join(str(part) for part in first["loc"])
-            raise TemplateError(f"{where}: entry {number}: {field}: {first['msg']}.") from None
-        except re.error as exc:
-            raise TemplateError(f"{where}: entry {number}: bad pattern: {exc}.") from None
+        entry, compiled = _entry(_CountEntry, raw, where, number)
         if "n" not in compiled.groupindex:
             raise TemplateError(f"{where}: entry {number}: the pattern names no count group n.")
         for text in (*entry.i, *entry.we):
