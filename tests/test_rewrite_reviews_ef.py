@@ -236,3 +236,19 @@ def test_the_checklist_finds_the_deadline_in_the_reviewed_drafts(name: str) -> N
     # step with a date" although each gives one.
     report = check(DEV / name)
     assert {item.id: item.ok for item in report.checklist}["next-step"]
+
+
+def test_a_verbless_outburst_goes_whole_rather_than_leave_a_scrap() -> None:
+    """Cutting the insult out of "Absolutely useless, the lot of you." left the scrap
+    "The lot of you." (a dev draft, graded unusable by both final reviewers)."""
+    draft = "Hi Sam,\n\nThe invoice is late. Absolutely useless, the lot of you.\n\nJo\n"
+    result = rewrite(check(draft))
+    assert "lot of you" not in result.text
+    assert "The invoice is late." in result.text
+    assert any("Absolutely useless, the lot of you." in r for r in result.removed)
+
+
+def test_a_verbless_line_with_a_figure_keeps_its_figure() -> None:
+    draft = "Hi Sam,\n\nInvoice 2231, $1,250.00, still unpaid, you useless lot.\n\nJo\n"
+    result = rewrite(check(draft))
+    assert "$1,250.00" in result.text and "2231" in result.text

@@ -606,6 +606,10 @@ class _Rewriter:
         has_subject = any(t.dep_ in {"nsubj", "nsubjpass", "expl", "csubj"} for t in doc)
         return has_subject or (root.i == 0 and root.tag_ == "VB")  # or an imperative
 
+    def _scrap(self, text: str) -> bool:
+        """Tell whether ``text`` holds no verb at all ("The lot of you.")."""
+        return not any(t.pos_ in {"VERB", "AUX"} for t in self._parse(text))
+
     def _is_fragment(self, text: str) -> bool:
         """Tell whether ``text`` is only a subordinate clause ("If you pay by Friday.").
 
@@ -877,6 +881,8 @@ class _Rewriter:
                 continue  # an offer, a request or a commitment would go silently
             if not self._has_verb(new) and self._has_verb(old):
                 continue  # the edit broke the grammar
+            if not template and self._scrap(new) and self.removable(sentence):
+                continue  # an outburst cut to a scrap ("The lot of you."): it goes whole
             if self._is_fragment(new) and not self._is_fragment(old):
                 continue  # only the "if" clause is left
             out.append(new)
