@@ -45,6 +45,14 @@ class Rephrasing:
     note: str | None = None
 
 
+def _invalid(where: Path, exc: ValidationError, entry: int | None = None) -> TemplateError:
+    """Return the one-line error for a wording file that fails validation."""
+    first = exc.errors()[0]
+    field = ".".join(str(part) for part in first["loc"])
+    at = f"entry {entry}: " if entry is not None else ""
+    return TemplateError(f"{where}: {at}{field}: {first['msg']}.")
+
+
 _E = TypeVar("_E", "_Entry", "_CountEntry")
 
 
@@ -58,9 +66,7 @@ def _entry(model: type[_E], raw: object, where: Path, number: int) -> tuple[_E, 
         entry = model.model_validate(raw)
         compiled = re.compile(entry.pattern, re.IGNORECASE)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(part) for part in first["loc"])
-        raise TemplateError(f"{where}: entry {number}: {field}: {first['msg']}.") from None
+        raise _invalid(where, exc, number) from None
     except re.error as exc:
         raise TemplateError(f"{where}: entry {number}: bad pattern: {exc}.") from None
     return entry, compiled
@@ -182,9 +188,7 @@ def load_adjuncts(path: Path | None = None) -> tuple[tuple[str, ...], tuple[tupl
     try:
         data = _AdjunctFile.model_validate(_read(where))
     except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(part) for part in first["loc"])
-        raise TemplateError(f"{where}: {field}: {first['msg']}.") from None
+        raise _invalid(where, exc) from None
     phrases = sorted({" ".join(p.lower().split()) for p in data.adjuncts}, key=len, reverse=True)
     examples = tuple((e[0], e[1]) for e in data.examples if len(e) == 2)
     return tuple(phrases), examples
@@ -231,9 +235,7 @@ def load_steps(path: Path | None = None) -> Steps:
     try:
         data = _StepFile.model_validate(_read(where))
     except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(part) for part in first["loc"])
-        raise TemplateError(f"{where}: {field}: {first['msg']}.") from None
+        raise _invalid(where, exc) from None
     for pattern in data.steps:
         try:
             re.compile(pattern)
