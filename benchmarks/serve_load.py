@@ -22,8 +22,6 @@ import argparse
 import asyncio
 import json
 import os
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -33,7 +31,12 @@ from pathlib import Path
 
 import httpx
 
-HOST = "127.0.0.1"
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script from anywhere
+    sys.path.insert(0, str(ROOT))
+
+from tools.local_server import ServerFailed, start, stop  # noqa: E402
+
 P50_TARGET_MS = 50.0
 P99_TARGET_MS = 200.0
 MEMORY_GROWTH = 0.10
@@ -71,14 +74,6 @@ Accounts, Harbor Roasters
 """
 
 
-def free_port() -> int:
-    """Return a free TCP port on 127.0.0.1."""
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def rss_mb(pid: int) -> float:
     """Return the resident memory of process ``pid`` in MB (Linux /proc)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -102,39 +97,13 @@ def percentile(values: list[float], share: float) -> float:
 
 def start_server() -> tuple[subprocess.Popen[bytes], str]:
     """Start `mailcoach serve` on a free loopback port; return it and its URL."""
-    port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "MAILCOACH_TOKEN"}
     log = tempfile.TemporaryFile()  # noqa: SIM115 (the server's log lives as long as it)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "mailcoach", "serve", "--host", HOST, "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=env,
-    )
-    url = f"http://{HOST}:{port}"
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            log.seek(0)
-            sys.exit(f"mailcoach serve exited: {log.read().decode(errors='replace')}")
-        try:
-            if httpx.get(f"{url}/v1/health", timeout=2).status_code == 200:
-                return proc, url
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    proc.kill()
-    sys.exit("mailcoach serve did not start in time")
-
-
-def stop_server(proc: subprocess.Popen[bytes]) -> None:
-    """Stop the server as Ctrl-C would, then for good if it hangs."""
-    proc.send_signal(signal.SIGINT)
     try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+        return start(env, log, timeout=START_TIMEOUT)
+    except ServerFailed as exc:
+        log.seek(0)
+        sys.exit(f"{exc}: {log.read().decode(errors='replace')}")
 
 
 def work_ms(response: httpx.Response) -> float:
@@ -254,7 +223,7 @@ def main() -> None:
         load = asyncio.run(concurrent(url, proc.pid, args.clients, args.seconds, args.max_requests))
         after = summary(sequential(url, args.requests, 120))
     finally:
-        stop_server(proc)
+        stop(proc)
     results = {
         "draft_words": words,
         "load_average": round(os.getloadavg()[0], 1),

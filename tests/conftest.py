@@ -40,16 +40,6 @@ def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, lexicon_cache:
     monkeypatch.chdir(tmp_path)
 
 
-def free_port() -> int:
-    """Return a TCP port on the loopback interface that nobody is listening on."""
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory, lexicon_cache: Path) -> Iterator[str]:
     """Run ``mailcoach serve`` (real uvicorn) on a free loopback port; yield its base URL.
@@ -58,47 +48,21 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, lexicon_cache: Path) -
     stopped (SIGINT, as Ctrl-C would) when the session ends.
     """
     import os
-    import signal
-    import subprocess
-    import sys
-    import time
 
-    import httpx
+    from tools.local_server import ServerFailed, start, stop
 
-    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("MAILCOACH_")}
     env["MAILCOACH_CACHE"] = str(lexicon_cache)
     log = tmp_path_factory.mktemp("serve") / "serve.log"
     with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "mailcoach", "serve", "--port", str(port)],
-            cwd=log.parent,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 180
+        try:
+            proc, url = start(env, out, cwd=log.parent)
+        except ServerFailed as exc:
+            pytest.fail(f"{exc}: {log.read_text()}")
     try:
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"mailcoach serve exited early: {log.read_text()}")
-            try:
-                if httpx.get(f"{url}/v1/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"mailcoach serve did not start in time: {log.read_text()}")
-            time.sleep(0.2)
         yield url
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
 
 
 def count_restatements(text: str, count: str) -> list[str]:

@@ -14,18 +14,19 @@ Run by hand after a change to the page; tests/test_page.py takes its own shots.
 from __future__ import annotations
 
 import os
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-import httpx
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script from anywhere
+    sys.path.insert(0, str(ROOT))
+
+from tools.local_server import ServerFailed, start, stop  # noqa: E402
+
 CHROMIUM = "/usr/bin/chromium"
 WIDTH, HEIGHT = 1280, 1000
 
@@ -43,38 +44,13 @@ Priya
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def _serve(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("MAILCOACH_")}
     env["PYTHONPATH"] = str(ROOT)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "mailcoach", "serve", "--port", str(port)],
-        cwd=folder,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 180
-    while True:
-        if proc.poll() is not None:
-            sys.exit("mailcoach serve exited early")
-        try:
-            if httpx.get(f"{url}/v1/health", timeout=2).status_code == 200:
-                return proc, url
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline:
-            proc.kill()
-            sys.exit("mailcoach serve did not start in time")
-        time.sleep(0.2)
+    try:
+        return start(env, subprocess.DEVNULL, cwd=folder)
+    except ServerFailed as exc:
+        sys.exit(str(exc))
 
 
 def shoot(out: Path) -> None:
@@ -103,12 +79,7 @@ def shoot(out: Path) -> None:
                 page.screenshot(path=str(out), full_page=True)
                 browser.close()
         finally:
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop(proc)
 
 
 if __name__ == "__main__":
