@@ -361,6 +361,7 @@ class _Rewriter:
         self.rules: RuleSet = load_rules(settings.lexicons, settings.disable, settings.levels)
         self.sentences = [_trimmed(self.body, s.start, s.end) for s in report.sentiment.sentences]
         self._written: dict[tuple[int, int, Plan], str] = {}
+        self._parsed: dict[str, Doc] = {}  # candidate texts are judged by several checks
         self._new_clause: tuple[Benchmark | None, Edit | None] | None = None
         self._completion: tuple[list[str], Edit | None, list[str]] | None = None
         self.removed: list[str] = []
@@ -472,9 +473,12 @@ class _Rewriter:
         return out
 
     def _parse(self, text: str) -> Doc:
-        from mailcoach.nlp.pipeline import get_pipeline
+        """Return the parse of ``text``, once per text for this rewrite."""
+        if text not in self._parsed:
+            from mailcoach.nlp.pipeline import get_pipeline
 
-        return get_pipeline(self.settings)(text)
+            self._parsed[text] = get_pipeline(self.settings)(text)
+        return self._parsed[text]
 
     def _adjunct_cut(self, text: str, doc: Doc, a: int, b: int) -> _Mark | None:
         """Return the cut that drops the adjunct holding ``text[a:b]``, by the parse.
