@@ -48,6 +48,8 @@ SPLITS = (
     "dev12",
     "dev13",
     "dev14",
+    "dev15",
+    "dev16",
     "test",
     "test2",
     "test3",

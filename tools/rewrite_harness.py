@@ -66,6 +66,7 @@ class DraftResult:
     left_flagged: int = 0
     type_ok: bool | None = None
     roles_ok: bool | None = None
+    roles_given: bool = False
     benchmark: bool = False
 
 
@@ -177,7 +178,8 @@ def run_one(path: Path, label: dict[str, Any], today: datetime.date) -> DraftRes
         getattr(before.dispute, "sender_role", None),
         getattr(before.dispute, "reader_role", None),
     )
-    if "sender_role" in label and roles[0] is not None:
+    if "sender_role" in label:
+        res.roles_given = roles[0] is not None
         res.roles_ok = roles == (label["sender_role"], label["reader_role"])
     return res
 
@@ -205,9 +207,16 @@ def summarise(results: list[DraftResult]) -> dict[str, Any]:
         "type_accuracy": round(sum(bool(r.type_ok) for r in typed) / len(typed), 3)
         if typed
         else None,
+        # over every labelled draft: a draft whose roles were left open counts as wrong
         "role_accuracy": round(sum(bool(r.roles_ok) for r in roled) / len(roled), 3)
         if roled
         else None,
+        "roles_given": sum(r.roles_given for r in roled),
+        "role_accuracy_when_given": round(
+            sum(bool(r.roles_ok) for r in roled if r.roles_given)
+            / max(1, sum(r.roles_given for r in roled)),
+            3,
+        ),
     }
 
 

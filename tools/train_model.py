@@ -54,6 +54,8 @@ TUNING_FILES = (
     "sentences-dev12.jsonl",
     "sentences-dev13.jsonl",
     "sentences-dev14.jsonl",
+    "sentences-dev15.jsonl",
+    "sentences-dev16.jsonl",
     "clean-business.jsonl",
 )
 
