@@ -56,6 +56,10 @@ TUNING_FILES = (
     "sentences-dev14.jsonl",
     "sentences-dev15.jsonl",
     "sentences-dev16.jsonl",
+    "sentences-dev17.jsonl",
+    "sentences-dev18.jsonl",
+    "sentences-dev19.jsonl",
+    "sentences-dev20.jsonl",
     "clean-business.jsonl",
 )
 

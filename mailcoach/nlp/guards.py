@@ -100,6 +100,9 @@ SPEECH_VERBS = frozenset(
         "label",
         "term",
         "brand",
+        # "the guest threatened to dispute the charge": someone else's step, reported
+        "threaten",
+        "warn",
     }
 )
 DEMANDING_OPENERS = frozenset({"why", "how"})
