@@ -70,6 +70,17 @@ def test_words_our_own_colleague_reported_are_not_the_senders() -> None:
     )
 
 
+def test_someone_elses_threat_reported_is_not_the_senders() -> None:
+    assert Category.THREATENING not in categories(
+        "The guest threatened to dispute the charge with her bank, so I've sent her the folio."
+    )
+    # the writer's own step, and the reader's, are still threats
+    assert Category.THREATENING in categories("We will dispute the charge with our bank.")
+    assert Category.THREATENING in categories(
+        "You threatened to dispute the charge with your bank, so I will dispute it with mine."
+    )
+
+
 @pytest.mark.parametrize(
     "text",
     [
