@@ -62,6 +62,8 @@ OTHER: Final[dict[str, Side]] = {"provider": "payer", "payer": "provider"}
 _SENDER = r"i|we|me|us|my|our|mine|ours"
 _READER = r"you|your|yours"
 _OWNERS = r"my|our|your"
+#: Words that make the verb after them a request to the reader ("please pay").
+_REQUEST = r"please|kindly|pls|plz"
 _SUBJECT = r"(?P<who>i|we|you)(?:'m|'re|'ve|'ll|'d)?"
 #: Words that may stand between a subject and its verb: auxiliaries, negation,
 #: adverbs and "to" ("you have not yet paid", "you promised to deliver").
@@ -195,6 +197,8 @@ class Parties:
                         self._subject.append((_regex(rx, where, field), cue.weight, side))
                         rx = rf"\b(?:{alt})\s+(?:to\s+|for\s+)?(?P<who>me|us|you)\b"
                         self._object.append((_regex(rx, where, field), cue.weight, side))
+                        rx = rf"\b(?P<who>{_REQUEST})\s+(?:do\s+)?(?:{alt})\b"
+                        self._subject.append((_regex(rx, where, field), cue.weight, side))
             else:
                 if cue.setting is not None:
                     self._known([cue.setting], where, field)
@@ -226,7 +230,8 @@ class Parties:
             (side if target[0] == "side" else setting)[target[1]] += points
 
         def person(word: str, owned_by: Side) -> Side:
-            """The sender's side when ``word`` (a pronoun) names who is on ``owned_by``."""
+            """The sender's side when ``word`` (a pronoun, or a request word that makes
+            the reader the agent) names who is on ``owned_by``."""
             return owned_by if re.fullmatch(_SENDER, word, re.I) else OTHER[owned_by]
 
         for table in (self._owner, self._subject, self._object):
