@@ -60,11 +60,11 @@ OTHER: Final[dict[str, Side]] = {"provider": "payer", "payer": "provider"}
 
 #: Pronouns by whom they point at (normalised text: apostrophes are plain).
 _SENDER = r"i|we|me|us|my|our|mine|ours"
-_READER = r"you|your|yours"
-_OWNERS = r"my|our|your"
+_READER = r"you|your|yours|u|ur"
+_OWNERS = r"my|our|your|ur"
 #: Words that make the verb after them a request to the reader ("please pay").
 _REQUEST = r"please|kindly|pls|plz"
-_SUBJECT = r"(?P<who>i|we|you)(?:'m|'re|'ve|'ll|'d)?"
+_SUBJECT = r"(?P<who>i|we|you|u)(?:'m|'re|'ve|'ll|'d)?"
 #: Words that may stand between a subject and its verb: auxiliaries, negation,
 #: adverbs and "to" ("you have not yet paid", "you promised to deliver").
 _BETWEEN = (
@@ -72,12 +72,13 @@ _BETWEEN = (
     r"would|wouldn't|can|can't|cannot|could|couldn't|should|shouldn't|shall|must|may|might|"
     r"am|are|is|was|were|aren't|isn't|wasn't|weren't|be|been|being|not|never|already|"
     r"still|just|also|only|yet|now|then|actually|finally|even|ever|really|always|"
-    r"promised|agreed|need|needed|going|want|wanted|able|to)\s+){0,4}"
+    r"promised|agreed|need|needed|going|want|wanted|able|happy|willing|glad|ready|"
+    r"prepared|to)\s+){0,4}"
 )
 #: Up to two words between a possessive and its noun ("your last three invoices").
 _MODIFIERS = (
     r"(?:(?!(?:is|was|are|were|has|have|had|and|or|to|the|a|an|for|of|on|in|at|with|from|"
-    r"that|this|it|be|been|will|would)\b)[\w'-]+\s+){0,2}?"
+    r"that|this|it|be|been|will|would)\b)[$£€]?[\w'-]+(?:[.,]\d+)*\s+){0,2}?"
 )
 
 
@@ -193,6 +194,7 @@ class Parties:
                         rx = rf"\b(?P<who>{_OWNERS})\s+{_MODIFIERS}(?:{alt})\b"
                         self._owner.append((_regex(rx, where, field), cue.weight, side))
                     else:
+                        alt = rf"(?:re-?)?(?:{alt})"  # "we can re-deliver"
                         rx = rf"\b{_SUBJECT}\s+{_BETWEEN}(?:{alt})\b"
                         self._subject.append((_regex(rx, where, field), cue.weight, side))
                         rx = rf"\b(?:{alt})\s+(?:to\s+|for\s+)?(?P<who>me|us|you)\b"
