@@ -33,6 +33,9 @@ def roles(text: str, signature: str = "") -> tuple[str | None, str | None]:
         # action, the one acted on: "VERB me/us/you"
         ("You charged us for forty crates that never came.", "payer"),
         ("We will pay you for the forty crates on Friday.", "payer"),
+        # action, a request: "please VERB" makes the reader the agent
+        ("Please pay the March batch by Friday.", "provider"),
+        ("Kindly refund the March batch to my card.", "payer"),
         # mention with a side: money that is late, work that is not done
         ("The March batch is now overdue.", "provider"),
         ("The gate has still not been fixed.", "payer"),
@@ -87,6 +90,15 @@ def test_the_voice_tells_a_lone_provider_from_a_firm() -> None:
 def test_a_sign_off_inside_the_text_counts_as_a_title() -> None:
     text = "Hi Sam,\n\nWe tried your card again today.\n\nThanks,\nThe Lumen Team\n"
     assert roles(text)[0] == "company"
+
+
+def test_a_draft_typed_on_one_line_still_has_a_greeting_and_a_sign_off() -> None:
+    """A phone draft with no line breaks: the greeting runs to the first comma, the
+    sign-off is what follows the last full stop."""
+    assert roles("dear landlord, the heating is off again and its cold. sort it today")[0] == (
+        "tenant"
+    )
+    assert roles("hi Jo, the boiler is off again. please sort it. Flat 9b")[0] == "tenant"
 
 
 def test_a_title_inside_prose_is_not_a_title() -> None:

@@ -316,19 +316,31 @@ def infer(parties: Parties, text: str, signature: str = "") -> PartyGuess:
     return PartyGuess(pair[side], pair[OTHER[side]], round(min(side_sure, setting_sure), 2))  # type: ignore[index]
 
 
+#: Where a greeting ends when it shares its line with the text ("dear landlord, the ...").
+_GREETING_END = re.compile(r"[,:;\u2014-]")
+#: Where the last sentence of a one-line text begins ("... today please. flat 9b").
+_SENTENCE_END = re.compile(r"[.!?]\s+")
+
+
 def _greeting(text: str) -> str:
-    """Return the first line of the text when it is short enough to be a greeting."""
+    """Return the greeting: the first line, or its words up to a comma when the
+    greeting runs on into the text, if short enough to be one."""
     for line in text.splitlines():
         if line.strip():
-            return line if len(line.split()) <= TITLE_WORDS else ""
+            head = _GREETING_END.split(line, maxsplit=1)[0]
+            return head if len(head.split()) <= TITLE_WORDS else ""
     return ""
 
 
 def _closing(text: str, signature: str) -> str:
-    """Return the signature and the short lines among the last lines of the text
-    (the first line, a greeting, is never among them)."""
-    lines = [line for line in text.splitlines() if line.strip()][1:]  # not the greeting
-    short = [line for line in lines[-CLOSING_LINES:] if len(line.split()) <= TITLE_WORDS]
+    """Return the signature and the short lines among the last lines of the text,
+    or the last words after the last full stop (the first line, a greeting, is
+    never among them)."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) == 1:
+        *_, tail = _SENTENCE_END.split(lines[0].strip())
+        lines = ["", tail] if tail != lines[0].strip() else [""]
+    short = [line for line in lines[1:][-CLOSING_LINES:] if len(line.split()) <= TITLE_WORDS]
     return "\n".join([*short, signature])
 
 
