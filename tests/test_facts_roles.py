@@ -30,6 +30,9 @@ def roles(text: str, signature: str = "") -> tuple[str | None, str | None]:
         # action, agent: "I/we/you (have not yet) VERB"
         ("You have still not paid for the March batch.", "provider"),
         ("We already paid for the March batch in full.", "payer"),
+        # the passive turns the subject into the one the verb is done to
+        ("We have still not been paid for the March batch.", "provider"),
+        ("I was charged twice for the March batch.", "payer"),
         # action, the one acted on: "VERB me/us/you"
         ("You charged us for forty crates that never came.", "payer"),
         ("We will pay you for the forty crates on Friday.", "payer"),

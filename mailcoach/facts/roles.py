@@ -241,7 +241,8 @@ class Parties:
                 seen: Counter[str] = Counter()
                 for m in pattern.finditer(text):
                     who = m["who"]
-                    on = owned if table is not self._object else OTHER[owned]
+                    done_to = table is self._object or (table is self._subject and _passive(m))
+                    on = OTHER[owned] if done_to else owned
                     sender_side = person(who, on)
                     seen[sender_side] += 1
                     if seen[sender_side] <= CUE_CAP:
@@ -314,6 +315,17 @@ def infer(parties: Parties, text: str, signature: str = "") -> PartyGuess:
     setting = setting or order[0]
     pair = parties.settings[setting]
     return PartyGuess(pair[side], pair[OTHER[side]], round(min(side_sure, setting_sure), 2))  # type: ignore[index]
+
+
+#: A form of "be" (or "get") right before a participle makes the subject the one
+#: the verb is done to: "I have not been paid", "we got charged".
+_PASSIVE = re.compile(r"\b(?:be|been|being|am|is|are|was|were|get|got|gotten|getting)\s+\S+$", re.I)
+
+
+def _passive(m: re.Match[str]) -> bool:
+    """Tell whether a subject-and-verb match is in the passive voice."""
+    phrase = m[0]
+    return not phrase.lower().endswith("ing") and bool(_PASSIVE.search(phrase))
 
 
 #: Where a greeting ends when it shares its line with the text ("dear landlord, the ...").
