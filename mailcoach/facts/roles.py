@@ -10,7 +10,9 @@ tenancy (landlord, tenant), freelance work (freelancer, client) and retail
 - the sender's **side**, from grammar and ownership: whose thing the money or
   goods are ("my invoice", "your order", "the deposit I paid" is the payer's), who
   does the paying or the providing ("we delivered", "you haven't paid", "charged
-  me", "pay you"), who owns a failure ("that was our error"); and
+  me", "pay you", "please pay"; in the passive the subject is the one the verb is
+  done to: "I have not been paid"), who owns a failure ("that was our error"),
+  who waits for what; and
 - the **setting**, from the words for the thing in dispute (rent, tenancy,
   retainer, purchase order, subscription) and the writer's voice (one person
   writing "I" or a firm writing "we");
@@ -20,7 +22,11 @@ Manager", "Customer Care Team") and the reader's in the greeting ("Dear Accounts
 Payable") tell both at once.
 
 Python here knows the cue *kinds* (owner, action, mention, title, voice) and
-English pronouns; every word that points to a side or a setting is data. Each
+English grammar words (pronouns, auxiliaries, the passive, "please"); every word
+that points to a side or a setting is data. The link between a subject and its
+verb is read from the words between them (auxiliaries, negation, a few adverbs),
+not from a dependency parse: the roles are read on every draft, and the pipeline
+parses only the sentences a rule needs. Each
 match of a pattern counts at most :data:`CUE_CAP` times. Each answer's confidence
 is its share of the evidence with :data:`DOUBT` added to the runner-up, so a
 single weak cue gives a low confidence; the pair is as sure as its less sure
@@ -93,7 +99,8 @@ class _Owner(BaseModel):
 
 
 class _Action(BaseModel):
-    """Who acts: "I/we/you VERB" (the agent) and "VERB me/us/you" (the one acted on)."""
+    """Who acts: "I/we/you VERB" and "please VERB" (the agent; in the passive, the one
+    acted on) and "VERB me/us/you" (the one acted on)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     kind: Literal["action"]
