@@ -22,6 +22,7 @@ from mailcoach.model import (
     Finding,
     Report,
     Segment,
+    SegmentKind,
     SentenceSentiment,
     Sentiment,
     Severity,
@@ -183,7 +184,11 @@ class _Builder:
         notes = draft.notes
         if not draft.own_text.strip() and not any("nothing to check" in n for n in notes):
             notes = (*notes, "nothing to check: the message has no text of the sender's own")
-        dispute = given_roles(extract_dispute(draft.own_text, to=draft.to), self.settings)
+        signature = "\n".join(
+            draft.body[s.start : s.end] for s in draft.segments if s.kind is SegmentKind.SIGNATURE
+        )
+        found = extract_dispute(draft.own_text, to=draft.to, signature=signature)
+        dispute = given_roles(found, self.settings)
         sentences = [draft.body[s.start : s.end] for s in self.sentences]
         return Report(
             source=draft.source,

@@ -45,8 +45,10 @@ Counterpart
     Group greetings ("Hi team", "Dear Sir or Madam") name nobody.
 
 Type and roles
-    Weighted cue words per dispute type and per pair of roles, kept as data in
-    ``lexicons/disputes.yml`` (:mod:`mailcoach.facts.kind`).
+    Weighted cue words per dispute type, and cue kinds for the sender's side
+    (provider or payer) and the setting (trade, tenancy, freelance, retail), kept
+    as data in ``lexicons/disputes.yml`` (:mod:`mailcoach.facts.kind`,
+    :mod:`mailcoach.facts.roles`).
 """
 
 from __future__ import annotations
@@ -81,13 +83,21 @@ __all__ = [
 ]
 
 
-def extract(text: str, *, to: str | None = None, today: datetime.date | None = None) -> Dispute:
+def extract(
+    text: str,
+    *,
+    to: str | None = None,
+    today: datetime.date | None = None,
+    signature: str = "",
+) -> Dispute:
     """Find the facts of a dispute in the sender's own text of a draft.
 
     Args:
         text: the sender's own text (no quoted reply, no signature).
         to: the To header, if known; its display name is the fallback counterpart.
         today: the reference date for relative dates; ``date.today()`` if None.
+        signature: the sign-off block split off the draft, if any: the sender's
+            title in it is a cue to the roles (nothing else is read from it).
 
     Returns:
         A :class:`Dispute` with the type, amounts, invoice references, ISO dates,
@@ -96,7 +106,7 @@ def extract(text: str, *, to: str | None = None, today: datetime.date | None = N
     plain = normalize(text)
     ref = today if today is not None else datetime.date.today()
     kind = guess_type(plain)
-    sender, reader = guess_roles(plain)
+    sender, reader = guess_roles(plain, normalize(signature))
     return Dispute(
         type=kind.label or "other",
         type_confidence=kind.confidence,

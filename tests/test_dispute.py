@@ -404,6 +404,11 @@ def test_extract_whole_draft() -> None:
         days_overdue=21,
         counterpart="Dana",
         type_confidence=1.0,
+        # overdue money is the sender's to chase, and "our" is a firm's voice; a
+        # weak case, so a low confidence
+        sender_role="supplier",
+        reader_role="buyer",
+        role_confidence=0.33,
     )
 
 
@@ -440,7 +445,7 @@ def test_a_cue_is_skipped_only_where_it_cannot_match() -> None:
     checked = skipped = 0
     for text in texts:
         lowered = text.lower()
-        for _, table in (*cues.types, *cues.roles):
+        for _, table in cues.types:
             for pattern, need, _ in table:
                 assert need is not None
                 if not found_in(need, lowered):

@@ -237,7 +237,9 @@ def test_a_bad_cue_file_names_the_field(tmp_path: Path) -> None:
     bad.write_text("types:\n  payment:\n    - [3, '(unclosed']\n")
     with pytest.raises(LexiconError, match="types payment"):
         load_cues(bad)
-    bad.write_text("types: {}\nroles:\n  - {sender: boss, reader: tenant, cues: []}\n")
+    bad.write_text(
+        "types: {}\nparties:\n  settings:\n    office: {provider: boss, payer: tenant}\n"
+    )
     with pytest.raises(LexiconError, match="unknown role 'boss'"):
         load_cues(bad)
 

@@ -1,9 +1,10 @@
-"""What a dispute is about and who is writing to whom, from cue words in rule data.
+"""What a dispute is about and who is writing to whom, from cues in rule data.
 
-The cues live in ``lexicons/disputes.yml``: weighted patterns per dispute type and
-per (sender, reader) pair of roles. Each cue counts at most twice, times its
-weight; the highest total wins. The confidence is the winner's share of the two
-best totals (1.0 when nothing else scored, 0.0 when nothing scored at all).
+The cues live in ``lexicons/disputes.yml``. For the type: weighted patterns per
+dispute type; each cue counts at most twice, times its weight; the highest total
+wins, and the confidence is the winner's share of the two best totals (1.0 when
+nothing else scored, 0.0 when nothing scored at all). For the roles: the
+``parties`` section, read by :mod:`mailcoach.facts.roles`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any, Final
 from pydantic import BaseModel, ConfigDict
 
 from mailcoach.errors import LexiconError
+from mailcoach.facts.roles import Parties, PartiesSpec, infer
 from mailcoach.resources import lexicon_dir
 
 DISPUTES_FILE: Final = "disputes.yml"
@@ -36,19 +38,11 @@ _CASE_ODD: Final = frozenset("\u0130\u0131\u017f\u212a")
 Cue = tuple[int, str]
 
 
-class _Pair(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    sender: str
-    reader: str
-    cues: list[Cue]
-
-
 class _Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     types: dict[str, list[Cue]]
-    roles: list[_Pair] = []
+    parties: PartiesSpec = PartiesSpec(settings={})
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,19 +63,13 @@ class Cues:
         unknown = set(spec.types) - {*DISPUTE_TYPES, "other"}
         if unknown:
             raise LexiconError(f"{where}: types: unknown type {sorted(unknown)[0]!r}.")
-        for pair in spec.roles:
-            for role in (pair.sender, pair.reader):
-                if role not in ROLES:
-                    raise LexiconError(f"{where}: roles: unknown role {role!r}.")
         order = [*DISPUTE_TYPES, "other"]
         self.types = tuple(
             (name, _compile(spec.types[name], where, f"types {name}"))
             for name in order
             if name in spec.types
         )
-        self.roles = tuple(
-            ((p.sender, p.reader), _compile(p.cues, where, f"roles {p.sender}")) for p in spec.roles
-        )
+        self.parties = Parties(spec.parties, where, ROLES)
 
 
 def _compile(cues: list[Cue], where: Path, field: str) -> _Compiled:
@@ -136,15 +124,15 @@ def guess_type(text: str) -> Guess:
     return Guess(label or "other", confidence)
 
 
-def guess_roles(text: str) -> tuple[Guess, Guess]:
+def guess_roles(text: str, signature: str = "") -> tuple[Guess, Guess]:
     """Return the sender's and the reader's role, with the pair's confidence.
 
-    Both labels are None when no role cue occurs.
+    ``text`` is the sender's own text and ``signature`` the sign-off block split
+    off from it (its title is a cue). Both labels are None when no role cue occurs;
+    see :mod:`mailcoach.facts.roles` for how the cues are weighed.
     """
-    pair, confidence = _best(_scores(text, load_cues().roles))
-    if pair is None:
-        return Guess(None, 0.0), Guess(None, 0.0)
-    return Guess(pair[0], confidence), Guess(pair[1], confidence)
+    guess = infer(load_cues().parties, text, signature)
+    return Guess(guess.sender, guess.confidence), Guess(guess.reader, guess.confidence)
 
 
 #: The usual reader for a sender's role (``--role landlord`` means to a tenant).
