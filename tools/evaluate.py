@@ -54,6 +54,7 @@ SPLITS = (
     "dev18",
     "dev19",
     "dev20",
+    "dev21",
     "test",
     "test2",
     "test3",

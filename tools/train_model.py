@@ -60,6 +60,7 @@ TUNING_FILES = (
     "sentences-dev18.jsonl",
     "sentences-dev19.jsonl",
     "sentences-dev20.jsonl",
+    "sentences-dev21.jsonl",
     "clean-business.jsonl",
 )
 
