@@ -64,7 +64,8 @@ CATEGORIES = (
     "threatening",
     "liability",
 )
-TRAIN = tuple(f"sentences-dev{n}.jsonl" for n in ("", 2, 3, 4, 5, 6, 7, 8, 9)) + (
+TRAIN = (
+    *(f"sentences-dev{n}.jsonl" for n in ("", 2, 3, 4, 5, 6, 7, 8, 9)),
     "clean-business.jsonl",
 )
 VALIDATION = ("sentences-dev10.jsonl", "sentences-dev11.jsonl")
@@ -165,7 +166,10 @@ def predict(tokenizer: Any, net: Any, texts: list[str], max_len: int) -> list[li
     with torch.no_grad():
         for i in range(0, len(texts), 64):
             batch = tokenizer(
-                texts[i : i + 64], padding=True, truncation=True, max_length=max_len,
+                texts[i : i + 64],
+                padding=True,
+                truncation=True,
+                max_length=max_len,
                 return_tensors="pt",
             )
             logits = net(batch["input_ids"], batch["attention_mask"])
@@ -173,14 +177,18 @@ def predict(tokenizer: Any, net: Any, texts: list[str], max_len: int) -> list[li
     return out
 
 
-def run_encoder(work: Path, epochs: int, max_len: int, batch_size: int, lr: float) -> None:
+def run_encoder(
+    work: Path, epochs: int, max_len: int, batch_size: int, lr: float, seed: int = 13
+) -> None:
     """Fine-tune on TRAIN; after each epoch write VAL and TEST probabilities; keep the
     epoch whose validation macro-F1 (under the threshold rule) is best."""
     import torch
 
     torch.set_num_threads(2)
-    torch.manual_seed(13)
-    random.seed(13)
+    torch.manual_seed(seed)
+    random.seed(seed)
+    suffix = "" if seed == 13 else f"-seed{seed}"
+    checkpoint = work / f"encoder-finetuned{suffix}.pt"
     folder = model_dir(work)
     tokenizer, net = build(folder)
     train = [item for name in TRAIN for item in read(name)]
@@ -189,7 +197,8 @@ def run_encoder(work: Path, epochs: int, max_len: int, batch_size: int, lr: floa
     positives = targets.sum(0)
     pos_weight = (len(train) - positives) / positives  # like class_weight="balanced"
     loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=pos_weight)
-    print(f"encoder: {len(train)} training items, pos_weight {[round(x, 1) for x in pos_weight.tolist()]}")
+    weights = [round(x, 1) for x in pos_weight.tolist()]
+    print(f"encoder: {len(train)} training items, pos_weight {weights}")
     net.encoder.embeddings.word_embeddings.weight.requires_grad_(False)
     head = list(net.head.parameters())
     body = [p for p in net.encoder.parameters() if p.requires_grad]
@@ -206,12 +215,22 @@ def run_encoder(work: Path, epochs: int, max_len: int, batch_size: int, lr: floa
         optimizer, lambda s: min((s + 1) / warmup, max(0.0, (steps - s) / (steps - warmup)))
     )
     validation = [item for name in VALIDATION for item in read(name)]
-    val_texts, val_labels = [t for t, _ in validation], [l for _, l in validation]
-    result: dict[str, Any] = {"epochs": {}, "settings": {
-        "epochs": epochs, "max_len": max_len, "batch_size": batch_size, "lr": lr,
-        "pooling": "mean", "placeholders": False, "pos_weight": "negatives/positives",
-        "frozen": "token embeddings", "batching": "length buckets",
-    }}
+    val_texts, val_labels = [t for t, _ in validation], [gold for _, gold in validation]
+    result: dict[str, Any] = {
+        "epochs": {},
+        "settings": {
+            "epochs": epochs,
+            "max_len": max_len,
+            "batch_size": batch_size,
+            "lr": lr,
+            "pooling": "mean",
+            "placeholders": False,
+            "pos_weight": "negatives/positives",
+            "frozen": "token embeddings",
+            "seed": seed,
+            "batching": "length buckets",
+        },
+    }
     encoded = [ids for ids in tokenizer(texts, truncation=True, max_length=max_len)["input_ids"]]
     pad = tokenizer.pad_token_id
     best = (-1.0, "")
@@ -227,7 +246,9 @@ def run_encoder(work: Path, epochs: int, max_len: int, batch_size: int, lr: floa
         for b, idx in enumerate(batches):
             width = max(len(encoded[j]) for j in idx)
             ids = torch.tensor([encoded[j] + [pad] * (width - len(encoded[j])) for j in idx])
-            mask = torch.tensor([[1] * len(encoded[j]) + [0] * (width - len(encoded[j])) for j in idx])
+            mask = torch.tensor(
+                [[1] * len(encoded[j]) + [0] * (width - len(encoded[j])) for j in idx]
+            )
             loss = loss_fn(net(ids, mask), targets[idx])
             optimizer.zero_grad()
             loss.backward()
@@ -236,7 +257,8 @@ def run_encoder(work: Path, epochs: int, max_len: int, batch_size: int, lr: floa
             schedule.step()
             total += loss.item() * len(idx)
             if b % 20 == 0:
-                print(f"  epoch {epoch} batch {b}/{len(batches)}: {time.perf_counter() - started:.0f} s", flush=True)
+                now = time.perf_counter() - started
+                print(f"  epoch {epoch} batch {b}/{len(batches)}: {now:.0f} s", flush=True)
         val_probs = predict(tokenizer, net, val_texts, max_len)
         key = str(epoch)
         result["epochs"][key] = {"validation": val_probs}
@@ -249,10 +271,10 @@ def run_encoder(work: Path, epochs: int, max_len: int, batch_size: int, lr: floa
         )
         if f1 > best[0]:
             best = (f1, key)
-            torch.save(net.state_dict(), work / "encoder-finetuned.pt")
+            torch.save(net.state_dict(), checkpoint)
         result["train_seconds"] = round(elapsed, 1)
     # the test files are scored once, by the epoch that validation chose
-    net.load_state_dict(torch.load(work / "encoder-finetuned.pt"))
+    net.load_state_dict(torch.load(checkpoint))
     chosen = {
         name: predict(tokenizer, net, [t for t, _ in items], max_len)
         for name in VALIDATION + TEST
@@ -260,7 +282,7 @@ def run_encoder(work: Path, epochs: int, max_len: int, batch_size: int, lr: floa
     }
     result["epochs"][best[1]] = chosen
     result["chosen"] = best[1]
-    save(work / "probs-encoder.json", result)
+    save(work / f"probs-encoder{suffix}.json", result)
 
 
 # --------------------------------------------------------------------------- speed
@@ -278,7 +300,7 @@ def run_speed(work: Path, max_len: int) -> None:
     net.eval()
     texts = [t for name in TEST for t, _ in read(name)]
     sample = texts[:300]
-    out: dict[str, Any] = {"sentences_timed": len(sample)}
+    out: dict[str, Any] = {"sentences_timed": len(sample), "load_before": os.getloadavg()}
 
     def timed(fn: Any) -> float:
         for text in sample[:10]:
@@ -294,7 +316,6 @@ def run_speed(work: Path, max_len: int) -> None:
             return torch.sigmoid(net(batch["input_ids"], batch["attention_mask"])).numpy()
 
     out["torch_ms"] = timed(torch_one)
-    torch.save(net.state_dict(), work / "encoder-finetuned.pt")
     out["torch_state_mb"] = (work / "encoder-finetuned.pt").stat().st_size / 1e6
 
     class Probs(torch.nn.Module):  # type: ignore[misc]
@@ -354,6 +375,7 @@ def run_speed(work: Path, max_len: int) -> None:
         for a in ("onnx_float", "onnx_int8")
     }
     out.update(diff)
+    out["load_after"] = os.getloadavg()
     save(work / "speed.json", out)
     save(work / "probs-int8.json", {"epochs": {"-": all_probs["onnx_int8"]}, "chosen": "-"})
     print(json.dumps(out, indent=1))
@@ -364,7 +386,7 @@ def run_speed(work: Path, max_len: int) -> None:
 
 def choose_thresholds(probs: list[list[float]], labels: list[frozenset[str]]) -> list[float]:
     """The threshold rule (see the module docstring); a score >= threshold flags."""
-    clean = [p for p, l in zip(probs, labels, strict=True) if not l]
+    clean = [p for p, gold in zip(probs, labels, strict=True) if not gold]
     limit = math.floor(CLEAN_PER_CATEGORY * len(clean))
     while True:
         thresholds = []
@@ -387,14 +409,14 @@ def scores(
     ]
     per = {}
     for c in CATEGORIES:
-        tp = sum(1 for f, l in zip(flags, labels, strict=True) if c in f and c in l)
-        fp = sum(1 for f, l in zip(flags, labels, strict=True) if c in f and c not in l)
-        fn = sum(1 for f, l in zip(flags, labels, strict=True) if c not in f and c in l)
+        tp = sum(1 for f, gold in zip(flags, labels, strict=True) if c in f and c in gold)
+        fp = sum(1 for f, gold in zip(flags, labels, strict=True) if c in f and c not in gold)
+        fn = sum(1 for f, gold in zip(flags, labels, strict=True) if c not in f and c in gold)
         p = tp / (tp + fp) if tp + fp else 0.0
         r = tp / (tp + fn) if tp + fn else 0.0
         per[c] = {"p": p, "r": r, "f1": 2 * p * r / (p + r) if p + r else 0.0, "n": tp + fn}
-    hurtful = [f for f, l in zip(flags, labels, strict=True) if l]
-    clean = [f for f, l in zip(flags, labels, strict=True) if not l]
+    hurtful = [f for f, gold in zip(flags, labels, strict=True) if gold]
+    clean = [f for f, gold in zip(flags, labels, strict=True) if not gold]
     return {
         "macro_f1": sum(v["f1"] for v in per.values()) / len(per),
         "per": per,
@@ -407,24 +429,32 @@ def scores(
 
 def run_report(work: Path) -> None:
     """Print the results as Markdown (thresholds from validation, scores on TEST)."""
-    gold = {name: [l for _, l in read(name)] for name in VALIDATION + TEST}
+    gold = {name: [labels for _, labels in read(name)] for name in VALIDATION + TEST}
     systems: dict[str, dict[str, list[list[float]]]] = {}
     notes = {}
-    for label, file in (("linear", "probs-linear.json"), ("encoder", "probs-encoder.json"),
-                        ("encoder int8", "probs-int8.json")):
+    extra = sorted(work.glob("probs-encoder-seed*.json"))
+    for label, file in (
+        ("linear", "probs-linear.json"),
+        ("encoder", "probs-encoder.json"),
+        *((f"encoder {p.stem[len('probs-encoder-') :]}", p.name) for p in extra),
+        ("encoder int8", "probs-int8.json"),
+    ):
         if (work / file).exists():
             data = json.loads((work / file).read_text("utf-8"))
             systems[label] = data["epochs"][data["chosen"]]
             notes[label] = data
     if "linear" in systems and "encoder" in systems:
-        systems["mean"] = {
-            name: [
-                [(a + b) / 2 for a, b in zip(pa, pb, strict=True)]
-                for pa, pb in zip(systems["linear"][name], systems["encoder"][name], strict=True)
-            ]
-            for name in VALIDATION + TEST
-        }
-    val_labels = [l for name in VALIDATION for l in gold[name]]
+        for label, join in (("mean", lambda a, b: (a + b) / 2), ("max", max)):
+            systems[label] = {
+                name: [
+                    [join(a, b) for a, b in zip(pa, pb, strict=True)]
+                    for pa, pb in zip(
+                        systems["linear"][name], systems["encoder"][name], strict=True
+                    )
+                ]
+                for name in VALIDATION + TEST
+            }
+    val_labels = [g for name in VALIDATION for g in gold[name]]
     results: dict[str, dict[str, Any]] = {}
     thresholds_of = {}
     for label, probs in systems.items():
@@ -436,7 +466,7 @@ def run_report(work: Path) -> None:
             results[label][name] = scores(probs[name], gold[name], thresholds)
         results[label]["pooled"] = scores(
             [p for name in TEST for p in probs[name]],
-            [l for name in TEST for l in gold[name]],
+            [g for name in TEST for g in gold[name]],
             thresholds,
         )
     print("## Thresholds (chosen on dev10+dev11)\n")
@@ -482,15 +512,60 @@ def run_report(work: Path) -> None:
         print("| epoch | validation macro-F1 |")
         print("|---|---|")
         for key, probs in enc["epochs"].items():
-            val_probs = probs["validation"] if "validation" in probs else [
-                p for name in VALIDATION for p in probs[name]
-            ]
+            val_probs = (
+                probs["validation"]
+                if "validation" in probs
+                else [p for name in VALIDATION for p in probs[name]]
+            )
             t = choose_thresholds(val_probs, val_labels)
             v = scores(val_probs, val_labels, t)["macro_f1"]
             mark = " (chosen)" if key == enc["chosen"] else ""
             print(f"| {key}{mark} | {v:.3f} |")
-        print(f"\nsettings: {json.dumps(enc.get('settings'))}; "
-              f"training time {enc.get('train_seconds')} s")
+        print(
+            f"\nsettings: {json.dumps(enc.get('settings'))}; "
+            f"training time {enc.get('train_seconds')} s"
+        )
+    if "linear" in systems and len(systems) > 1:
+        print(
+            "\n## Pooled macro-F1 gain over linear, paired bootstrap (items resampled per file)\n"
+        )
+        print("| system | gain | 95% interval | share of resamples with gain > 0 |")
+        print("|---|---|---|---|")
+        rng = random.Random(13)
+        draws = [
+            [(name, rng.randrange(len(gold[name]))) for name in TEST for _ in gold[name]]
+            for _ in range(1000)
+        ]
+        for label in systems:
+            if label == "linear":
+                continue
+            gains = []
+            for draw in draws:
+                labels = [gold[name][i] for name, i in draw]
+                mine = scores([systems[label][n][i] for n, i in draw], labels, thresholds_of[label])
+                base = scores(
+                    [systems["linear"][n][i] for n, i in draw], labels, thresholds_of["linear"]
+                )
+                gains.append(mine["macro_f1"] - base["macro_f1"])
+            gains.sort()
+            point = results[label]["pooled"]["macro_f1"] - results["linear"]["pooled"]["macro_f1"]
+            print(
+                f"| {label} | {point:+.3f} | {gains[25]:+.3f} to {gains[974]:+.3f} | "
+                f"{sum(g > 0 for g in gains) / len(gains):.3f} |"
+            )
+    if "encoder int8" in systems:
+        t = thresholds_of["encoder"]
+        same = total = 0
+        for name in TEST:
+            for pf, pq in zip(systems["encoder"][name], systems["encoder int8"][name], strict=True):
+                total += 1
+                same += [x >= y for x, y in zip(pf, t, strict=True)] == [
+                    x >= y for x, y in zip(pq, t, strict=True)
+                ]
+        print(
+            f"\nint8 against float, both with the float model's thresholds: the same flags on "
+            f"{same} of {total} test items."
+        )
     if (work / "speed.json").exists():
         print("\n## Speed and size\n")
         print("```\n" + (work / "speed.json").read_text("utf-8") + "\n```")
@@ -505,11 +580,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--max-len", type=int, default=64)
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--lr", type=float, default=5e-5)
+    parser.add_argument("--seed", type=int, default=13)
     args = parser.parse_args(argv)
     if args.step == "linear":
         run_linear(args.work)
     elif args.step == "encoder":
-        run_encoder(args.work, args.epochs, args.max_len, args.batch_size, args.lr)
+        run_encoder(args.work, args.epochs, args.max_len, args.batch_size, args.lr, args.seed)
     elif args.step == "speed":
         run_speed(args.work, args.max_len)
     else:
