@@ -23,6 +23,7 @@ the benchmark clause is inserted once, after the sender's last paragraph.
 from __future__ import annotations
 
 import datetime
+import functools
 import itertools
 import re
 from collections.abc import Iterable, Sequence
@@ -49,6 +50,14 @@ from mailcoach.rewriting.benchmark import (
     benchmark_clause,
     template_for_role,
 )
+from mailcoach.rewriting.content import (
+    content_clauses,
+    load_keep,
+    reported_quotes,
+    lost_negation,
+    main_clauses,
+    well_formed,
+)
 from mailcoach.rewriting.rephrase import (
     load_adjuncts,
     load_counts,
@@ -58,7 +67,7 @@ from mailcoach.rewriting.rephrase import (
 from mailcoach.settings import Settings
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
     from mailcoach.rules.load import RuleSet
 from mailcoach.templating import render, sentence_case
@@ -258,6 +267,7 @@ def _content_words(text: str) -> set[str]:
 #: Dependency labels of words that can go without breaking the sentence.
 _WE = re.compile(r"(?i)\b(?:we|our|us|we['\u2019](?:re|ve|ll|d))(?!\w)")
 _I = re.compile(r"(?i)(?<![\w'\u2019])(?:i|my|me|i['\u2019](?:m|ve|ll|d))(?!\w)")
+_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "expl", "csubj", "csubjpass"})
 _ADJUNCT_DEPS = frozenset({"advmod", "npadvmod", "prep", "advcl", "intj", "meta", "dep"})
 _ORPHAN = re.compile(
     r"(?:^[,;:.!?]|[,;:]\s*[.!?]$|\(\s*\)|\s[,;:]\s|[,;:]{2}"
@@ -339,6 +349,16 @@ def _apply_marks(text: str, marks: Sequence[_Mark]) -> str | None:
         if short or (opener in _SUBORDINATE and not asks and not same_opener):
             return None
     return tidy(out.strip(), capital=any(a == 0 for a, _, _ in edits))
+
+
+@functools.lru_cache(maxsize=4)
+def _firm_words(words: frozenset[str]) -> re.Pattern[str]:
+    """Return the pattern of the words that make a step firm (``firm`` in ``keep.yml``)."""
+    parts = []
+    for word in sorted(words, key=len, reverse=True):
+        body = re.escape(word).replace("'", "['\u2019]").replace(r"\ ", r"\s+")
+        parts.append(body if word.startswith("'") else rf"(?<!\w){body}")
+    return re.compile(r"(?i)(?:" + "|".join(parts) + r")(?!\w)")
 
 
 class _Rewriter:
@@ -424,6 +444,54 @@ class _Rewriter:
                         "kept-apology.j2",
                         sentence=old,
                         bounded=_one_line(valid[0]),
+                        rules=sorted({f.rule_id for f in sentence.findings}),
+                    )
+                )
+            )
+        return notes
+
+    def _reported(self, sentence: _Sentence) -> list[tuple[int, int]]:
+        """Return the spans of a sentence that quote what the reader said (by the parse)."""
+        text = self.body[sentence.start : sentence.end]
+        return reported_quotes(self._parse(text), load_keep())
+
+    def keep_quotes(self) -> list[str]:
+        """Keep as written each sentence flagged only for a quotation of the reader's words.
+
+        "You promised someone would be back "first thing next week"" quotes the
+        reader; taking the quotation marks out would change what the writer
+        reports. Such a sentence stays, and the notes say why
+        (``templates/rewrites/kept-quote.j2``). A sentence with other findings is
+        rewritten as usual, but no rewrite of it may change the quotation
+        (:meth:`_valid`).
+        """
+        notes: list[str] = []
+        for sentence in self.sentences:
+            if not sentence.findings or sentence.suggested:
+                continue
+            spans = self._reported(sentence)
+            if not spans:
+                continue
+            text = self.body[sentence.start : sentence.end]
+            inside = []
+            for f in sentence.findings:
+                a, b = f.start - sentence.start, f.end - sentence.start
+                over = [(x, y) for x, y in spans if x < b and y > a]
+                rest = text[a:b]
+                for x, y in over:
+                    rest = rest.replace(text[x:y], " ")
+                inside.append(bool(over) and len(re.findall(r"[A-Za-z]+", rest)) <= 1)
+            if not all(inside):
+                continue
+            sentence.suggested = text
+            sentence.plan = sentence.first = Plan.KEEP
+            notes.append(
+                _squash(
+                    render(
+                        FOLDER,
+                        "kept-quote.j2",
+                        sentence=_one_line(text),
+                        quotes=[_one_line(text[x:y]) for x, y in spans],
                         rules=sorted({f.rule_id for f in sentence.findings}),
                     )
                 )
@@ -597,6 +665,55 @@ class _Rewriter:
             marks.append(mark)
         return _apply_marks(text, marks)
 
+    def _content_cut(self, sentence: _Sentence) -> str | None:
+        """Return the sentence with only its main clauses that are content, or None.
+
+        "I'm sure you'd rather spend it on something more fun than your teeth, but
+        the bill still has to be paid" keeps "The bill still has to be paid". A
+        clause counts as content by its parse (:mod:`mailcoach.rewriting.content`)
+        or by a ``content`` pattern (a request, an offer, a commitment); None when
+        every main clause, or none, is content, and for an admission (a liability
+        finding), whose clauses are the writer's to keep.
+        """
+        if any(f.category is Category.LIABILITY for f in sentence.findings):
+            return None
+        text = self.body[sentence.start : sentence.end]
+        doc = self._parse(text)
+        heads = main_clauses(doc)
+        if len(heads) < 2:
+            return None
+        skip = self._menace_spans(sentence, words=False)
+        parsed = set(content_clauses(doc, load_keep(), skip))
+        ids = {h.i for h in heads}
+
+        def own(head: Token) -> list[Token]:
+            nested = [c for c in head.children if c.i in ids]
+            return [t for t in head.subtree if not any(t in n.subtree for n in nested)]
+
+        keep: list[Token] = []
+        for head in heads:
+            tokens = own(head)
+            words = "".join(t.text_with_ws for t in tokens)
+            shares = head.dep_ == "conj" and not any(
+                c.dep_ in _SUBJECT_DEPS for c in head.children
+            )  # "... we will put your account on stop and pass the debt to ...": one commitment
+            if head in parsed or shares or (
+                carries_content(words) and not any(a <= head.idx < b for a, b in skip)
+            ):
+                keep.extend(tokens)
+        if not keep or len(keep) == sum(len(own(h)) for h in heads):
+            return None
+        kept = sorted(keep, key=lambda t: t.i)
+        while kept and (kept[0].is_punct or kept[0].dep_ == "cc"):
+            kept.pop(0)
+        while kept and (kept[-1].is_punct or kept[-1].dep_ == "cc"):
+            kept.pop()
+        if not kept:
+            return None
+        out = "".join(t.text_with_ws for t in kept[:-1]) + kept[-1].text
+        end = text.rstrip()[-1:] if text.rstrip().endswith((".", "!", "?")) else "."
+        return tidy(out.strip() + end)
+
     def _clause(self, sentence: _Sentence) -> str | None:
         """Return the sentence without the clauses that hold its findings (or None)."""
         return self._edits_of(sentence, "clause")
@@ -609,6 +726,39 @@ class _Rewriter:
             return False
         has_subject = any(t.dep_ in {"nsubj", "nsubjpass", "expl", "csubj"} for t in doc)
         return has_subject or (root.i == 0 and root.tag_ == "VB")  # or an imperative
+
+    def _softens_step(self, old: str, new: str) -> bool:
+        """Tell whether ``new`` drops or softens a proportionate step ``old`` names.
+
+        Every step of ``templates/rewrites/steps.yml`` that the writer names stays
+        word for word, and when the writer made it firm ("I will", "we'll", "I
+        shall", "must", "going to": ``firm`` in ``keep.yml``) the rewrite keeps a
+        firm word: "I will file a claim" may not become "I may file a claim" or
+        "I'd like to resolve this".
+        """
+        named = [m[0].lower() for m in load_steps().compiled.finditer(old)]
+        if not named:
+            return False
+        low = new.lower()
+        if any(step not in low for step in named):
+            return True
+        firm = _firm_words(load_keep().firm)
+        return firm.search(old) is not None and firm.search(new) is None
+
+    def _broken(self, old: str, new: str) -> bool:
+        """Tell whether an edit of a sentence that stood no longer stands.
+
+        The writer's sentence had a subject and a finite verb (or was an
+        imperative or a question); the edit must keep that, open and close on no
+        joining word, leave no orphan punctuation, and keep every negation of a
+        verb it keeps (:func:`mailcoach.rewriting.content.well_formed`,
+        :func:`~mailcoach.rewriting.content.lost_negation`).
+        """
+        before = self._parse(old)
+        if well_formed(before) is not None:
+            return False  # an outburst, a heading: the other checks judge its edits
+        after = self._parse(new)
+        return well_formed(after) is not None or lost_negation(before, after)
 
     def _scrap(self, text: str) -> bool:
         """Tell whether ``text`` holds no verb at all ("The lot of you.")."""
@@ -648,8 +798,12 @@ class _Rewriter:
         """Return the rewrites open to a sentence, lightest first: ``(text, from_template)``."""
         out: list[tuple[str, bool]] = []
         own = {f.rule_id for f in sentence.findings}
-        for strategy in ("light", "cut", "clause"):
-            new = self._edits_of(sentence, strategy)
+        for strategy in ("light", "cut", "content", "clause"):
+            new = (
+                self._content_cut(sentence)
+                if strategy == "content"
+                else self._edits_of(sentence, strategy)
+            )
             if new is None:
                 continue
             out.append((self._with_count(sentence, new), False))
@@ -801,7 +955,7 @@ class _Rewriter:
             return False
         return len(words & _content_words(new)) >= KEEP_SHARE * len(words)
 
-    def _menace_spans(self, sentence: _Sentence) -> list[tuple[int, int]]:
+    def _menace_spans(self, sentence: _Sentence, words: bool = True) -> list[tuple[int, int]]:
         """Return the spans of a sentence whose requests and commitments need not survive.
 
         The words a rule flagged (a model finding names no words, so it excuses
@@ -810,7 +964,9 @@ class _Rewriter:
         (``templates/rewrites/steps.yml``: "I will make sure everyone hears about
         it" is a menace, "we will pass the debt to our solicitors" a step); and
         the words a rephrasing takes out whole (a ``rephrase.yml`` entry with an
-        empty replacement marks them as hurtful).
+        empty replacement marks them as hurtful). ``words`` False leaves out the
+        flagged words of findings that are no threat: a rule may flag a whole
+        report of what happened ("you said a plumber would come, and nobody has").
         """
         old = self.body[sentence.start : sentence.end]
         steps = load_steps()
@@ -825,7 +981,8 @@ class _Rewriter:
             if finding.category is Category.LIABILITY:
                 continue  # an admission's offer is never taken out with it
             if finding.category is not Category.THREATENING:
-                spans.append((a, b))
+                if words:
+                    spans.append((a, b))
                 continue
             clauses = [(x, y) for x, y in itertools.pairwise(bounds) if a < y and b > x]
             if not any(steps.named_in(old[x:y]) for x, y in clauses):
@@ -839,13 +996,28 @@ class _Rewriter:
                     spans.append(m.span())
         return spans
 
+    def reports(self, sentence: _Sentence) -> bool:
+        """Tell whether a sentence has a main clause a rewrite must keep, by its parse.
+
+        A clause with a subject and a finite verb that reports an event, a
+        promise, the state of the work, goods or money, a next step or the
+        writer's availability (:mod:`mailcoach.rewriting.content`,
+        ``templates/rewrites/keep.yml``), outside a threat that names no
+        proportionate step and words a rephrasing takes out whole.
+        """
+        text = self.body[sentence.start : sentence.end]
+        skip = self._menace_spans(sentence, words=False)
+        return bool(content_clauses(self._parse(text), load_keep(), skip))
+
     def removable(self, sentence: _Sentence) -> bool:
         """Tell whether nothing of a sentence need survive.
 
-        It holds no fact, number, count or question, and no request, offer,
+        It holds no fact, number, count or question, no request, offer,
         commitment or attachment (``content`` in ``lexicons/coaching.yml``)
         outside its menace (:meth:`_menace_spans`): the flagged words, a threat
-        that names no proportionate step, words a rephrasing takes out whole.
+        that names no proportionate step, words a rephrasing takes out whole;
+        and no clause that reports what happened, was promised or is the state
+        of things (:meth:`reports`).
         """
         text = self.body[sentence.start : sentence.end]
         if (
@@ -859,7 +1031,7 @@ class _Rewriter:
         chars = list(text)
         for a, b in self._menace_spans(sentence):
             chars[max(0, a) : b] = " " * (min(len(text), b) - max(0, a))
-        return not carries_content("".join(chars))
+        return not carries_content("".join(chars)) and not self.reports(sentence)
 
     def _valid(self, sentence: _Sentence) -> list[str]:
         """Return the sentence's rewrites that keep every invariant, lightest first."""
@@ -872,9 +1044,14 @@ class _Rewriter:
         out: list[str] = []
         if not old.rstrip().endswith((".", "!", "?", ":")) and not self._has_verb(old):
             return out  # a heading or a name line ("ACME TELECOM SAS"), not a sentence
+        quoted = [old[a:b] for a, b in self._reported(sentence)]
         for new, template in self._candidates(sentence):
             if not new or new == old or new in out:
                 continue
+            if any(q not in new for q in quoted):
+                continue  # the reader's own words stay quoted as they were
+            if self._softens_step(old, new):
+                continue  # a firm, proportionate step stays, and stays firm
             if " ".join(new.split()).lower() in others:
                 continue  # would say the same sentence twice
             if broken_invariant(old, new, today=self.today, template=template):
@@ -885,6 +1062,8 @@ class _Rewriter:
                 continue  # an offer, a request or a commitment would go silently
             if not self._has_verb(new) and self._has_verb(old):
                 continue  # the edit broke the grammar
+            if not template and self._broken(old, new):
+                continue  # a dangling joining word, a clause without subject or verb
             if not template and self._scrap(new) and self.removable(sentence):
                 continue  # an outburst cut to a scrap ("The lot of you."): it goes whole
             if self._is_fragment(new) and not self._is_fragment(old):
@@ -1394,7 +1573,7 @@ def rewrite(
     params = benchmark or BenchmarkParams()
     writer = _Rewriter(report, s, params, level, ref)
     writer.plan(report.findings)
-    kept_notes = writer.keep_apologies()
+    kept_notes = writer.keep_apologies() + writer.keep_quotes()
     for round_ in range(MAX_ROUNDS + 1):
         edits = writer.edits()
         clause, insertion = writer.benchmark()
