@@ -54,6 +54,7 @@ class _KeepFile(BaseModel):
     people: list[str] = Field(min_length=1)
     available: list[str] = Field(min_length=1)
     firm: list[str] = Field(min_length=1)
+    verdicts: list[str] = []
     speech: list[str] = Field(min_length=1)
     examples: _Examples = _Examples()
 
@@ -66,9 +67,17 @@ class KeepWords:
     people: frozenset[str]
     available: frozenset[str]
     firm: frozenset[str]
+    verdicts: tuple[re.Pattern[str], ...]
     speech: frozenset[str]
     keep_examples: tuple[str, ...]
     drop_examples: tuple[str, ...]
+
+
+def _compiled(where: Path, pattern: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern, re.IGNORECASE)
+    except re.error as exc:
+        raise TemplateError(f"{where}: bad pattern {pattern!r}: {exc}.") from None
 
 
 @lru_cache(maxsize=2)
@@ -100,6 +109,7 @@ def load_keep(path: Path | None = None) -> KeepWords:
         low(data.people),
         low(data.available),
         low(data.firm),
+        tuple(_compiled(where, p) for p in data.verdicts),
         low(data.speech),
         tuple(data.examples.keep),
         tuple(data.examples.drop),
@@ -125,7 +135,7 @@ def _subject(verb: Token) -> Token | None:
         found = next((c for c in at.children if c.dep_ in _SUBJECTS), None)
         if found is not None:
             return found
-        at = at.head if at.dep_ == "conj" and at.head is not at else None
+        at = at.head if at.dep_ == "conj" and at.head.i != at.i else None
     return None
 
 
@@ -164,19 +174,40 @@ def _is_person(subject: Token, words: KeepWords) -> bool:
     )
 
 
+def _imperative(verb: Token, words: KeepWords) -> bool:
+    """Tell whether a clause without a subject asks the reader to do something."""
+    at = verb
+    while at.dep_ == "conj" and at.head.i != at.i:
+        at = at.head
+    return (
+        at.dep_ == "ROOT"
+        and verb.tag_ == "VB"
+        and not _auxes(verb)
+        and verb.lemma_.lower() not in words.stative
+    )
+
+
+def _clause_text(verb: Token) -> str:
+    """Return the words of a clause without the clauses joined to it."""
+    nested = [c for c in verb.children if c.dep_ == "conj"]
+    return " ".join(t.text for t in verb.subtree if not any(t in n.subtree for n in nested))
+
+
 def clause_content(verb: Token, words: KeepWords) -> bool:
     """Tell whether the clause headed by ``verb`` is content a rewrite must keep."""
     if verb.pos_ not in {"VERB", "AUX"}:
         return False
     subject = _subject(verb)
-    if subject is None or not _finite(verb):
+    if subject is None:
+        return _imperative(verb, words)  # "Pay up": a request
+    if not _finite(verb):
         return False
+    if any(p.search(_clause_text(verb)) for p in words.verdicts):
+        return False  # "your team dropped the ball": blame said as an idiom
     lemma = verb.lemma_.lower()
     auxes = _auxes(verb)
     modal = next((a.lower_ for a in auxes if a.tag_ == "MD"), None)
-    past = verb.tag_ == "VBD" or any(
-        a.lemma_.lower() == "have" or a.tag_ == "VBD" for a in auxes
-    )
+    past = verb.tag_ == "VBD" or any(a.lemma_.lower() == "have" or a.tag_ == "VBD" for a in auxes)
     kids = list(verb.children)
     still = any(c.dep_ == "neg" or c.lower_ in {"still", "yet"} for c in kids) or (
         subject.lower_ in _NEG_WORDS
@@ -206,8 +237,9 @@ def clause_content(verb: Token, words: KeepWords) -> bool:
         return True  # something happened
     if modal is not None:
         return True  # something will happen
-    if any(c.dep_ == "advcl" and any(m.lower_ in {"if", "unless"} for m in c.children)
-           for c in kids):
+    if any(
+        c.dep_ == "advcl" and any(m.lower_ in {"if", "unless"} for m in c.children) for c in kids
+    ):
         return True  # "If we don't hear from you, this goes to collections": a next step
     return thing and (still or verb.tag_ == "VBG" or any(a.tag_ == "VBG" for a in auxes))
 
@@ -233,15 +265,19 @@ _QUOTED = re.compile(r'["\u201c]([^"\u201c\u201d\n]{1,80})["\u201d]')
 def reported_quotes(doc: Doc, words: KeepWords) -> list[tuple[int, int]]:
     """Return the character spans of the quotations that report what the reader said.
 
-    The quoted words hang, in the parse, from a verb of speech ("you promised
-    someone would be back \"first thing next week\""); the span takes in the
-    quotation marks.
+    The quoted words hang, in the parse, from a verb of speech in the past ("you
+    promised someone would be back \"first thing next week\""): the quotation is
+    the writer's record of what was said. One under a verb in the present ("your
+    reply below says \"end of month\"") points at words the reader can see, and
+    is not counted. The span takes in the quotation marks.
     """
     out: list[tuple[int, int]] = []
     for m in _QUOTED.finditer(doc.text):
         inside = [t for t in doc if m.start(1) <= t.idx < m.end(1) and not t.is_punct]
         if any(
-            a.pos_ in {"VERB", "AUX"} and a.lemma_.lower() in words.speech
+            a.pos_ in {"VERB", "AUX"}
+            and a.lemma_.lower() in words.speech
+            and a.tag_ in {"VBD", "VBN"}
             for t in inside
             for a in t.ancestors
         ):
@@ -249,12 +285,13 @@ def reported_quotes(doc: Doc, words: KeepWords) -> list[tuple[int, int]]:
     return out
 
 
-def well_formed(doc: Doc) -> str | None:
+def well_formed(doc: Doc, *, imperative: bool = True) -> str | None:
     """Return why an edited sentence does not stand as a sentence, or None.
 
-    It needs a root verb that is finite with a subject (or an imperative or a
-    question), and it may not open or close on a joining word or a preposition
-    left without its object.
+    It needs a root verb that is finite with a subject (or a question, or an
+    imperative where ``imperative`` allows one: an edit of a sentence that had a
+    subject may not leave a bare verb, "Start to finish."), and it may not open
+    or close on a joining word or a preposition left without its object.
     """
     words = [t for t in doc if not t.is_punct and not t.is_space]
     if not words:
@@ -271,7 +308,7 @@ def well_formed(doc: Doc) -> str | None:
         return "no main verb"
     if doc.text.rstrip().endswith("?"):
         return None
-    if root.tag_ == "VB" and _subject(root) is None:
+    if root.tag_ == "VB" and _subject(root) is None and imperative:
         return None  # an imperative: "Please send the invoice."
     if _subject(root) is None:
         return "no subject"

@@ -51,11 +51,12 @@ from mailcoach.rewriting.benchmark import (
     template_for_role,
 )
 from mailcoach.rewriting.content import (
+    clause_content,
     content_clauses,
     load_keep,
-    reported_quotes,
     lost_negation,
     main_clauses,
+    reported_quotes,
     well_formed,
 )
 from mailcoach.rewriting.rephrase import (
@@ -569,7 +570,16 @@ class _Rewriter:
             return None
         left = head.left_edge.idx
         right = head.right_edge.idx + len(head.right_edge)
-        if len(_content_words(text[left:a] + " " + text[b:right])) > 1:
+        words = load_keep()
+        asides = [
+            t for t in head.subtree if t.dep_ == "relcl" and not clause_content(t, words)
+        ]  # "Per my last two emails, which apparently nobody at your end reads,": a jab
+        extra = " ".join(
+            t.text
+            for t in head.subtree
+            if not a <= t.idx < b and not any(t in r.subtree for r in asides)
+        )
+        if len(_content_words(extra)) > 1:
             return None  # the adjunct says more than the hurtful words
         rest = text[right:]
         lead = len(rest) - len(rest.lstrip())
@@ -697,8 +707,10 @@ class _Rewriter:
             shares = head.dep_ == "conj" and not any(
                 c.dep_ in _SUBJECT_DEPS for c in head.children
             )  # "... we will put your account on stop and pass the debt to ...": one commitment
-            if head in parsed or shares or (
-                carries_content(words) and not any(a <= head.idx < b for a, b in skip)
+            if (
+                head in parsed
+                or shares
+                or (carries_content(words) and not any(a <= head.idx < b for a, b in skip))
             ):
                 keep.extend(tokens)
         if not keep or len(keep) == sum(len(own(h)) for h in heads):
@@ -736,14 +748,34 @@ class _Rewriter:
         firm word: "I will file a claim" may not become "I may file a claim" or
         "I'd like to resolve this".
         """
-        named = [m[0].lower() for m in load_steps().compiled.finditer(old)]
+        steps = load_steps().compiled
+        named = [(m[0].lower(), self._firm_at(old, m.start())) for m in steps.finditer(old)]
         if not named:
             return False
-        low = new.lower()
-        if any(step not in low for step in named):
-            return True
+        said: dict[str, bool] = {}
+        for m in steps.finditer(new):
+            said[m[0].lower()] = said.get(m[0].lower(), False) or self._firm_at(new, m.start())
+        return any(step not in said or (firm and not said[step]) for step, firm in named)
+
+    def _firm_at(self, text: str, at: int) -> bool:
+        """Tell whether the clause holding ``text[at]`` is made firm ("I will ...").
+
+        The verb the word hangs from, or the verb it is joined to ("we will put your
+        account on stop and pass the debt to ..."), has a firm word of ``keep.yml``
+        among its auxiliaries.
+        """
         firm = _firm_words(load_keep().firm)
-        return firm.search(old) is not None and firm.search(new) is None
+        doc = self._parse(text)
+        token = next((t for t in doc if t.idx <= at < t.idx + len(t)), None)
+        while token is not None and token.pos_ not in {"VERB", "AUX"}:
+            token = token.head if token.head.i != token.i else None
+        while token is not None:
+            around = " ".join(c.text for c in token.children if c.dep_ in {"aux", "auxpass"})
+            if firm.search(f"{around} {token.text} to"):
+                return True  # "will", "'ll", "must", "going to"
+            joined = token.dep_ in {"conj", "xcomp"} and token.head.i != token.i
+            token = token.head if joined else None
+        return False
 
     def _broken(self, old: str, new: str) -> bool:
         """Tell whether an edit of a sentence that stood no longer stands.
@@ -757,8 +789,10 @@ class _Rewriter:
         before = self._parse(old)
         if well_formed(before) is not None:
             return False  # an outburst, a heading: the other checks judge its edits
+        root = next((t for t in before if t.dep_ == "ROOT"), None)
+        bare = root is not None and not any(c.dep_ in _SUBJECT_DEPS for c in root.children)
         after = self._parse(new)
-        return well_formed(after) is not None or lost_negation(before, after)
+        return well_formed(after, imperative=bare) is not None or lost_negation(before, after)
 
     def _scrap(self, text: str) -> bool:
         """Tell whether ``text`` holds no verb at all ("The lot of you.")."""
@@ -799,11 +833,12 @@ class _Rewriter:
         out: list[tuple[str, bool]] = []
         own = {f.rule_id for f in sentence.findings}
         for strategy in ("light", "cut", "content", "clause"):
-            new = (
-                self._content_cut(sentence)
-                if strategy == "content"
-                else self._edits_of(sentence, strategy)
-            )
+            if strategy == "content":
+                # only where no edit of the flagged words exists (a sentence the model
+                # flags as a whole): the words' own edits come first and stay preferred
+                new = None if out else self._content_cut(sentence)
+            else:
+                new = self._edits_of(sentence, strategy)
             if new is None:
                 continue
             out.append((self._with_count(sentence, new), False))
@@ -1601,8 +1636,26 @@ def rewrite(
     by_choice = {_one_line(report.body[x.start : x.end]) for x in writer.sentences if x.suggested}
     still = [item for item in _still_flagged(after, left, writer) if item[0] not in by_choice]
     as_written = {_one_line(k) for k in writer.left}
+    steps = load_steps()
     for sentence, reads in still:
-        if sentence in writer.refused:
+        if (
+            reads == Category.THREATENING.value
+            and steps.named_in(sentence)
+            and sentence not in writer.refused
+        ):
+            step = _one_line(steps.compiled.search(sentence)[0])  # type: ignore[index]
+            notes.append(
+                _squash(
+                    render(
+                        FOLDER,
+                        "kept-step.j2",
+                        sentence=sentence,
+                        step=step,
+                        as_written=sentence in as_written,
+                    )
+                )
+            )
+        elif sentence in writer.refused:
             notes.append(
                 f"left as written, and it still reads as {reads}; the rewrite that kept "
                 f"every fact (\u201c{_one_line(writer.refused[sentence])}\u201d) was read as "
