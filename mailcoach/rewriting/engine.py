@@ -352,6 +352,15 @@ def _apply_marks(text: str, marks: Sequence[_Mark]) -> str | None:
     return tidy(out.strip(), capital=any(a == 0 for a, _, _ in edits))
 
 
+def _is_cut(old: str, new: str) -> bool:
+    """Tell whether ``new`` is ``old`` with words taken out (and a capital or a stop)."""
+    want = iter(re.findall(r"[\w'\u2019£$€%.-]+", old.lower()))
+    return all(
+        any(word.strip(".") == have.strip(".") for have in want)
+        for word in re.findall(r"[\w'\u2019£$€%.-]+", new.lower())
+    )
+
+
 @functools.lru_cache(maxsize=4)
 def _firm_words(words: frozenset[str]) -> re.Pattern[str]:
     """Return the pattern of the words that make a step firm (``firm`` in ``keep.yml``)."""
@@ -566,6 +575,8 @@ class _Rewriter:
         if len({h.i for h in heads}) != 1:
             while head.dep_ != "ROOT" and not all(h in head.subtree for h in heads):
                 head = head.head
+        if head.dep_ in {"amod", "compound"} and head.head.pos_ in {"NOUN", "PROPN"}:
+            return self._modifier_cut(text, head, a, b)
         if head.dep_ not in _ADJUNCT_DEPS or head.head.pos_ not in {"VERB", "AUX", "ADJ"}:
             return None
         left = head.left_edge.idx
@@ -587,6 +598,25 @@ class _Rewriter:
             right += lead + 1
         elif text[:left].rstrip().endswith(","):
             left = len(text[:left].rstrip()) - 1
+        return left, right, ""
+
+    @staticmethod
+    def _modifier_cut(text: str, head: Token, a: int, b: int) -> _Mark | None:
+        """Return the cut that drops a hurtful word before a noun ("Your idiot driver").
+
+        The modifier and what hangs from it must be the flagged words, and the noun
+        keeps its determiner or possessive ("your", "the"), so what is left reads
+        as before: "Your driver left the pallet in the rain".
+        """
+        left = head.left_edge.idx
+        right = head.right_edge.idx + len(head.right_edge)
+        if left < a or right > b + 1:
+            return None  # the modifier says more than the flagged words
+        noun = head.head
+        if not any(c.dep_ in {"det", "poss"} and c.i < head.left_edge.i for c in noun.children):
+            return None
+        if right < len(text) and text[right] == " ":
+            right += 1
         return left, right, ""
 
     def _is_model(self, finding: Finding) -> bool:
@@ -670,9 +700,13 @@ class _Rewriter:
                 ),
                 None,
             )  # a cut never takes an offer, a request or a commitment with it
+            if mark is None and self._is_model(finding):
+                continue  # the model names no words: the re-check judges the edit
             if mark is None:
                 return None
             marks.append(mark)
+        if not marks:
+            return None
         return _apply_marks(text, marks)
 
     def _content_cut(self, sentence: _Sentence) -> str | None:
@@ -1123,13 +1157,36 @@ class _Rewriter:
         if self.removable(sentence):
             return ""
         own = {f.rule_id for f in sentence.findings}
-        kept = [v for v in valid if self._flagged_rules(v) <= own]  # brings no new warning
+        kept = [v for v in valid if self._only_old_warnings(sentence, v)]
         if kept:
             return kept[-1]
         old = self.body[sentence.start : sentence.end]
         if valid:  # every rewrite that keeps the facts brings a warning of its own
             self.refused[_one_line(old)] = valid[-1]
         return old
+
+    def _only_old_warnings(self, sentence: _Sentence, new: str) -> bool:
+        """Tell whether ``new`` brings no warning the sentence did not already have.
+
+        A cut (every word of ``new`` is the writer's, in order) may still read to
+        the sentence model as a category the sentence was flagged for ("Your driver
+        left the pallet in the rain" once "typical of your useless lot" is gone):
+        nothing was added, so that is no new warning, and the notes say it still
+        reads so.
+        """
+        own = {f.rule_id for f in sentence.findings}
+        extra = self._flagged_rules(new) - own
+        if not extra:
+            return True
+        old = self.body[sentence.start : sentence.end]
+        if not _is_cut(old, new):
+            return False
+        cats = {f.category for f in sentence.findings}
+        for rule_id in extra:
+            rule = self.rules.get(rule_id)
+            if rule is None or rule.spec.kind != "model" or rule.category not in cats:
+                return False
+        return True
 
     def _flagged_rules(self, text: str) -> set[str]:
         """Return the rules that flag ``text`` at the level, checked on its own."""
