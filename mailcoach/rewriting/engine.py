@@ -1156,7 +1156,6 @@ class _Rewriter:
             return valid[step]
         if self.removable(sentence):
             return ""
-        own = {f.rule_id for f in sentence.findings}
         kept = [v for v in valid if self._only_old_warnings(sentence, v)]
         if kept:
             return kept[-1]
