@@ -310,8 +310,14 @@ def well_formed(doc: Doc, *, imperative: bool = True) -> str | None:
         return None
     if root.tag_ == "VB" and _subject(root) is None and imperative:
         return None  # an imperative: "Please send the invoice."
-    if _subject(root) is None:
+    subject = _subject(root)
+    if subject is None:
         return "no subject"
+    opening = min([root.i, *(c.i for c in root.children if c.dep_ in {"aux", "neg", "advmod"})])
+    if subject.i < opening and doc[opening - 1].text == ",":
+        between = doc[subject.i + 1 : opening]
+        if sum(1 for t in between if t.text == ",") % 2:
+            return "a comma between the subject and its verb"  # "Your engineer, left ..."
     if not _finite(root):
         return "no finite verb"
     return None

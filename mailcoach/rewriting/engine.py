@@ -577,6 +577,9 @@ class _Rewriter:
                 head = head.head
         if head.dep_ in {"amod", "compound"} and head.head.pos_ in {"NOUN", "PROPN"}:
             return self._modifier_cut(text, head, a, b)
+        aside = self._aside_cut(text, head)
+        if aside is not None:
+            return aside
         if head.dep_ not in _ADJUNCT_DEPS or head.head.pos_ not in {"VERB", "AUX", "ADJ"}:
             return None
         left = head.left_edge.idx
@@ -599,6 +602,44 @@ class _Rewriter:
         elif text[:left].rstrip().endswith(","):
             left = len(text[:left].rstrip()) - 1
         return left, right, ""
+
+    def _first_aside(self, text: str, doc: Doc) -> _Mark | None:
+        """Return the cut of the first jab set off as a relative clause (:meth:`_aside_cut`)."""
+        for token in doc:
+            if token.dep_ == "relcl":
+                cut = self._aside_cut(text, token)
+                if cut is not None:
+                    return cut
+        return None
+
+    @staticmethod
+    def _aside_cut(text: str, head: Token) -> _Mark | None:
+        """Return the cut that drops a jab set off as a relative clause, or None.
+
+        The flagged words sit in a clause or a label that hangs from a noun ("the
+        credit note, which is pathetic"; "Your driver, who clearly couldn't care
+        less, dumped the pallet"; "Your engineer, frankly an idiot, left"), set
+        off by commas, and it is no content
+        (:func:`mailcoach.rewriting.content.clause_content`): it goes with its
+        commas, and the sentence it interrupted closes up.
+        """
+        clause = head
+        while clause.dep_ not in {"relcl", "appos", "ROOT"} and clause.head.i != clause.i:
+            clause = clause.head
+        if clause.dep_ not in {"relcl", "appos"} or clause_content(clause, load_keep()):
+            return None  # an appositive is a label ("Your engineer, frankly an idiot,")
+        left = clause.left_edge.idx
+        right = clause.right_edge.idx + len(clause.right_edge)
+        before = text[:left].rstrip()
+        after = text[right:]
+        if not before.endswith(","):
+            return None
+        start = len(before) - 1
+        if after.lstrip().startswith(","):
+            return start, right + len(after) - len(after.lstrip()) + 1, ""
+        if not after.strip(" .!?"):
+            return start, right, ""  # the jab ended the sentence
+        return None
 
     @staticmethod
     def _modifier_cut(text: str, head: Token, a: int, b: int) -> _Mark | None:
@@ -689,6 +730,7 @@ class _Rewriter:
                 ]
             if doc is not None:
                 if self._is_model(finding):
+                    options.append(self._first_aside(text, doc))
                     options.append(self._tone_cut(text, doc))
                 options.append(self._adjunct_cut(text, doc, a, b))
             options.append(self._clause_cut(text, a, b))
@@ -700,10 +742,8 @@ class _Rewriter:
                 ),
                 None,
             )  # a cut never takes an offer, a request or a commitment with it
-            if mark is None and self._is_model(finding):
-                continue  # the model names no words: the re-check judges the edit
             if mark is None:
-                return None
+                continue  # no edit of these words: the re-check judges what is left
             marks.append(mark)
         if not marks:
             return None
@@ -980,7 +1020,9 @@ class _Rewriter:
         """Tell whether ``spans`` of a sentence hold a request, offer, commitment or attachment.
 
         Matches of a ``content`` pattern (``lexicons/coaching.yml``) inside an
-        exempt span (:meth:`_exempt`) do not count.
+        exempt span (:meth:`_exempt`) do not count. The verb of a main clause
+        that reports what happened, was promised or is the state of things
+        (:meth:`reports`) counts too: a cut never takes it.
         """
         old = self.body[sentence.start : sentence.end]
         exempt = self._exempt(sentence)
@@ -989,7 +1031,9 @@ class _Rewriter:
                 continue
             if any(x < b and y > a for a, b in spans):
                 return True
-        return False
+        skip = self._menace_spans(sentence, words=False)
+        heads = content_clauses(self._parse(old), load_keep(), skip)
+        return any(a <= h.idx < b for h in heads for a, b in spans)  # what happened
 
     def drops_content(self, sentence: _Sentence, new: str) -> bool:
         """Tell whether a whole-sentence rewrite ``new`` drops a request, offer or commitment.
