@@ -14,6 +14,14 @@ Every flagged sentence of the sender's own text gets a plan, from light to heavy
 4. **facts** — the sentence becomes a plain statement of its facts
    (``templates/rewrites/facts.j2``), or goes if it has none.
 
+A sentence goes only when nothing in it need survive: no fact, count, question,
+request, offer or commitment, and no main clause that reports what happened or was
+promised, the state of things or a next step (:mod:`mailcoach.rewriting.content`).
+Otherwise it is edited or left as written with a note. Every edit of a sentence
+that stood must still stand (a subject, a finite verb, nothing dangling, no
+negation lost), keep the reader's quoted words and keep each proportionate step,
+firm where the writer made it firm.
+
 The rewritten text is checked again with the same settings; a sentence that still
 carries a finding moves to the next plan, until nothing at or above the level is
 left or every plan is spent. Quoted replies and the signature are never edited;
