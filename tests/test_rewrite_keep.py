@@ -91,6 +91,9 @@ def test_the_clause_that_states_the_debt_survives_the_jab() -> None:
         ),
         # a promise and what came of it, with a verdict joined on: the verdict goes
         ("You promised a refund, and as usual you lied.", "You promised a refund."),
+        # the blame is rephrased and the verdict joined to it goes (it used to be
+        # removed whole, the missed payment with it)
+        ("You failed to pay again and this is ridiculous.", "The payment hasn't arrived again."),
     ],
 )
 def test_what_happened_stays_when_the_hurtful_part_goes(sentence: str, expected: str) -> None:

@@ -757,7 +757,7 @@ class _Rewriter:
             return None
         return _apply_marks(text, marks)
 
-    def _content_cut(self, sentence: _Sentence) -> str | None:
+    def _content_cut(self, sentence: _Sentence, text: str | None = None) -> str | None:
         """Return the sentence with only its main clauses that are content, or None.
 
         "I'm sure you'd rather spend it on something more fun than your teeth, but
@@ -765,16 +765,20 @@ class _Rewriter:
         clause counts as content by its parse (:mod:`mailcoach.rewriting.content`)
         or by a ``content`` pattern (a request, an offer, a commitment); None when
         every main clause, or none, is content, and for an admission (a liability
-        finding), whose clauses are the writer's to keep.
+        finding), whose clauses are the writer's to keep. ``text`` is an edit of
+        the sentence to cut further ("The payment hasn't arrived again and this is
+        ridiculous" → "The payment hasn't arrived again"); the sentence itself if None.
         """
         if any(f.category is Category.LIABILITY for f in sentence.findings):
             return None
-        text = self.body[sentence.start : sentence.end]
+        skip: list[tuple[int, int]] = []
+        if text is None:
+            text = self.body[sentence.start : sentence.end]
+            skip = self._menace_spans(sentence, words=False)
         doc = self._parse(text)
         heads = main_clauses(doc)
         if len(heads) < 2:
             return None
-        skip = self._menace_spans(sentence, words=False)
         parsed = set(content_clauses(doc, load_keep(), skip))
         ids = {h.i for h in heads}
 
@@ -924,6 +928,12 @@ class _Rewriter:
             if new is None:
                 continue
             out.append((self._with_count(sentence, new), False))
+            if strategy == "light":
+                # an edit that left a main clause with nothing to keep beside one with
+                # content ("... again and this is ridiculous"): that clause goes next
+                further = self._content_cut(sentence, new)
+                if further is not None:
+                    out.append((self._with_count(sentence, further), False))
             if strategy == "light" and not self._flagged_rules(out[-1][0]) <= own:
                 # the preferred rephrasing brings a warning the sentence did not have:
                 # the later rephrasings come next, before any cut
