@@ -515,13 +515,16 @@ def test_two_tone_clauses_in_one_sentence_are_both_dropped() -> None:
 
 
 def test_a_cut_sentence_leaves_its_neighbours_a_space_apart() -> None:
-    # sentences that are cut whole leave their neighbours on the same line
+    # sentences that are cut whole leave their neighbours on the same line ("You did
+    # exactly the same thing at the Mendez place last year" reports what happened, so
+    # it stays: the verdict that is cut sits between two sentences of a paragraph)
     text = (
         "Kieran,\n\nWe have opened forty cases. Your crew did not sanitize the filler heads. "
         "I saw the residue myself and your operator shrugged it off. You did exactly the same "
-        "thing at the Mendez place last year, and now you have done it to us.\n\nThis is your "
-        "failure, start to finish. You rushed the changeover because you were running late, "
-        "and you always run late.\n\nI want a refund by Friday.\n\nCamille\n"
+        "thing at the Mendez place last year, and now you have done it to us.\n\nWe have "
+        "photos. This is your failure, start to finish. You rushed the changeover because you "
+        "were running late, and you always run late.\n\nI want a refund by Friday.\n\n"
+        "Camille\n"
     )
     result = rewrite(text, today=TODAY)
     assert any(not e.replacement for e in result.edits), "the case needs a cut"

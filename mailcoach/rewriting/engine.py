@@ -14,6 +14,14 @@ Every flagged sentence of the sender's own text gets a plan, from light to heavy
 4. **facts** — the sentence becomes a plain statement of its facts
    (``templates/rewrites/facts.j2``), or goes if it has none.
 
+A sentence goes only when nothing in it need survive: no fact, count, question,
+request, offer or commitment, and no main clause that reports what happened or was
+promised, the state of things or a next step (:mod:`mailcoach.rewriting.content`).
+Otherwise it is edited or left as written with a note. Every edit of a sentence
+that stood must still stand (a subject, a finite verb, nothing dangling, no
+negation lost), keep the reader's quoted words and keep each proportionate step,
+firm where the writer made it firm.
+
 The rewritten text is checked again with the same settings; a sentence that still
 carries a finding moves to the next plan, until nothing at or above the level is
 left or every plan is spent. Quoted replies and the signature are never edited;
@@ -23,6 +31,7 @@ the benchmark clause is inserted once, after the sender's last paragraph.
 from __future__ import annotations
 
 import datetime
+import functools
 import itertools
 import re
 from collections.abc import Iterable, Sequence
@@ -49,6 +58,15 @@ from mailcoach.rewriting.benchmark import (
     benchmark_clause,
     template_for_role,
 )
+from mailcoach.rewriting.content import (
+    clause_content,
+    content_clauses,
+    load_keep,
+    lost_negation,
+    main_clauses,
+    reported_quotes,
+    well_formed,
+)
 from mailcoach.rewriting.rephrase import (
     load_adjuncts,
     load_counts,
@@ -58,7 +76,7 @@ from mailcoach.rewriting.rephrase import (
 from mailcoach.settings import Settings
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
     from mailcoach.rules.load import RuleSet
 from mailcoach.templating import render, sentence_case
@@ -258,6 +276,7 @@ def _content_words(text: str) -> set[str]:
 #: Dependency labels of words that can go without breaking the sentence.
 _WE = re.compile(r"(?i)\b(?:we|our|us|we['\u2019](?:re|ve|ll|d))(?!\w)")
 _I = re.compile(r"(?i)(?<![\w'\u2019])(?:i|my|me|i['\u2019](?:m|ve|ll|d))(?!\w)")
+_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "expl", "csubj", "csubjpass"})
 _ADJUNCT_DEPS = frozenset({"advmod", "npadvmod", "prep", "advcl", "intj", "meta", "dep"})
 _ORPHAN = re.compile(
     r"(?:^[,;:.!?]|[,;:]\s*[.!?]$|\(\s*\)|\s[,;:]\s|[,;:]{2}"
@@ -339,6 +358,25 @@ def _apply_marks(text: str, marks: Sequence[_Mark]) -> str | None:
         if short or (opener in _SUBORDINATE and not asks and not same_opener):
             return None
     return tidy(out.strip(), capital=any(a == 0 for a, _, _ in edits))
+
+
+def _is_cut(old: str, new: str) -> bool:
+    """Tell whether ``new`` is ``old`` with words taken out (and a capital or a stop)."""
+    want = iter(re.findall(r"[\w'\u2019£$€%.-]+", old.lower()))
+    return all(
+        any(word.strip(".") == have.strip(".") for have in want)
+        for word in re.findall(r"[\w'\u2019£$€%.-]+", new.lower())
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _firm_words(words: frozenset[str]) -> re.Pattern[str]:
+    """Return the pattern of the words that make a step firm (``firm`` in ``keep.yml``)."""
+    parts = []
+    for word in sorted(words, key=len, reverse=True):
+        body = re.escape(word).replace("'", "['\u2019]").replace(r"\ ", r"\s+")
+        parts.append(body if word.startswith("'") else rf"(?<!\w){body}")
+    return re.compile(r"(?i)(?:" + "|".join(parts) + r")(?!\w)")
 
 
 class _Rewriter:
@@ -430,6 +468,54 @@ class _Rewriter:
             )
         return notes
 
+    def _reported(self, sentence: _Sentence) -> list[tuple[int, int]]:
+        """Return the spans of a sentence that quote what the reader said (by the parse)."""
+        text = self.body[sentence.start : sentence.end]
+        return reported_quotes(self._parse(text), load_keep())
+
+    def keep_quotes(self) -> list[str]:
+        """Keep as written each sentence flagged only for a quotation of the reader's words.
+
+        "You promised someone would be back "first thing next week"" quotes the
+        reader; taking the quotation marks out would change what the writer
+        reports. Such a sentence stays, and the notes say why
+        (``templates/rewrites/kept-quote.j2``). A sentence with other findings is
+        rewritten as usual, but no rewrite of it may change the quotation
+        (:meth:`_valid`).
+        """
+        notes: list[str] = []
+        for sentence in self.sentences:
+            if not sentence.findings or sentence.suggested:
+                continue
+            spans = self._reported(sentence)
+            if not spans:
+                continue
+            text = self.body[sentence.start : sentence.end]
+            inside = []
+            for f in sentence.findings:
+                a, b = f.start - sentence.start, f.end - sentence.start
+                over = [(x, y) for x, y in spans if x < b and y > a]
+                rest = text[a:b]
+                for x, y in over:
+                    rest = rest.replace(text[x:y], " ")
+                inside.append(bool(over) and len(re.findall(r"[A-Za-z]+", rest)) <= 1)
+            if not all(inside):
+                continue
+            sentence.suggested = text
+            sentence.plan = sentence.first = Plan.KEEP
+            notes.append(
+                _squash(
+                    render(
+                        FOLDER,
+                        "kept-quote.j2",
+                        sentence=_one_line(text),
+                        quotes=[_one_line(text[x:y]) for x, y in spans],
+                        rules=sorted({f.rule_id for f in sentence.findings}),
+                    )
+                )
+            )
+        return notes
+
     # ------------------------------------------------------------------ writing
 
     def _phrase_mark(self, sentence: _Sentence, finding: Finding) -> _Mark | None:
@@ -497,11 +583,25 @@ class _Rewriter:
         if len({h.i for h in heads}) != 1:
             while head.dep_ != "ROOT" and not all(h in head.subtree for h in heads):
                 head = head.head
+        if head.dep_ in {"amod", "compound"} and head.head.pos_ in {"NOUN", "PROPN"}:
+            return self._modifier_cut(text, head, a, b)
+        aside = self._aside_cut(text, head)
+        if aside is not None:
+            return aside
         if head.dep_ not in _ADJUNCT_DEPS or head.head.pos_ not in {"VERB", "AUX", "ADJ"}:
             return None
         left = head.left_edge.idx
         right = head.right_edge.idx + len(head.right_edge)
-        if len(_content_words(text[left:a] + " " + text[b:right])) > 1:
+        words = load_keep()
+        asides = [
+            t for t in head.subtree if t.dep_ == "relcl" and not clause_content(t, words)
+        ]  # "Per my last two emails, which apparently nobody at your end reads,": a jab
+        extra = " ".join(
+            t.text
+            for t in head.subtree
+            if not a <= t.idx < b and not any(t in r.subtree for r in asides)
+        )
+        if len(_content_words(extra)) > 1:
             return None  # the adjunct says more than the hurtful words
         rest = text[right:]
         lead = len(rest) - len(rest.lstrip())
@@ -509,6 +609,63 @@ class _Rewriter:
             right += lead + 1
         elif text[:left].rstrip().endswith(","):
             left = len(text[:left].rstrip()) - 1
+        return left, right, ""
+
+    def _first_aside(self, text: str, doc: Doc) -> _Mark | None:
+        """Return the cut of the first jab set off as a relative clause (:meth:`_aside_cut`)."""
+        for token in doc:
+            if token.dep_ == "relcl":
+                cut = self._aside_cut(text, token)
+                if cut is not None:
+                    return cut
+        return None
+
+    @staticmethod
+    def _aside_cut(text: str, head: Token) -> _Mark | None:
+        """Return the cut that drops a jab set off as a relative clause, or None.
+
+        The flagged words sit in a clause or a label that hangs from a noun ("the
+        credit note, which is pathetic"; "Your driver, who clearly couldn't care
+        less, dumped the pallet"; "Your engineer, frankly an idiot, left"), set
+        off by commas, and it is no content
+        (:func:`mailcoach.rewriting.content.clause_content`): it goes with its
+        commas, and the sentence it interrupted closes up.
+        """
+        clause = head
+        while clause.dep_ not in {"relcl", "appos", "ROOT"} and clause.head.i != clause.i:
+            clause = clause.head
+        if clause.dep_ not in {"relcl", "appos"} or clause_content(clause, load_keep()):
+            return None  # an appositive is a label ("Your engineer, frankly an idiot,")
+        left = clause.left_edge.idx
+        right = clause.right_edge.idx + len(clause.right_edge)
+        before = text[:left].rstrip()
+        after = text[right:]
+        if not before.endswith(","):
+            return None
+        start = len(before) - 1
+        if after.lstrip().startswith(","):
+            return start, right + len(after) - len(after.lstrip()) + 1, ""
+        if not after.strip(" .!?"):
+            return start, right, ""  # the jab ended the sentence
+        return None
+
+    @staticmethod
+    def _modifier_cut(text: str, head: Token, a: int, b: int) -> _Mark | None:
+        """Return the cut that drops a hurtful word before a noun ("Your idiot driver").
+
+        The modifier and what hangs from it must be the flagged words, and the noun
+        keeps its determiner or possessive ("your", "the"), so what is left reads
+        as before: "Your driver left the pallet in the rain".
+        """
+        left = head.left_edge.idx
+        right = head.right_edge.idx + len(head.right_edge)
+        if left < a or right > b + 1:
+            return None  # the modifier says more than the flagged words
+        noun = head.head
+        if not any(c.dep_ in {"det", "poss"} and c.i < head.left_edge.i for c in noun.children):
+            return None
+        if right < len(text) and text[right] == " ":
+            right += 1
         return left, right, ""
 
     def _is_model(self, finding: Finding) -> bool:
@@ -581,6 +738,7 @@ class _Rewriter:
                 ]
             if doc is not None:
                 if self._is_model(finding):
+                    options.append(self._first_aside(text, doc))
                     options.append(self._tone_cut(text, doc))
                 options.append(self._adjunct_cut(text, doc, a, b))
             options.append(self._clause_cut(text, a, b))
@@ -593,9 +751,66 @@ class _Rewriter:
                 None,
             )  # a cut never takes an offer, a request or a commitment with it
             if mark is None:
-                return None
+                continue  # no edit of these words: the re-check judges what is left
             marks.append(mark)
+        if not marks:
+            return None
         return _apply_marks(text, marks)
+
+    def _content_cut(self, sentence: _Sentence, text: str | None = None) -> str | None:
+        """Return the sentence with only its main clauses that are content, or None.
+
+        "I'm sure you'd rather spend it on something more fun than your teeth, but
+        the bill still has to be paid" keeps "The bill still has to be paid". A
+        clause counts as content by its parse (:mod:`mailcoach.rewriting.content`)
+        or by a ``content`` pattern (a request, an offer, a commitment); None when
+        every main clause, or none, is content, and for an admission (a liability
+        finding), whose clauses are the writer's to keep. ``text`` is an edit of
+        the sentence to cut further ("The payment hasn't arrived again and this is
+        ridiculous" → "The payment hasn't arrived again"); the sentence itself if None.
+        """
+        if any(f.category is Category.LIABILITY for f in sentence.findings):
+            return None
+        skip: list[tuple[int, int]] = []
+        if text is None:
+            text = self.body[sentence.start : sentence.end]
+            skip = self._menace_spans(sentence, words=False)
+        doc = self._parse(text)
+        heads = main_clauses(doc)
+        if len(heads) < 2:
+            return None
+        parsed = set(content_clauses(doc, load_keep(), skip))
+        ids = {h.i for h in heads}
+
+        def own(head: Token) -> list[Token]:
+            nested = [c for c in head.children if c.i in ids]
+            return [t for t in head.subtree if not any(t in n.subtree for n in nested)]
+
+        keep: list[Token] = []
+        for head in heads:
+            tokens = own(head)
+            words = "".join(t.text_with_ws for t in tokens)
+            shares = head.dep_ == "conj" and not any(
+                c.dep_ in _SUBJECT_DEPS for c in head.children
+            )  # "... we will put your account on stop and pass the debt to ...": one commitment
+            if (
+                head in parsed
+                or shares
+                or (carries_content(words) and not any(a <= head.idx < b for a, b in skip))
+            ):
+                keep.extend(tokens)
+        if not keep or len(keep) == sum(len(own(h)) for h in heads):
+            return None
+        kept = sorted(keep, key=lambda t: t.i)
+        while kept and (kept[0].is_punct or kept[0].dep_ == "cc"):
+            kept.pop(0)
+        while kept and (kept[-1].is_punct or kept[-1].dep_ == "cc"):
+            kept.pop()
+        if not kept:
+            return None
+        out = "".join(t.text_with_ws for t in kept[:-1]) + kept[-1].text
+        end = text.rstrip()[-1:] if text.rstrip().endswith((".", "!", "?")) else "."
+        return tidy(out.strip() + end)
 
     def _clause(self, sentence: _Sentence) -> str | None:
         """Return the sentence without the clauses that hold its findings (or None)."""
@@ -609,6 +824,61 @@ class _Rewriter:
             return False
         has_subject = any(t.dep_ in {"nsubj", "nsubjpass", "expl", "csubj"} for t in doc)
         return has_subject or (root.i == 0 and root.tag_ == "VB")  # or an imperative
+
+    def _softens_step(self, old: str, new: str) -> bool:
+        """Tell whether ``new`` drops or softens a proportionate step ``old`` names.
+
+        Every step of ``templates/rewrites/steps.yml`` that the writer names stays
+        word for word, and when the writer made it firm ("I will", "we'll", "I
+        shall", "must", "going to": ``firm`` in ``keep.yml``) the rewrite keeps a
+        firm word: "I will file a claim" may not become "I may file a claim" or
+        "I'd like to resolve this".
+        """
+        steps = load_steps().compiled
+        named = [(m[0].lower(), self._firm_at(old, m.start())) for m in steps.finditer(old)]
+        if not named:
+            return False
+        said: dict[str, bool] = {}
+        for m in steps.finditer(new):
+            said[m[0].lower()] = said.get(m[0].lower(), False) or self._firm_at(new, m.start())
+        return any(step not in said or (firm and not said[step]) for step, firm in named)
+
+    def _firm_at(self, text: str, at: int) -> bool:
+        """Tell whether the clause holding ``text[at]`` is made firm ("I will ...").
+
+        The verb the word hangs from, or the verb it is joined to ("we will put your
+        account on stop and pass the debt to ..."), has a firm word of ``keep.yml``
+        among its auxiliaries.
+        """
+        firm = _firm_words(load_keep().firm)
+        doc = self._parse(text)
+        token = next((t for t in doc if t.idx <= at < t.idx + len(t)), None)
+        while token is not None and token.pos_ not in {"VERB", "AUX"}:
+            token = token.head if token.head.i != token.i else None
+        while token is not None:
+            around = " ".join(c.text for c in token.children if c.dep_ in {"aux", "auxpass"})
+            if firm.search(f"{around} {token.text} to"):
+                return True  # "will", "'ll", "must", "going to"
+            joined = token.dep_ in {"conj", "xcomp"} and token.head.i != token.i
+            token = token.head if joined else None
+        return False
+
+    def _broken(self, old: str, new: str) -> bool:
+        """Tell whether an edit of a sentence that stood no longer stands.
+
+        The writer's sentence had a subject and a finite verb (or was an
+        imperative or a question); the edit must keep that, open and close on no
+        joining word, leave no orphan punctuation, and keep every negation of a
+        verb it keeps (:func:`mailcoach.rewriting.content.well_formed`,
+        :func:`~mailcoach.rewriting.content.lost_negation`).
+        """
+        before = self._parse(old)
+        if well_formed(before) is not None:
+            return False  # an outburst, a heading: the other checks judge its edits
+        root = next((t for t in before if t.dep_ == "ROOT"), None)
+        bare = root is not None and not any(c.dep_ in _SUBJECT_DEPS for c in root.children)
+        after = self._parse(new)
+        return well_formed(after, imperative=bare) is not None or lost_negation(before, after)
 
     def _scrap(self, text: str) -> bool:
         """Tell whether ``text`` holds no verb at all ("The lot of you.")."""
@@ -648,11 +918,22 @@ class _Rewriter:
         """Return the rewrites open to a sentence, lightest first: ``(text, from_template)``."""
         out: list[tuple[str, bool]] = []
         own = {f.rule_id for f in sentence.findings}
-        for strategy in ("light", "cut", "clause"):
-            new = self._edits_of(sentence, strategy)
+        for strategy in ("light", "cut", "content", "clause"):
+            if strategy == "content":
+                # only where no edit of the flagged words exists (a sentence the model
+                # flags as a whole): the words' own edits come first and stay preferred
+                new = None if out else self._content_cut(sentence)
+            else:
+                new = self._edits_of(sentence, strategy)
             if new is None:
                 continue
             out.append((self._with_count(sentence, new), False))
+            if strategy == "light":
+                # an edit that left a main clause with nothing to keep beside one with
+                # content ("... again and this is ridiculous"): that clause goes next
+                further = self._content_cut(sentence, new)
+                if further is not None:
+                    out.append((self._with_count(sentence, further), False))
             if strategy == "light" and not self._flagged_rules(out[-1][0]) <= own:
                 # the preferred rephrasing brings a warning the sentence did not have:
                 # the later rephrasings come next, before any cut
@@ -757,7 +1038,9 @@ class _Rewriter:
         """Tell whether ``spans`` of a sentence hold a request, offer, commitment or attachment.
 
         Matches of a ``content`` pattern (``lexicons/coaching.yml``) inside an
-        exempt span (:meth:`_exempt`) do not count.
+        exempt span (:meth:`_exempt`) do not count. The verb of a main clause
+        that reports what happened, was promised or is the state of things
+        (:meth:`reports`) counts too: a cut never takes it.
         """
         old = self.body[sentence.start : sentence.end]
         exempt = self._exempt(sentence)
@@ -766,7 +1049,9 @@ class _Rewriter:
                 continue
             if any(x < b and y > a for a, b in spans):
                 return True
-        return False
+        skip = self._menace_spans(sentence, words=False)
+        heads = content_clauses(self._parse(old), load_keep(), skip)
+        return any(a <= h.idx < b for h in heads for a, b in spans)  # what happened
 
     def drops_content(self, sentence: _Sentence, new: str) -> bool:
         """Tell whether a whole-sentence rewrite ``new`` drops a request, offer or commitment.
@@ -801,7 +1086,7 @@ class _Rewriter:
             return False
         return len(words & _content_words(new)) >= KEEP_SHARE * len(words)
 
-    def _menace_spans(self, sentence: _Sentence) -> list[tuple[int, int]]:
+    def _menace_spans(self, sentence: _Sentence, words: bool = True) -> list[tuple[int, int]]:
         """Return the spans of a sentence whose requests and commitments need not survive.
 
         The words a rule flagged (a model finding names no words, so it excuses
@@ -810,7 +1095,9 @@ class _Rewriter:
         (``templates/rewrites/steps.yml``: "I will make sure everyone hears about
         it" is a menace, "we will pass the debt to our solicitors" a step); and
         the words a rephrasing takes out whole (a ``rephrase.yml`` entry with an
-        empty replacement marks them as hurtful).
+        empty replacement marks them as hurtful). ``words`` False leaves out the
+        flagged words of findings that are no threat: a rule may flag a whole
+        report of what happened ("you said a plumber would come, and nobody has").
         """
         old = self.body[sentence.start : sentence.end]
         steps = load_steps()
@@ -825,7 +1112,8 @@ class _Rewriter:
             if finding.category is Category.LIABILITY:
                 continue  # an admission's offer is never taken out with it
             if finding.category is not Category.THREATENING:
-                spans.append((a, b))
+                if words:
+                    spans.append((a, b))
                 continue
             clauses = [(x, y) for x, y in itertools.pairwise(bounds) if a < y and b > x]
             if not any(steps.named_in(old[x:y]) for x, y in clauses):
@@ -839,13 +1127,28 @@ class _Rewriter:
                     spans.append(m.span())
         return spans
 
+    def reports(self, sentence: _Sentence) -> bool:
+        """Tell whether a sentence has a main clause a rewrite must keep, by its parse.
+
+        A clause with a subject and a finite verb that reports an event, a
+        promise, the state of the work, goods or money, a next step or the
+        writer's availability (:mod:`mailcoach.rewriting.content`,
+        ``templates/rewrites/keep.yml``), outside a threat that names no
+        proportionate step and words a rephrasing takes out whole.
+        """
+        text = self.body[sentence.start : sentence.end]
+        skip = self._menace_spans(sentence, words=False)
+        return bool(content_clauses(self._parse(text), load_keep(), skip))
+
     def removable(self, sentence: _Sentence) -> bool:
         """Tell whether nothing of a sentence need survive.
 
-        It holds no fact, number, count or question, and no request, offer,
+        It holds no fact, number, count or question, no request, offer,
         commitment or attachment (``content`` in ``lexicons/coaching.yml``)
         outside its menace (:meth:`_menace_spans`): the flagged words, a threat
-        that names no proportionate step, words a rephrasing takes out whole.
+        that names no proportionate step, words a rephrasing takes out whole;
+        and no clause that reports what happened, was promised or is the state
+        of things (:meth:`reports`).
         """
         text = self.body[sentence.start : sentence.end]
         if (
@@ -859,7 +1162,7 @@ class _Rewriter:
         chars = list(text)
         for a, b in self._menace_spans(sentence):
             chars[max(0, a) : b] = " " * (min(len(text), b) - max(0, a))
-        return not carries_content("".join(chars))
+        return not carries_content("".join(chars)) and not self.reports(sentence)
 
     def _valid(self, sentence: _Sentence) -> list[str]:
         """Return the sentence's rewrites that keep every invariant, lightest first."""
@@ -872,9 +1175,14 @@ class _Rewriter:
         out: list[str] = []
         if not old.rstrip().endswith((".", "!", "?", ":")) and not self._has_verb(old):
             return out  # a heading or a name line ("ACME TELECOM SAS"), not a sentence
+        quoted = [old[a:b] for a, b in self._reported(sentence)]
         for new, template in self._candidates(sentence):
             if not new or new == old or new in out:
                 continue
+            if any(q not in new for q in quoted):
+                continue  # the reader's own words stay quoted as they were
+            if self._softens_step(old, new):
+                continue  # a firm, proportionate step stays, and stays firm
             if " ".join(new.split()).lower() in others:
                 continue  # would say the same sentence twice
             if broken_invariant(old, new, today=self.today, template=template):
@@ -885,6 +1193,8 @@ class _Rewriter:
                 continue  # an offer, a request or a commitment would go silently
             if not self._has_verb(new) and self._has_verb(old):
                 continue  # the edit broke the grammar
+            if not template and self._broken(old, new):
+                continue  # a dangling joining word, a clause without subject or verb
             if not template and self._scrap(new) and self.removable(sentence):
                 continue  # an outburst cut to a scrap ("The lot of you."): it goes whole
             if self._is_fragment(new) and not self._is_fragment(old):
@@ -908,14 +1218,36 @@ class _Rewriter:
             return valid[step]
         if self.removable(sentence):
             return ""
-        own = {f.rule_id for f in sentence.findings}
-        kept = [v for v in valid if self._flagged_rules(v) <= own]  # brings no new warning
+        kept = [v for v in valid if self._only_old_warnings(sentence, v)]
         if kept:
             return kept[-1]
         old = self.body[sentence.start : sentence.end]
         if valid:  # every rewrite that keeps the facts brings a warning of its own
             self.refused[_one_line(old)] = valid[-1]
         return old
+
+    def _only_old_warnings(self, sentence: _Sentence, new: str) -> bool:
+        """Tell whether ``new`` brings no warning the sentence did not already have.
+
+        A cut (every word of ``new`` is the writer's, in order) may still read to
+        the sentence model as a category the sentence was flagged for ("Your driver
+        left the pallet in the rain" once "typical of your useless lot" is gone):
+        nothing was added, so that is no new warning, and the notes say it still
+        reads so.
+        """
+        own = {f.rule_id for f in sentence.findings}
+        extra = self._flagged_rules(new) - own
+        if not extra:
+            return True
+        old = self.body[sentence.start : sentence.end]
+        if not _is_cut(old, new):
+            return False
+        cats = {f.category for f in sentence.findings}
+        for rule_id in extra:
+            rule = self.rules.get(rule_id)
+            if rule is None or rule.spec.kind != "model" or rule.category not in cats:
+                return False
+        return True
 
     def _flagged_rules(self, text: str) -> set[str]:
         """Return the rules that flag ``text`` at the level, checked on its own."""
@@ -1394,7 +1726,7 @@ def rewrite(
     params = benchmark or BenchmarkParams()
     writer = _Rewriter(report, s, params, level, ref)
     writer.plan(report.findings)
-    kept_notes = writer.keep_apologies()
+    kept_notes = writer.keep_apologies() + writer.keep_quotes()
     for round_ in range(MAX_ROUNDS + 1):
         edits = writer.edits()
         clause, insertion = writer.benchmark()
@@ -1422,8 +1754,26 @@ def rewrite(
     by_choice = {_one_line(report.body[x.start : x.end]) for x in writer.sentences if x.suggested}
     still = [item for item in _still_flagged(after, left, writer) if item[0] not in by_choice]
     as_written = {_one_line(k) for k in writer.left}
+    steps = load_steps()
     for sentence, reads in still:
-        if sentence in writer.refused:
+        if (
+            reads == Category.THREATENING.value
+            and steps.named_in(sentence)
+            and sentence not in writer.refused
+        ):
+            step = _one_line(steps.compiled.search(sentence)[0])  # type: ignore[index]
+            notes.append(
+                _squash(
+                    render(
+                        FOLDER,
+                        "kept-step.j2",
+                        sentence=sentence,
+                        step=step,
+                        as_written=sentence in as_written,
+                    )
+                )
+            )
+        elif sentence in writer.refused:
             notes.append(
                 f"left as written, and it still reads as {reads}; the rewrite that kept "
                 f"every fact (\u201c{_one_line(writer.refused[sentence])}\u201d) was read as "
