@@ -769,14 +769,14 @@ class ModelKind(Kind):
 
         if parsed_only:
             return
-        sentences = list(model_sentences(doc, words))
+        sentences = list(_model_sentences(doc, words))
         for path, rules in self.by_model.items():
             model = load_classifier(path)
-            for visible, sentence_words, text, previous in sentences:
+            for start, end, sentence_words, text, previous in sentences:
                 scores = model.probabilities(sentence_words, text, previous)
                 for rule, threshold in rules:
                     if scores[rule.category.value] >= threshold:
-                        yield Candidate(rule, visible[0].i, visible[-1].i + 1)
+                        yield Candidate(rule, start, end)
 
 
 def model_sentences(
@@ -793,21 +793,54 @@ def model_sentences(
     still the sentence before the next one ("Right." before "Understood, I'll wait.").
     ``doc`` needs sentence boundaries.
     """
-    from mailcoach.nlp.classifier import sentence_words
+    space = doc.to_array("IS_SPACE").tolist()
+    for start, end, sentence_words, text, previous in _model_sentences(doc, words):
+        visible = [doc[i] for i in range(start, end) if not space[i]]
+        yield visible, sentence_words, text, previous
 
+
+def _model_sentences(
+    doc: Doc, words: Words | None = None
+) -> Iterator[tuple[int, int, list[str], str, tuple[list[str], str] | None]]:
+    """Yield what :func:`model_sentences` does, with the sentence's first visible token
+    and the one after its last in place of its visible tokens.
+
+    The tokens' attributes are read for the whole doc at once, and texts are cut from
+    the doc's text: per sentence, that is what the model's own Python costs.
+    """
+    from mailcoach.nlp.guards import quote_regions
+
+    if not len(doc):
+        return
+    space, alpha, at, length = (
+        column.tolist() for column in doc.to_array(["IS_SPACE", "IS_ALPHA", "IDX", "LENGTH"]).T
+    )
+    lowers = [t.lower_ for t in doc]
+    whole = doc.text
     previous: tuple[list[str], str] | None = None
     for first, last, _ in (words or Words.cached(doc)).sentences:
-        visible = [t for t in doc[first:last] if not t.is_space]
+        visible = [i for i in range(first, last) if not space[i]]
         if not visible:
             continue
-        text = doc[first:last].text.strip()
-        own = (sentence_words(visible), text)
+        # as doc[first:last].text: from the first token to the end of the last one
+        text = whole[at[first] : at[last - 1] + length[last - 1]].strip()
+        # as sentence_words: quotations are found in the text of the visible tokens
+        a, b = visible[0], visible[-1]
+        offset = at[a]
+        regions = list(quote_regions(whole[offset : at[b] + length[b]]))
+        if regions:
+            own_words = [
+                lowers[i] for i in visible if not any(x <= at[i] - offset < y for x, y in regions)
+            ]
+        else:
+            own_words = [lowers[i] for i in visible]
+        own = (own_words, text)
         if not (
-            sum(t.is_alpha for t in visible) < MODEL_MIN_WORDS
+            sum(alpha[i] for i in visible) < MODEL_MIN_WORDS
             or ("\n" in text and text[-1] not in ".!?")
             or text[-1] in ",:"
         ):
-            yield visible, own[0], text, previous
+            yield a, b + 1, own_words, text, previous
         previous = own
 
 
