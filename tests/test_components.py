@@ -10,6 +10,7 @@ import mailcoach.nlp.components
 import mailcoach.nlp.sentiment  # noqa: F401
 from mailcoach.nlp import SPANS_KEY
 from mailcoach.nlp.pipeline import get_pipeline
+from mailcoach.settings import Settings
 
 TEXT = "Per my last email, this is ridiculous. Our lawyers will call. Thanks for the update."
 
@@ -82,3 +83,29 @@ def test_sentiment_does_not_read_a_purchase_order_as_chat_slang() -> None:
     doc = nlp("Thanks so much for sorting the PO question out so fast!!")
     scores = [score for _, score in sentence_scores(doc)]
     assert scores[0] > 0.3
+
+
+def test_a_sentence_wakes_the_rules_a_fresh_lookup_finds() -> None:
+    # which token rules a sentence could wake is looked up once per distinct set of
+    # words; a remembered answer is what asking every anchor again gives
+    from typing import Any, cast
+
+    from mailcoach.rules.compile import TokenKind, Words, _Waker
+
+    nlp = get_pipeline(Settings())
+    rules = cast("Any", nlp.get_pipe("mailcoach_rules"))
+    kind = rules.compiled.kinds["token"]
+    assert isinstance(kind, TokenKind)
+    text = (
+        "You never pay on time. Pay now!!! You never pay on time. "
+        "We will take you to court. You never PAY on time. Thanks for nothing."
+    )
+    doc = nlp(text)
+    waker = kind._waker(False)
+    sentences = [w for _, _, w in Words.cached(doc).sentences]
+    assert len(set(sentences)) < len(sentences)  # a repeated sentence
+    for words in sentences:
+        fresh = _Waker(waker.groups)
+        assert waker.woken(words) == fresh.woken(words)
+        assert words in waker.memo
+    assert len({tuple(g.rule.id for g in waker.woken(w)) for w in sentences}) > 2

@@ -308,6 +308,10 @@ def _commonness(words: frozenset[str]) -> tuple[bool, int]:
     return not words.isdisjoint(_common_words()), len(words)
 
 
+#: Sets of words whose woken groups one _Waker remembers before it starts over.
+WAKER_MEMORY = 20_000
+
+
 class _Waker:
     """Find the groups that could match a set of words without asking every group.
 
@@ -324,6 +328,8 @@ class _Waker:
         self.groups = groups
         #: (group, pattern) pairs always asked: patterns without anchor words
         self.always: set[tuple[int, int]] = set()
+        #: the groups each set of words woke, for sets seen before
+        self.memo: dict[frozenset[str], list[int]] = {}
         self.by_word: dict[str, set[tuple[int, int]]] = {}
         for i, group in enumerate(groups):
             for j, pattern in enumerate(group.anchors):
@@ -335,6 +341,16 @@ class _Waker:
                     self.by_word.setdefault(word, set()).add((i, j))
 
     def _woken(self, words: frozenset[str]) -> list[int]:
+        # the answer depends on the words alone (anchor sets and regexes read nothing
+        # else): repeated sentences are looked up once
+        known = self.memo.get(words)
+        if known is None:
+            if len(self.memo) >= WAKER_MEMORY:
+                self.memo.clear()
+            known = self.memo[words] = self._find_woken(words)
+        return known
+
+    def _find_woken(self, words: frozenset[str]) -> list[int]:
         asked = set(self.always)
         by_word = self.by_word
         for word in words:
