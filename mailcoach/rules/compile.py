@@ -222,6 +222,8 @@ class Words:
     #: (start, end) token offsets of each sentence with its words; offsets, not Spans,
     #: so that keeping this in doc.user_data makes no reference cycle through the doc
     sentences: tuple[tuple[int, int, frozenset[str]], ...]
+    #: each token's lower-cased text, in order (read once: the sentence model needs them)
+    lowers: tuple[str, ...] = ()
 
     @classmethod
     def cached(cls, doc: Doc) -> Words:
@@ -247,7 +249,7 @@ class Words:
             (a, b, frozenset(lowers[a:b]).union([SENTENCE_START + lowers[a]] if a < b else []))
             for a, b in bounds
         )
-        return cls(frozenset().union(*(w for _, _, w in per_sentence)), per_sentence)
+        return cls(frozenset().union(*(w for _, _, w in per_sentence)), per_sentence, tuple(lowers))
 
 
 def is_parsed(doc: Doc, start: int = 0) -> bool:
@@ -657,25 +659,37 @@ class ShoutingKind(Kind):
             if len(run) >= (p.caps_words or 0) and has_long:
                 yield Candidate(rule, run[0], run[-1] + 1)
 
-        # token texts and flags read once, in bulk: this runs on most collections mail
-        # (invoice numbers and currency codes are upper case)
-        flags = doc.to_array(["IS_PUNCT", "IS_SPACE"]).tolist()
-        words = [t.text for t in doc]
-        for i, (word, (punct, space)) in enumerate(zip(words, flags, strict=True)):
-            if punct and run and word not in ".?!\n":
-                continue  # commas and dashes inside a shouted run keep it going
-            upper = word.isupper()
-            letters = sum(map(str.isalpha, word)) if upper else 0
-            if upper and letters >= p.min_letters and word.strip("'’").upper() not in ignore:
-                run.append(i)
-                has_long = has_long or letters >= p.long_word
-            elif upper and run and word.upper() in {"I", "A"}:
-                run.append(i)
-            elif not space and not punct and not any(map(str.isalpha, word)):
-                continue  # numbers and symbols neither start nor break a run
-            else:
-                yield from flush()
-                run, has_long = [], False
+        # flags read once, in bulk: this runs on most collections mail (invoice numbers
+        # and currency codes are upper case). Between runs nothing changes until an
+        # upper-case token (a token that is not one can neither start a run nor end
+        # one that is not there), so only the stretches from each such token on, while
+        # a run lasts, are read token by token.
+        flags = doc.to_array(["IS_PUNCT", "IS_SPACE", "IS_UPPER"]).tolist()
+        n = len(flags)
+        i = 0
+        for first in (k for k, (_, _, upper) in enumerate(flags) if upper):
+            if first < i:
+                continue  # read already, within a run
+            i = first
+            while i < n:
+                punct, space, _ = flags[i]
+                word = doc[i].text
+                i += 1
+                if punct and run and word not in ".?!\n":
+                    continue  # commas and dashes inside a shouted run keep it going
+                upper = word.isupper()
+                letters = sum(map(str.isalpha, word)) if upper else 0
+                if upper and letters >= p.min_letters and word.strip("'’").upper() not in ignore:
+                    run.append(i - 1)
+                    has_long = has_long or letters >= p.long_word
+                elif upper and run and word.upper() in {"I", "A"}:
+                    run.append(i - 1)
+                elif not space and not punct and not any(map(str.isalpha, word)):
+                    continue  # numbers and symbols neither start nor break a run
+                else:
+                    yield from flush()
+                    run, has_long = [], False
+                    break
         yield from flush()
 
 
@@ -831,10 +845,11 @@ def _model_sentences(
     space, alpha, at, length = (
         column.tolist() for column in doc.to_array(["IS_SPACE", "IS_ALPHA", "IDX", "LENGTH"]).T
     )
-    lowers = [t.lower_ for t in doc]
+    words = words or Words.cached(doc)
+    lowers = words.lowers if len(words.lowers) == len(doc) else [t.lower_ for t in doc]
     whole = doc.text
     previous: tuple[list[str], str] | None = None
-    for first, last, _ in (words or Words.cached(doc)).sentences:
+    for first, last, _ in words.sentences:
         visible = [i for i in range(first, last) if not space[i]]
         if not visible:
             continue
