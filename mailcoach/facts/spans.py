@@ -52,9 +52,15 @@ def unique(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
 
 
-@functools.cache
+@functools.lru_cache(maxsize=1024)
 def _needs(pattern: re.Pattern[str]) -> Needs | None:
-    """Return what every match of ``pattern`` contains, lower-cased (read once)."""
+    """Return what every match of ``pattern`` contains, lower-cased (read once).
+
+    Nothing is known of a verbose pattern (its whitespace and comments would be read
+    as text).
+    """
+    if pattern.flags & re.VERBOSE:
+        return None
     return required_text(pattern.pattern)
 
 
