@@ -194,9 +194,10 @@ class Anchors:
 
     def held_by(self, words: frozenset[str]) -> bool:
         """Tell whether a text with these lower-cased words could match the pattern."""
-        return all(not need.isdisjoint(words) for need in self.sets) and all(
-            regex.found_in(words) for regex in self.regexes
-        )
+        for need in self.sets:  # (a plain loop: this is asked for every sentence)
+            if need.isdisjoint(words):
+                return False
+        return not self.regexes or all(regex.found_in(words) for regex in self.regexes)
 
 
 #: Marks the word that starts a sentence, among a sentence's words: a pattern token
@@ -341,6 +342,7 @@ class _Waker:
                 sets = pattern.sets
                 for word in sets[0] if len(sets) == 1 else min(sets, key=_commonness):
                     self.by_word.setdefault(word, set()).add((i, j))
+        self.filed_words = frozenset(self.by_word)
 
     def _woken(self, words: frozenset[str]) -> list[int]:
         # the answer depends on the words alone (anchor sets and regexes read nothing
@@ -355,10 +357,8 @@ class _Waker:
     def _find_woken(self, words: frozenset[str]) -> list[int]:
         asked = set(self.always)
         by_word = self.by_word
-        for word in words:
-            filed = by_word.get(word)
-            if filed is not None:
-                asked |= filed
+        for word in words & self.filed_words:
+            asked |= by_word[word]
         woken: set[int] = set()
         for i, j in asked:
             if i not in woken and self.groups[i].anchors[j].held_by(words):
