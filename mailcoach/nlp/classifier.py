@@ -62,7 +62,7 @@ CHARS = "c:"
 #: Prefix of the features taken from the sentence before.
 PREVIOUS = "p:"
 #: Sentences whose scores one Classifier remembers before it starts over.
-MEMO_SIZE = 20_000
+MEMO_SIZE = 4_096
 
 
 def placeholder(word: str) -> str:

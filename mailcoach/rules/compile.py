@@ -312,7 +312,7 @@ def _commonness(words: frozenset[str]) -> tuple[bool, int]:
 
 
 #: Sets of words whose woken groups one _Waker remembers before it starts over.
-WAKER_MEMORY = 20_000
+WAKER_MEMORY = 1_024
 
 
 class _Waker:
