@@ -237,3 +237,71 @@ def test_model_skips_greeting_and_sign_off_lines(tmp_path: Path) -> None:
 
     assert flagged("Pineapple thanks to you all.") == ["Pineapple thanks to you all."]
     assert flagged("Pineapple thanks to you all,") == []
+
+
+def test_a_remembered_score_is_the_score_of_a_fresh_model() -> None:
+    # the model remembers sentences it has scored; a sentence that reads alike in
+    # every feature gets the same answer, and one that differs in any is scored anew
+    shipped = load_classifier(SHIPPED)
+    model = Classifier(shipped.categories, shipped.bias, shipped.weights, shipped.settings)
+    sentences = [
+        (["you", "never", "pay", "on", "time"], "You never pay on time"),
+        (["you", "never", "pay", "on", "time"], "You never pay on time!"),
+        (["you", "never", "pay", "on", "time"], "You never pay on time?"),
+        (["you", "never", "pay", "on", "time"], "YOU NEVER PAY on time"),
+        (["you", "never", "pay", "on", "time", "$", "1,180"], "You never pay on time $1,180"),
+        (["you", "never", "pay", "on", "time", "€", "99.50"], "You never pay on time €99.50"),
+        (["time", "on", "pay", "never", "you"], "Time on pay never you"),
+        (["you", "never", "pay", "on", "time"], "You never pay on time"),
+    ]
+    answers = []
+    for words, text in sentences:
+        fresh = Classifier(shipped.categories, shipped.bias, shipped.weights, shipped.settings)
+        answer = model.probabilities(words, text)
+        assert answer == fresh.probabilities(words, text)
+        answers.append(answer)
+    assert answers[0] == answers[-1] and answers[4] == answers[5]  # amounts are placeholders
+    assert len({tuple(a.values()) for a in answers}) == 6
+    assert len(model.memo) == 6
+    # what the caller does with an answer does not change what is remembered
+    answers[0]["blaming"] = 2.0
+    assert model.probabilities(*sentences[0]) == answers[-1]
+    # the sentence before is part of what is remembered, when the settings read it
+    reading = FeatureSettings(previous=True)
+    model = Classifier(shipped.categories, shipped.bias, shipped.weights, reading)
+    fresh = Classifier(shipped.categories, shipped.bias, shipped.weights, reading)
+    before = (["right"], "Right.")
+    alone = model.probabilities(["understood", "i", "will", "wait"], "Understood, I will wait.")
+    after = model.probabilities(
+        ["understood", "i", "will", "wait"], "Understood, I will wait.", before
+    )
+    assert after == fresh.probabilities(
+        ["understood", "i", "will", "wait"], "Understood, I will wait.", before
+    )
+    assert alone != after
+
+
+def test_model_sentences_read_what_the_tokens_say() -> None:
+    # the model's sentences are read from the doc's arrays and text in bulk; they say
+    # what the tokens themselves say: words as sentence_words reads them (quotations
+    # left out), text as the sentence's span has it
+    from mailcoach.nlp.pipeline import get_pipeline
+    from mailcoach.rules.compile import Words, model_sentences
+
+    nlp = get_pipeline(Settings())
+    text = (
+        "Hi Sam,\n\nYou called the charge 'a total scam', so here is the breakdown.  "
+        'He wrote "you will pay" and  then   left!\n\nInvoice INV-2231 for $1,180.00 is open.\n'
+        "Here is what we will do:\nWe will send it again.\n\nDana\nAccounts"
+    )
+    doc = nlp(text)
+    rows = list(model_sentences(doc))
+    assert len(rows) >= 4
+    for visible, words, sentence_text, _ in rows:
+        sent = next(s for s in doc.sents if s.start <= visible[0].i < s.end)
+        assert words == sentence_words(visible)
+        assert sentence_text == sent.text.strip()
+        assert visible == [t for t in sent if not t.is_space]
+    assert any("scam" not in words and "breakdown" in words for _, words, _, _ in rows)
+    assert [p for *_, p in rows][1:] != [None] * (len(rows) - 1)
+    assert len(Words.cached(doc).sentences) > len(rows)  # the lead-in and the name are not scored

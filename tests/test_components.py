@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, cast
 
 import spacy
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import mailcoach.nlp.components
 import mailcoach.nlp.sentiment  # noqa: F401
 from mailcoach.nlp import SPANS_KEY
 from mailcoach.nlp.pipeline import get_pipeline
+from mailcoach.settings import Settings
 
 TEXT = "Per my last email, this is ridiculous. Our lawyers will call. Thanks for the update."
 
@@ -82,3 +86,79 @@ def test_sentiment_does_not_read_a_purchase_order_as_chat_slang() -> None:
     doc = nlp("Thanks so much for sorting the PO question out so fast!!")
     scores = [score for _, score in sentence_scores(doc)]
     assert scores[0] > 0.3
+
+
+def test_a_sentence_wakes_the_rules_a_fresh_lookup_finds() -> None:
+    # which token rules a sentence could wake is looked up once per distinct set of
+    # words; a remembered answer is what asking every anchor again gives
+    from mailcoach.rules.compile import TokenKind, Words, _Waker
+
+    nlp = get_pipeline(Settings())
+    rules = cast("Any", nlp.get_pipe("mailcoach_rules"))
+    kind = rules.compiled.kinds["token"]
+    assert isinstance(kind, TokenKind)
+    text = (
+        "You never pay on time. Pay now!!! You never pay on time. "
+        "We will take you to court. You never PAY on time. Thanks for nothing."
+    )
+    doc = nlp(text)
+    waker = kind._waker(False)
+    sentences = [w for _, _, w in Words.cached(doc).sentences]
+    assert len(set(sentences)) < len(sentences)  # a repeated sentence
+    for words in sentences:
+        fresh = _Waker(waker.groups)
+        assert waker.woken(words) == fresh.woken(words)
+        assert words in waker.memo
+    assert len({tuple(g.rule.id for g in waker.woken(w)) for w in sentences}) > 2
+
+
+def _caps_runs_token_by_token(doc: Any, rule: Any, p: Any) -> list[tuple[int, int]]:
+    """Shouted runs read token by token over the whole doc: what the rule means."""
+    ignore = {w.upper() for w in p.ignore}
+    found: list[tuple[int, int]] = []
+    run: list[int] = []
+    has_long = False
+    for i, token in enumerate(doc):
+        word, punct, space = token.text, token.is_punct, token.is_space
+        if punct and run and word not in ".?!\n":
+            continue
+        upper = word.isupper()
+        letters = sum(map(str.isalpha, word)) if upper else 0
+        if upper and letters >= p.min_letters and word.strip("'’").upper() not in ignore:
+            run.append(i)
+            has_long = has_long or letters >= p.long_word
+        elif upper and run and word.upper() in {"I", "A"}:
+            run.append(i)
+        elif not space and not punct and not any(map(str.isalpha, word)):
+            continue
+        else:
+            if len(run) >= p.caps_words and has_long:
+                found.append((run[0], run[-1] + 1))
+            run, has_long = [], False
+    if len(run) >= p.caps_words and has_long:
+        found.append((run[0], run[-1] + 1))
+    return found
+
+
+_SHOUT_WORDS = (
+    "PAY NOW URGENT I A OK USD INV-2231 THIS IS UNACCEPTABLE please pay the invoice "
+    "1,180 $ 300 , . ! ? - ; \n Dana YOU NEVER CHF ASAP"
+).split(" ")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([*_SHOUT_WORDS, "\n\n", "'", "ALL-CAPS"]), max_size=40))
+def test_shouted_runs_are_found_as_reading_every_token_finds_them(words: list[str]) -> None:
+    # the shouting kind starts reading at each upper-case token (nothing changes
+    # between runs before one); it finds the runs a token-by-token reading finds
+    from mailcoach.rules.compile import ShoutingKind
+
+    nlp = get_pipeline(Settings())
+    kind = cast("Any", nlp.get_pipe("mailcoach_rules")).compiled.kinds["shouting"]
+    assert isinstance(kind, ShoutingKind)
+    doc = nlp.make_doc(" ".join(words))
+    shouting = [(kind.rules[r], p) for r, p in kind.params.items() if p.caps_words]
+    assert shouting
+    for rule, p in shouting:
+        found = [(c.start, c.end) for c in kind._caps_runs(doc, rule, p)]
+        assert found == _caps_runs_token_by_token(doc, rule, p)

@@ -9,6 +9,8 @@ import datetime
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mailcoach.dispute import (
     DISPUTE_TYPES,
@@ -453,3 +455,45 @@ def test_a_cue_is_skipped_only_where_it_cannot_match() -> None:
                     assert not pattern.search(text), (pattern.pattern, text)
                 checked += 1
     assert skipped > checked // 2  # most cues are skipped on most texts
+
+
+_DATE_AND_OVERDUE = (
+    "DATE_MONTH_DAY DATE_DAY_MONTH DATE_ISO DATE_NUMERIC DATE_NEAR_DAY DATE_WEEKDAY "
+    "DATE_PERIOD_END DATE_MONTH_END DATE_OFFSET DATE_AGO OVERDUE_COUNT_FIRST OVERDUE_STATE_FIRST"
+).split()
+_PIECES = (
+    "3 days ago|two weeks AGO|in 10 business days|within a fortnight|by Friday|this past "
+    "Monday|next TUESDAY|end of the quarter|END OF MONTH|end of March 2026|the day after "
+    "tomorrow|yesterday|15 Oct 2026|October 15|2026-10-15|15/10/2026|45 days overdue|"
+    "overdue by 2 months|3 weeks late|OUTSTANDING FOR 60 DAYS|\u212aelvin|\u0130n 3 days|"
+    "invoice 10442|$8,450.00|we|will|pay|the|of|in|day|end|ago|late|, |\n"
+).split("|")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=12))
+def test_a_skipped_date_pattern_could_not_have_matched(pieces: list[str]) -> None:
+    # date and overdue patterns are skipped when the text lacks what every match
+    # contains; a skipped pattern never had a match to give
+    import mailcoach.facts.patterns as patterns
+    from mailcoach.facts.spans import lowered_for, may_match
+
+    text = " ".join(pieces)
+    lowered = lowered_for(text)
+    for name in _DATE_AND_OVERDUE:
+        pattern = getattr(patterns, name)
+        if not may_match(pattern, lowered):
+            assert pattern.search(text) is None, (name, text)
+
+
+def test_date_patterns_are_skipped_where_they_cannot_match() -> None:
+    import mailcoach.facts.patterns as patterns
+    from mailcoach.facts.spans import lowered_for, may_match
+
+    calm = lowered_for("Invoice 10442 for $8,450.00 was paid on 15/10/2026. Thanks, Dana")
+    assert not may_match(patterns.DATE_AGO, calm)
+    assert not may_match(patterns.DATE_WEEKDAY, calm)
+    assert may_match(patterns.DATE_NUMERIC, calm)
+    assert lowered_for("\u212a") is None  # the Kelvin sign: lower-casing proves nothing
+    assert find_dates("3 days ago", today=datetime.date(2026, 12, 7)) == ("2026-12-04",)
+    assert find_days_overdue("It is OVERDUE BY 2 MONTHS.") == 60

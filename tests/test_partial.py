@@ -80,3 +80,41 @@ def test_partial_parse_reports_equal_whole_parse(monkeypatch: pytest.MonkeyPatch
     whole = _reports(paths)
     assert sum(calls) > 10  # the corpus exercises the partial parse
     assert partial == whole
+
+
+def test_repeated_windows_are_parsed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Repeated text repeats its windows; each distinct window is parsed once, and every
+    doc gets the annotations that parsing it whole gives."""
+    nlp = get_pipeline(Settings())
+    monkeypatch.setattr(mailcoach.nlp.partial, "MAX_WINDOW_TOKENS", 300)
+    made: list[tuple[int, int]] = []
+    real = mailcoach.nlp.partial._piece
+
+    def counted(doc: Any, array: Any, start: int, end: int) -> Any:
+        made.append((start, end))
+        return real(doc, array, start, end)
+
+    monkeypatch.setattr(mailcoach.nlp.partial, "_piece", counted)
+    text = "You never pay on time, and we keep asking! Pay now!!! " * 100
+    with nlp.select_pipes(enable=["mailcoach_sentences"]):
+        docs = [nlp(text), nlp(text), nlp("Hello Sam. " + text)]
+    requests = [(doc, [(s.start, s.end) for s in doc.sents]) for doc in docs]
+    found = [windows(bounds, list(range(len(bounds)))) for _, bounds in requests]
+    assert parse_sentences(nlp, requests) == [True, True, True]
+    assert 2 < len(made) < len(found[0])  # fewer pieces than the first doc's windows alone
+    for doc in docs:
+        whole = nlp(doc.text)
+        assert doc.to_array(PARSED_ATTRS).tolist() == whole.to_array(PARSED_ATTRS).tolist()
+
+
+def test_a_repeated_draft_reports_as_a_whole_parse_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(mailcoach.nlp.partial, "MAX_WINDOW_TOKENS", 300)
+    text = "Pay now!!! You lied about the invoice. If you fail to pay, we will sue you. " * 60
+    partial = _reports([text])
+
+    def refuse(nlp: Any, docs: Sequence[Any]) -> list[bool]:
+        return [False] * len(docs)  # parse the whole text instead
+
+    monkeypatch.setattr(mailcoach.analyze, "parse_sentences", refuse)
+    assert partial == _reports([text])
+    assert '"rule_id"' in partial[0]

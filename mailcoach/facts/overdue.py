@@ -9,6 +9,7 @@ from mailcoach.facts.patterns import (
     UNIT_DAYS,
     UNITS,
 )
+from mailcoach.facts.spans import lowered_for, may_match
 
 
 def find_days_overdue(text: str) -> int | None:
@@ -22,9 +23,11 @@ def find_days_overdue(text: str) -> int | None:
     Returns:
         The days, or None if no overdue period is mentioned.
     """
+    lowered = lowered_for(text)
     days = [
         count_value(m["n"]) * unit_days(m["unit"].lower().split()[-1])
         for pattern in (OVERDUE_COUNT_FIRST, OVERDUE_STATE_FIRST)
+        if may_match(pattern, lowered)
         for m in pattern.finditer(text)
     ]
     return max(days, default=None)

@@ -1,9 +1,14 @@
-"""Helpers shared by the fact finders: overlapping matches and de-duplication."""
+"""Helpers shared by the fact finders: overlapping matches, de-duplication, and
+skipping a pattern whose required text a draft lacks."""
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Callable, Iterable
 from typing import TypeVar
+
+from mailcoach.facts.kind import _CASE_ODD, Needs, found_in, required_text
 
 _Spanned = TypeVar("_Spanned")
 
@@ -45,3 +50,36 @@ def unique(values: Iterable[str]) -> tuple[str, ...]:
         A tuple of the distinct values.
     """
     return tuple(dict.fromkeys(values))
+
+
+@functools.lru_cache(maxsize=1024)
+def _needs(pattern: re.Pattern[str]) -> Needs | None:
+    """Return what every match of ``pattern`` contains, lower-cased (read once).
+
+    Nothing is known of a verbose pattern (its whitespace and comments would be read
+    as text).
+    """
+    if pattern.flags & re.VERBOSE:
+        return None
+    return required_text(pattern.pattern)
+
+
+def lowered_for(text: str) -> str | None:
+    """Return ``text`` lower-cased for :func:`may_match`, or None if that is no guide.
+
+    Beside the ASCII letters, a few characters match a letter under IGNORECASE
+    (the Kelvin sign a "k"); in their presence lower-casing proves nothing.
+    """
+    return None if _CASE_ODD.intersection(text) else text.lower()
+
+
+def may_match(pattern: re.Pattern[str], lowered: str | None) -> bool:
+    """Tell whether ``pattern`` could match the text that ``lowered`` came from.
+
+    False only when the text lacks what every match contains (read from the parsed
+    regex): then ``finditer`` would find nothing, and need not scan the text.
+    """
+    if lowered is None:
+        return True
+    need = _needs(pattern)
+    return need is None or found_in(need, lowered)

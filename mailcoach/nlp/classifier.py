@@ -61,6 +61,8 @@ _DAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".spl
 CHARS = "c:"
 #: Prefix of the features taken from the sentence before.
 PREVIOUS = "p:"
+#: Sentences whose scores one Classifier remembers before it starts over.
+MEMO_SIZE = 4_096
 
 
 def placeholder(word: str) -> str:
@@ -104,8 +106,18 @@ class FeatureSettings:
         }
 
 
-def _own(words: Sequence[str], text: str, settings: FeatureSettings) -> set[str]:
-    words = [placeholder(w) for w in words] if settings.placeholders else list(words)
+#: What one sentence's own features are made from: its words (as placeholders, if the
+#: settings ask for them) and whether its text holds "!", "?" and shouting capitals.
+Basis = tuple[tuple[str, ...], bool, bool, bool]
+
+
+def _basis(words: Sequence[str], text: str, settings: FeatureSettings) -> Basis:
+    kept = tuple(placeholder(w) for w in words) if settings.placeholders else tuple(words)
+    return kept, "!" in text, "?" in text, _CAPS.search(text) is not None
+
+
+def _from_basis(basis: Basis, settings: FeatureSettings) -> set[str]:
+    words, exclaims, asks, shouts = basis
     found = set(words)
     if settings.pairs:
         found.update(f"{a} {b}" for a, b in pairwise(words))
@@ -114,13 +126,17 @@ def _own(words: Sequence[str], text: str, settings: FeatureSettings) -> set[str]
             if len(word) >= 3 and word.isalpha():
                 padded = f"<{word}>"
                 found.update(CHARS + padded[i : i + 4] for i in range(len(padded) - 3))
-    if "!" in text:
+    if exclaims:
         found.add("<!>")
-    if "?" in text:
+    if asks:
         found.add("<?>")
-    if _CAPS.search(text):
+    if shouts:
         found.add("<CAPS>")
     return found
+
+
+def _own(words: Sequence[str], text: str, settings: FeatureSettings) -> set[str]:
+    return _from_basis(_basis(words, text, settings), settings)
 
 
 def features(
@@ -137,9 +153,14 @@ def features(
         previous: the words and text of the sentence before it, if any.
         settings: which features to make.
     """
-    found = _own(words, text, settings)
-    if settings.previous and previous is not None:
-        found.update(PREVIOUS + f for f in _own(previous[0], previous[1], settings))
+    before = _basis(*previous, settings) if settings.previous and previous is not None else None
+    return _features(_basis(words, text, settings), before, settings)
+
+
+def _features(own: Basis, before: Basis | None, settings: FeatureSettings) -> set[str]:
+    found = _from_basis(own, settings)
+    if before is not None:
+        found.update(PREVIOUS + f for f in _from_basis(before, settings))
     return found
 
 
@@ -169,12 +190,34 @@ class Classifier:
     bias: tuple[float, ...]
     weights: Mapping[str, Sequence[float]]
     settings: FeatureSettings = field(default_factory=FeatureSettings)
+    #: The answers for sentences scored before, by what their features are made from.
+    memo: dict[tuple[Basis, Basis | None], dict[str, float]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def probabilities(
         self, words: Sequence[str], text: str, previous: tuple[Sequence[str], str] | None = None
     ) -> dict[str, float]:
-        """Return each category's probability for one sentence (and the one before it)."""
-        found = features(words, text, previous, self.settings)
+        """Return each category's probability for one sentence (and the one before it).
+
+        Sentences that give the same features in the same order get the same
+        answer, which is remembered (mail repeats its sentences, and with numbers,
+        amounts and dates as placeholders, many more of them read alike): the
+        features are built, and their weights summed, exactly as for a new one.
+        """
+        settings = self.settings
+        own = _basis(words, text, settings)
+        before = _basis(*previous, settings) if settings.previous and previous is not None else None
+        key = (own, before)
+        memo = self.memo
+        known = memo.get(key)
+        if known is None:
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()
+            known = memo[key] = self._score(_features(own, before, settings))
+        return dict(known)
+
+    def _score(self, found: set[str]) -> dict[str, float]:
         totals = list(self.bias)
         scale = 1.0 / math.sqrt(len(found) or 1)
         for feature in found:

@@ -9,6 +9,10 @@ either side and the parser two tokens ahead, and the window keeps at least
 annotations of the needed sentences are then copied into the doc; the other
 sentences stay unparsed, and their sentence boundaries stay as they were.
 
+A window's parse depends only on its tokens and their attributes, so a window
+repeated in the same call (a pasted block, a line sent over and over) is parsed
+once and its annotations copied to every place it stands.
+
 The parser keeps the sentence boundaries that ``mailcoach_sentences`` set before
 it. Should it ever move one, the doc is reported as not done, and the caller
 parses the whole text again.
@@ -129,6 +133,9 @@ def parse_sentences(nlp: Language, docs: Sequence[tuple[Doc, list[tuple[int, int
     the parser moved a sentence boundary, and the doc is left in an unknown state.
     """
     jobs: list[_Job] = []
+    # a window's parse depends only on its tokens and their attributes: repeated text
+    # repeats windows, and each distinct one is parsed once (by its first piece)
+    distinct: dict[bytes, Doc] = {}
     for doc, ranges in docs:
         sentences = [(s.start, s.end) for s in doc.sents]
         index = {start: i for i, (start, _) in enumerate(sentences)}
@@ -138,16 +145,27 @@ def parse_sentences(nlp: Language, docs: Sequence[tuple[Doc, list[tuple[int, int
             jobs.append(_Job(doc, sentences, spans, starts, [doc]))
             continue
         array = doc.to_array(TOKEN_ATTRS)
-        pieces = [_piece(doc, array, w.start, w.end) for w in spans]
+        pieces = []
+        for w in spans:
+            key = array[w.start : w.end].tobytes()
+            piece = distinct.get(key)
+            if piece is None:
+                piece = distinct[key] = _piece(doc, array, w.start, w.end)
+            pieces.append(piece)
         jobs.append(_Job(doc, sentences, spans, starts, pieces))
 
-    pieces = [p for job in jobs for p in job.pieces]
-    longest = max((len(p) for p in pieces), default=1)
+    unparsed: dict[int, Doc] = {}  # by id: each distinct piece once, in order of first use
+    for job in jobs:
+        for piece in job.pieces:
+            unparsed.setdefault(id(piece), piece)
+    longest = max((len(p) for p in unparsed.values()), default=1)
     batch_size = max(1, min(BATCH_SIZE, TOKENS_PER_BATCH // max(longest, 1)))
     with nlp.select_pipes(enable=parse_pipes(nlp)):
-        done = iter(nlp.pipe(pieces, batch_size=batch_size))
-        for job in jobs:
-            job.pieces = [next(done) for _ in job.pieces]
+        parsed = dict(
+            zip(unparsed, nlp.pipe(unparsed.values(), batch_size=batch_size), strict=True)
+        )
+    for job in jobs:
+        job.pieces = [parsed[id(p)] for p in job.pieces]
 
     results: list[bool] = []
     for job in jobs:

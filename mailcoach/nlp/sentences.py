@@ -92,7 +92,7 @@ def sentence_starts(doc: Doc) -> list[bool]:
             continue
         starts.append(start_next or i == 0)
         start_next = (_is_terminal(text) and not _abbreviation_stop(doc, doc[i])) or (
-            _time_stop(doc, i)
+            text.lower() in TIME_ABBREVIATIONS and _time_stop(doc, i)  # (lower_ is str.lower)
         )
     _cap_sentences(texts, spaces, starts)
     return starts

@@ -194,9 +194,10 @@ class Anchors:
 
     def held_by(self, words: frozenset[str]) -> bool:
         """Tell whether a text with these lower-cased words could match the pattern."""
-        return all(not need.isdisjoint(words) for need in self.sets) and all(
-            regex.found_in(words) for regex in self.regexes
-        )
+        for need in self.sets:  # (a plain loop: this is asked for every sentence)
+            if need.isdisjoint(words):
+                return False
+        return not self.regexes or all(regex.found_in(words) for regex in self.regexes)
 
 
 #: Marks the word that starts a sentence, among a sentence's words: a pattern token
@@ -222,6 +223,8 @@ class Words:
     #: (start, end) token offsets of each sentence with its words; offsets, not Spans,
     #: so that keeping this in doc.user_data makes no reference cycle through the doc
     sentences: tuple[tuple[int, int, frozenset[str]], ...]
+    #: each token's lower-cased text, in order (read once: the sentence model needs them)
+    lowers: tuple[str, ...] = ()
 
     @classmethod
     def cached(cls, doc: Doc) -> Words:
@@ -247,7 +250,7 @@ class Words:
             (a, b, frozenset(lowers[a:b]).union([SENTENCE_START + lowers[a]] if a < b else []))
             for a, b in bounds
         )
-        return cls(frozenset().union(*(w for _, _, w in per_sentence)), per_sentence)
+        return cls(frozenset().union(*(w for _, _, w in per_sentence)), per_sentence, tuple(lowers))
 
 
 def is_parsed(doc: Doc, start: int = 0) -> bool:
@@ -308,6 +311,10 @@ def _commonness(words: frozenset[str]) -> tuple[bool, int]:
     return not words.isdisjoint(_common_words()), len(words)
 
 
+#: Sets of words whose woken groups one _Waker remembers before it starts over.
+WAKER_MEMORY = 1_024
+
+
 class _Waker:
     """Find the groups that could match a set of words without asking every group.
 
@@ -324,6 +331,8 @@ class _Waker:
         self.groups = groups
         #: (group, pattern) pairs always asked: patterns without anchor words
         self.always: set[tuple[int, int]] = set()
+        #: the groups each set of words woke, for sets seen before
+        self.memo: dict[frozenset[str], list[int]] = {}
         self.by_word: dict[str, set[tuple[int, int]]] = {}
         for i, group in enumerate(groups):
             for j, pattern in enumerate(group.anchors):
@@ -333,14 +342,23 @@ class _Waker:
                 sets = pattern.sets
                 for word in sets[0] if len(sets) == 1 else min(sets, key=_commonness):
                     self.by_word.setdefault(word, set()).add((i, j))
+        self.filed_words = frozenset(self.by_word)
 
     def _woken(self, words: frozenset[str]) -> list[int]:
+        # the answer depends on the words alone (anchor sets and regexes read nothing
+        # else): repeated sentences are looked up once
+        known = self.memo.get(words)
+        if known is None:
+            if len(self.memo) >= WAKER_MEMORY:
+                self.memo.clear()
+            known = self.memo[words] = self._find_woken(words)
+        return known
+
+    def _find_woken(self, words: frozenset[str]) -> list[int]:
         asked = set(self.always)
         by_word = self.by_word
-        for word in words:
-            filed = by_word.get(word)
-            if filed is not None:
-                asked |= filed
+        for word in words & self.filed_words:
+            asked |= by_word[word]
         woken: set[int] = set()
         for i, j in asked:
             if i not in woken and self.groups[i].anchors[j].held_by(words):
@@ -641,25 +659,37 @@ class ShoutingKind(Kind):
             if len(run) >= (p.caps_words or 0) and has_long:
                 yield Candidate(rule, run[0], run[-1] + 1)
 
-        # token texts and flags read once, in bulk: this runs on most collections mail
-        # (invoice numbers and currency codes are upper case)
-        flags = doc.to_array(["IS_PUNCT", "IS_SPACE"]).tolist()
-        words = [t.text for t in doc]
-        for i, (word, (punct, space)) in enumerate(zip(words, flags, strict=True)):
-            if punct and run and word not in ".?!\n":
-                continue  # commas and dashes inside a shouted run keep it going
-            upper = word.isupper()
-            letters = sum(map(str.isalpha, word)) if upper else 0
-            if upper and letters >= p.min_letters and word.strip("'’").upper() not in ignore:
-                run.append(i)
-                has_long = has_long or letters >= p.long_word
-            elif upper and run and word.upper() in {"I", "A"}:
-                run.append(i)
-            elif not space and not punct and not any(map(str.isalpha, word)):
-                continue  # numbers and symbols neither start nor break a run
-            else:
-                yield from flush()
-                run, has_long = [], False
+        # flags read once, in bulk: this runs on most collections mail (invoice numbers
+        # and currency codes are upper case). Between runs nothing changes until an
+        # upper-case token (a token that is not one can neither start a run nor end
+        # one that is not there), so only the stretches from each such token on, while
+        # a run lasts, are read token by token.
+        flags = doc.to_array(["IS_PUNCT", "IS_SPACE", "IS_UPPER"]).tolist()
+        n = len(flags)
+        i = 0
+        for first in (k for k, (_, _, upper) in enumerate(flags) if upper):
+            if first < i:
+                continue  # read already, within a run
+            i = first
+            while i < n:
+                punct, space, _ = flags[i]
+                word = doc[i].text
+                i += 1
+                if punct and run and word not in ".?!\n":
+                    continue  # commas and dashes inside a shouted run keep it going
+                upper = word.isupper()
+                letters = sum(map(str.isalpha, word)) if upper else 0
+                if upper and letters >= p.min_letters and word.strip("'’").upper() not in ignore:
+                    run.append(i - 1)
+                    has_long = has_long or letters >= p.long_word
+                elif upper and run and word.upper() in {"I", "A"}:
+                    run.append(i - 1)
+                elif not space and not punct and not any(map(str.isalpha, word)):
+                    continue  # numbers and symbols neither start nor break a run
+                else:
+                    yield from flush()
+                    run, has_long = [], False
+                    break
         yield from flush()
 
 
@@ -769,14 +799,14 @@ class ModelKind(Kind):
 
         if parsed_only:
             return
-        sentences = list(model_sentences(doc, words))
+        sentences = list(_model_sentences(doc, words))
         for path, rules in self.by_model.items():
             model = load_classifier(path)
-            for visible, sentence_words, text, previous in sentences:
+            for start, end, sentence_words, text, previous in sentences:
                 scores = model.probabilities(sentence_words, text, previous)
                 for rule, threshold in rules:
                     if scores[rule.category.value] >= threshold:
-                        yield Candidate(rule, visible[0].i, visible[-1].i + 1)
+                        yield Candidate(rule, start, end)
 
 
 def model_sentences(
@@ -793,21 +823,55 @@ def model_sentences(
     still the sentence before the next one ("Right." before "Understood, I'll wait.").
     ``doc`` needs sentence boundaries.
     """
-    from mailcoach.nlp.classifier import sentence_words
+    space = doc.to_array("IS_SPACE").tolist()
+    for start, end, sentence_words, text, previous in _model_sentences(doc, words):
+        visible = [doc[i] for i in range(start, end) if not space[i]]
+        yield visible, sentence_words, text, previous
 
+
+def _model_sentences(
+    doc: Doc, words: Words | None = None
+) -> Iterator[tuple[int, int, list[str], str, tuple[list[str], str] | None]]:
+    """Yield what :func:`model_sentences` does, with the sentence's first visible token
+    and the one after its last in place of its visible tokens.
+
+    The tokens' attributes are read for the whole doc at once, and texts are cut from
+    the doc's text: per sentence, that is what the model's own Python costs.
+    """
+    from mailcoach.nlp.guards import quote_regions
+
+    if not len(doc):
+        return
+    space, alpha, at, length = (
+        column.tolist() for column in doc.to_array(["IS_SPACE", "IS_ALPHA", "IDX", "LENGTH"]).T
+    )
+    words = words or Words.cached(doc)
+    lowers = words.lowers if len(words.lowers) == len(doc) else [t.lower_ for t in doc]
+    whole = doc.text
     previous: tuple[list[str], str] | None = None
-    for first, last, _ in (words or Words.cached(doc)).sentences:
-        visible = [t for t in doc[first:last] if not t.is_space]
+    for first, last, _ in words.sentences:
+        visible = [i for i in range(first, last) if not space[i]]
         if not visible:
             continue
-        text = doc[first:last].text.strip()
-        own = (sentence_words(visible), text)
+        # as doc[first:last].text: from the first token to the end of the last one
+        text = whole[at[first] : at[last - 1] + length[last - 1]].strip()
+        # as sentence_words: quotations are found in the text of the visible tokens
+        a, b = visible[0], visible[-1]
+        offset = at[a]
+        regions = list(quote_regions(whole[offset : at[b] + length[b]]))
+        if regions:
+            own_words = [
+                lowers[i] for i in visible if not any(x <= at[i] - offset < y for x, y in regions)
+            ]
+        else:
+            own_words = [lowers[i] for i in visible]
+        own = (own_words, text)
         if not (
-            sum(t.is_alpha for t in visible) < MODEL_MIN_WORDS
+            sum(alpha[i] for i in visible) < MODEL_MIN_WORDS
             or ("\n" in text and text[-1] not in ".!?")
             or text[-1] in ",:"
         ):
-            yield visible, own[0], text, previous
+            yield a, b + 1, own_words, text, previous
         previous = own
 
 
