@@ -73,9 +73,11 @@ HOT = "Just a friendly reminder that the invoice was due on 3 May.\n\n"
             "The roof leaked twice and not once did you tell me before the roofer arrived.",
             "The roof leaked twice and I was not told before the roofer arrived.",
         ),
+        # the count said again; "We have written about this twice before." reads as
+        # passive-aggressive to the sentence model, so the passive wording is used
         (
             "As previously stated, twice, order 7781 was delivered short by 12 boxes.",
-            "Order 7781 was delivered short by 12 boxes. We have written about this twice before.",
+            "Order 7781 was delivered short by 12 boxes. This was set out twice before.",
         ),
         # insult + the writer's point: the point stays
         (

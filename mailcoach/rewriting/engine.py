@@ -290,14 +290,18 @@ def broken_invariant(
     """Return why ``new`` may not replace the writer's sentence ``old``, or None.
 
     Nothing invented (a digit-bearing word, a number word or a fact of ``new``
-    that ``old`` lacks), nothing lost (every amount, date and reference of ``old``
-    stays), no parenthesised fact list, no orphan punctuation; a whole-sentence
+    that ``old`` lacks), nothing lost (every amount, date, reference and other
+    digit-bearing word of ``old`` stays), no parenthesised fact list, no orphan punctuation; a whole-sentence
     template (``template``) may not bring in a claim word (a call, a plan, terms,
     history) that ``old`` did not make.
     """
     for word in _DIGIT_WORD.findall(new):
         if word.strip(".") not in old:
             return f"invented {word.strip('.')!r}"
+    for word in _DIGIT_WORD.findall(old):
+        # an address, a quote number, a plot or a flat: any digit-bearing word is a fact
+        if word.strip(".") not in new:
+            return f"lost {word.strip('.')!r}"
     old_numbers = {w.lower() for w in _NUMBER_WORD.findall(old)}
     for word in _NUMBER_WORD.findall(new):
         if word.lower() not in old_numbers:
@@ -1230,10 +1234,12 @@ class _Rewriter:
         """Tell whether ``new`` brings no warning the sentence did not already have.
 
         A cut (every word of ``new`` is the writer's, in order) may still read to
-        the sentence model as a category the sentence was flagged for ("Your driver
-        left the pallet in the rain" once "typical of your useless lot" is gone):
-        nothing was added, so that is no new warning, and the notes say it still
-        reads so.
+        the sentence model as hurtful ("Your driver left the pallet in the rain"
+        once "typical of your useless lot" is gone; "Your engineer left the boiler
+        switched off" once "frankly an idiot" is): nothing was added, the model
+        only reads words that a rule's finding hid from it before (it scores the
+        sentences no rule matched), so that is no new warning, and the notes say it
+        still reads so. Leaving the insult in would be worse.
         """
         own = {f.rule_id for f in sentence.findings}
         extra = self._flagged_rules(new) - own
@@ -1242,10 +1248,9 @@ class _Rewriter:
         old = self.body[sentence.start : sentence.end]
         if not _is_cut(old, new):
             return False
-        cats = {f.category for f in sentence.findings}
         for rule_id in extra:
             rule = self.rules.get(rule_id)
-            if rule is None or rule.spec.kind != "model" or rule.category not in cats:
+            if rule is None or rule.spec.kind != "model":
                 return False
         return True
 
@@ -1466,9 +1471,11 @@ class _Rewriter:
             why = "completes the checklist: " + ", ".join(m.replace("-", " ") for m in missing)
             self._completion = (done, Edit(at, at, "\n\n" + sentence, None, why), notes)
         if "next-step" in missing and date is None:
+            today = f"{self.today.day} {self.today:%B %Y}"
             notes.append(
-                "no next step with a date: the draft gives no date still to come, so add "
-                "one of your own if you want a reply by then"
+                "no next step with a date: the draft sets no deadline (\u201cby\u201d, "
+                f"\u201cbefore\u201d or \u201cuntil\u201d a date) after today, {today}, "
+                "so add one of your own if you want a reply by then"
             )
         self._completion = (done, self._completion[1], notes)
         return self._completion
