@@ -291,9 +291,9 @@ def broken_invariant(
 
     Nothing invented (a digit-bearing word, a number word or a fact of ``new``
     that ``old`` lacks), nothing lost (every amount, date, reference and other
-    digit-bearing word of ``old`` stays), no parenthesised fact list, no orphan punctuation; a whole-sentence
-    template (``template``) may not bring in a claim word (a call, a plan, terms,
-    history) that ``old`` did not make.
+    digit-bearing word of ``old`` stays), no parenthesised fact list, no orphan
+    punctuation; a whole-sentence template (``template``) may not bring in a claim
+    word (a call, a plan, terms, history) that ``old`` did not make.
     """
     for word in _DIGIT_WORD.findall(new):
         if word.strip(".") not in old:
