@@ -219,3 +219,27 @@ def test_a_firm_word_of_a_menace_need_not_survive_with_the_step() -> None:
     # was never made firm, so dropping the menace is no softening
     old = "Refund the $89.00 by Friday or I will make sure everyone knows how you treat customers."
     assert not _writer(HEAD + old + TAIL)._softens_step(old, "Refund the $89.00 by Friday.")
+
+
+def test_an_edit_keeps_every_digit_bearing_word_and_the_chase_loses_only_again() -> None:
+    # the nudge used to be cut with the clause it opens, and the address and the quote
+    # number with it, silently
+    sentence = (
+        "I'm writing again about the job at 7 Glenview Terrace, quote Q-4471, and I paid "
+        "a deposit of €200 on 2 September."
+    )
+    result = rewrite(HEAD + sentence + TAIL, today=TODAY, complete=False)
+    assert "I'm writing about the job at 7 Glenview Terrace, quote Q-4471, and I paid" in (
+        result.text
+    )
+
+
+def test_a_cut_may_leave_what_only_the_model_still_reads_as_blame() -> None:
+    # better than leaving "frankly an idiot" in: the notes say the rest still reads so
+    result = rewrite(
+        HEAD + "Your engineer, frankly an idiot, left the boiler switched off." + TAIL,
+        today=TODAY,
+        complete=False,
+    )
+    assert "idiot" not in result.text
+    assert "Your engineer left the boiler switched off." in result.text
