@@ -1472,28 +1472,43 @@ class _Rewriter:
             self._completion = (done, Edit(at, at, "\n\n" + sentence, None, why), notes)
         if "next-step" in missing and date is None:
             today = f"{self.today.day} {self.today:%B %Y}"
-            notes.append(
-                "no next step with a date: the draft sets no deadline (\u201cby\u201d, "
-                f"\u201cbefore\u201d or \u201cuntil\u201d a date) after today, {today}, "
-                "so add one of your own if you want a reply by then"
-            )
+            past = [f.text for f in self._deadlines(words)]
+            if past:
+                notes.append(
+                    f"the deadline the draft sets ({_and_list(past)}) is before today, "
+                    f"{today}: if this goes out now, give a date still to come"
+                )
+            else:
+                notes.append(
+                    "no next step with a date: the draft sets no deadline (\u201cby\u201d, "
+                    f"\u201cbefore\u201d or \u201cuntil\u201d a date) after today, {today}, "
+                    "so add one of your own if you want a reply by then"
+                )
         self._completion = (done, self._completion[1], notes)
         return self._completion
 
-    def _date_ahead(self, words: str) -> DateFact | None:
-        """Return the earliest date still to come that the writer sets as a deadline.
-
-        Only a date after "by", "before" or "until" counts; None when the draft
-        gives no such date after ``today``.
-        """
-        ahead: list[tuple[str, DateFact]] = []
+    def _deadlines(self, words: str) -> list[Fact]:
+        """Return the dates the writer sets as deadlines: after "by", "before" or "until"."""
+        out = []
         for fact in find_facts(words, today=self.today):
-            if fact.kind != "date" or fact.value <= self.today.isoformat():
+            if fact.kind != "date":
                 continue
             lead = words[max(0, fact.start - 12) : fact.start] + fact.text
             if re.search(r"(?i)\b(?:by|before|until)\b", lead) is None:
                 continue  # "processed in 7 working days" is no deadline of the writer's
-            ahead.append((fact.value, _date_fact(fact, self.today)))
+            out.append(fact)
+        return out
+
+    def _date_ahead(self, words: str) -> DateFact | None:
+        """Return the earliest date still to come that the writer sets as a deadline.
+
+        None when the draft gives no such date after ``today``.
+        """
+        ahead = [
+            (f.value, _date_fact(f, self.today))
+            for f in self._deadlines(words)
+            if f.value > self.today.isoformat()
+        ]
         return min(ahead, key=lambda x: x[0])[1] if ahead else None
 
     def _amount_at_issue(self) -> str | None:
