@@ -201,9 +201,9 @@ def test_a_model_finding_left_in_place_is_named_with_what_it_reads_as() -> None:
 
 
 def test_a_rewrite_brings_no_warning_the_draft_did_not_have() -> None:
-    # dev/17: the preferred rephrasing ("I have not had a reply to my three earlier
-    # messages.") reads as passive-aggressive to the retrained model, a finding the
-    # draft did not have; the next rephrasing is used, and the count said again.
+    # dev/17: whichever rephrasing is used brings no finding the draft did not have,
+    # and the count of earlier messages is said exactly once (in the rephrasing itself,
+    # "my three earlier messages", or said again after it).
     before = check(DEV / "17-tenant-deposit-chase.txt")
     result = rewrite(before, today=TODAY)
     old = Counter(f.rule_id for f in before.findings if f.severity >= Severity.WARNING)
@@ -211,7 +211,8 @@ def test_a_rewrite_brings_no_warning_the_draft_did_not_have() -> None:
     assert not new - old, new - old
     assert "ignored" not in result.text
     assert "I have not had a reply" in result.text
-    assert len(count_restatements(result.text, "three")) == 1, result.text
+    said_again = len(count_restatements(result.text, "three"))
+    assert said_again + result.text.count("three earlier messages") == 1, result.text
     assert not any("count of earlier requests" in n for n in result.notes)
 
 
@@ -326,7 +327,8 @@ def test_an_admission_asks_nothing_of_the_reader() -> None:
 def test_without_further_warning_becomes_a_plain_last_reminder() -> None:
     result = rewrite(check(DEV / "13-landlord-payment-plan-broken.eml"), today=TODAY)
     assert "serve a formal notice to pay or quit; this is the last reminder." in result.text
-    assert len(count_restatements(result.text, "three")) == 1, result.text
+    said_again = len(count_restatements(result.text, "three"))
+    assert said_again + result.text.count("three earlier messages") == 1, result.text
 
 
 def test_the_same_count_twice_is_said_again_once() -> None:

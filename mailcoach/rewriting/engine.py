@@ -298,9 +298,11 @@ def broken_invariant(
     for word in _DIGIT_WORD.findall(new):
         if word.strip(".") not in old:
             return f"invented {word.strip('.')!r}"
+    new_words = {w.strip(".") for w in _DIGIT_WORD.findall(new)}
     for word in _DIGIT_WORD.findall(old):
-        # an address, a quote number, a plot or a flat: any digit-bearing word is a fact
-        if word.strip(".") not in new:
+        # an address, a quote number, a plot or a flat: any digit-bearing word is a
+        # fact, word for word (the "7" of "7 Glenview Terrace" is not the 7 of "Q-4471")
+        if word.strip(".") not in new_words:
             return f"lost {word.strip('.')!r}"
     old_numbers = {w.lower() for w in _NUMBER_WORD.findall(old)}
     for word in _NUMBER_WORD.findall(new):
