@@ -119,12 +119,17 @@ def run_one(path: Path, label: dict[str, Any], today: datetime.date) -> DraftRes
             res.invented.append(f"{f.kind}:{f.text}")
 
     # lost: facts, labelled facts, must_keep
+    # (a sentence's first letter may be capitalised: "invoice 31" opening a sentence is
+    # "Invoice 31"; a labelled fact found only in the headers, which the rewrite keeps
+    # byte for byte, cannot be lost from the body)
     for f in find_facts(own_in, today=today):
-        if f.kind in {"amount", "reference", "date"} and f.text not in out:
+        if f.kind in {"amount", "reference", "date"} and f.text.lower() not in out.lower():
             res.lost.append(f"{f.kind}:{f.text}")
-    flat_out = " ".join(out.split())
+    flat_out = " ".join(out.split()).lower()
+    flat_body = " ".join(body.split()).lower()
     for item in [*label.get("facts", []), *label.get("must_keep", [])]:
-        if " ".join(item.split()).lower() not in flat_out.lower():
+        flat = " ".join(item.split()).lower()
+        if flat in flat_body and flat not in flat_out:
             res.lost.append(item)
 
     # unflagged sentences byte-identical; silent removals
