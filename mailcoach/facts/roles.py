@@ -88,48 +88,49 @@ _MODIFIERS = (
 )
 
 
-class _Owner(BaseModel):
-    """Whose thing: "my/our/your THING", with the side that owns each thing."""
+class _Sides(BaseModel):
+    """A cue kind that lists words per side: the provider's and the payer's."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    kind: Literal["owner"]
     weight: int
     provider: list[str] = []
     payer: list[str] = []
 
 
-class _Action(BaseModel):
+class _Owner(_Sides):
+    """Whose thing: "my/our/your THING", with the side that owns each thing."""
+
+    kind: Literal["owner"]
+
+
+class _Action(_Sides):
     """Who acts: "I/we/you VERB" and "please VERB" (the agent; in the passive, the one
     acted on) and "VERB me/us/you" (the one acted on)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
     kind: Literal["action"]
+
+
+class _Pointer(BaseModel):
+    """A cue kind whose patterns point to a side, a setting or both."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
     weight: int
-    provider: list[str] = []
-    payer: list[str] = []
+    side: Side | None = None
+    setting: str | None = None
+    patterns: list[str]
 
 
-class _Mention(BaseModel):
+class _Mention(_Pointer):
     """Words anywhere in the sender's text that point to a side, a setting or both."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
     kind: Literal["mention"]
-    weight: int
-    side: Side | None = None
-    setting: str | None = None
-    patterns: list[str]
 
 
-class _Title(BaseModel):
+class _Title(_Pointer):
     """A title in the closing lines (the sender's) or in the greeting (the reader's)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
     kind: Literal["title"]
-    weight: int
     whose: Literal["sender", "reader"]
-    side: Side | None = None
-    setting: str | None = None
-    patterns: list[str]
 
 
 class _Voice(BaseModel):
