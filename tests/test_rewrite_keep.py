@@ -243,3 +243,15 @@ def test_a_cut_may_leave_what_only_the_model_still_reads_as_blame() -> None:
     )
     assert "idiot" not in result.text
     assert "Your engineer left the boiler switched off." in result.text
+
+
+def test_a_deadline_already_past_is_named_in_the_notes_not_called_missing() -> None:
+    draft = (
+        "Hi Jo,\n\nYou are useless. Invoice 4410 is open. You have until 18 October to "
+        "reply.\n\nAnna\n"
+    )
+    notes = " ".join(rewrite(draft, today=datetime.date(2026, 12, 7)).notes)
+    assert "the deadline the draft sets (18 October) is before today, 7 December 2026" in notes
+    assert "sets no deadline" not in notes
+    ahead = " ".join(rewrite(draft, today=datetime.date(2026, 10, 1)).notes)
+    assert "is before today" not in ahead
