@@ -22,10 +22,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from mailcoach.errors import TemplateError
 from mailcoach.resources import template_dir
+from mailcoach.rewriting.rephrase import compile_pattern, read_wording
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -73,13 +73,6 @@ class KeepWords:
     drop_examples: tuple[str, ...]
 
 
-def _compiled(where: Path, pattern: str) -> re.Pattern[str]:
-    try:
-        return re.compile(pattern, re.IGNORECASE)
-    except re.error as exc:
-        raise TemplateError(f"{where}: bad pattern {pattern!r}: {exc}.") from None
-
-
 @lru_cache(maxsize=2)
 def load_keep(path: Path | None = None) -> KeepWords:
     """Read what a rewrite must keep (``templates/rewrites/keep.yml`` unless ``path``).
@@ -87,19 +80,8 @@ def load_keep(path: Path | None = None) -> KeepWords:
     Raises:
         TemplateError: if the file is missing or invalid.
     """
-    import srsly
-
     where = path or template_dir() / "rewrites" / KEEP_FILE
-    try:
-        raw = srsly.read_yaml(where)
-    except (OSError, ValueError) as exc:
-        raise TemplateError(f"{where}: cannot read: {exc}.") from None
-    try:
-        data = _KeepFile.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(part) for part in first["loc"])
-        raise TemplateError(f"{where}: {field}: {first['msg']}.") from None
+    data = read_wording(where, _KeepFile)
 
     def low(words: Sequence[str]) -> frozenset[str]:
         return frozenset(w.strip().lower() for w in words)
@@ -109,7 +91,7 @@ def load_keep(path: Path | None = None) -> KeepWords:
         low(data.people),
         low(data.available),
         low(data.firm),
-        tuple(_compiled(where, p) for p in data.verdicts),
+        tuple(compile_pattern(where, p) for p in data.verdicts),
         low(data.speech),
         tuple(data.examples.keep),
         tuple(data.examples.drop),

@@ -138,6 +138,33 @@ def _read(where: Path) -> object:
         raise TemplateError(f"{where}: cannot read: {exc}.") from None
 
 
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def read_wording(where: Path, model: type[_M]) -> _M:
+    """Read a whole wording file and validate it against ``model``.
+
+    Raises:
+        TemplateError: one line naming the file and what is wrong with it.
+    """
+    try:
+        return model.model_validate(_read(where))
+    except ValidationError as exc:
+        raise _invalid(where, exc) from None
+
+
+def compile_pattern(where: Path, pattern: str) -> re.Pattern[str]:
+    """Compile one pattern of a wording file, case-insensitive.
+
+    Raises:
+        TemplateError: naming the file and the pattern that does not compile.
+    """
+    try:
+        return re.compile(pattern, re.IGNORECASE)
+    except re.error as exc:
+        raise TemplateError(f"{where}: bad pattern {pattern!r}: {exc}.") from None
+
+
 @lru_cache(maxsize=2)
 def load_counts(path: Path | None = None) -> tuple[CountRestatement, ...]:
     """Read the count restatements (``templates/rewrites/counts.yml`` unless ``path``).
@@ -185,10 +212,7 @@ def load_adjuncts(path: Path | None = None) -> tuple[tuple[str, ...], tuple[tupl
         TemplateError: if the file is missing or invalid.
     """
     where = path or template_dir() / "rewrites" / ADJUNCTS_FILE
-    try:
-        data = _AdjunctFile.model_validate(_read(where))
-    except ValidationError as exc:
-        raise _invalid(where, exc) from None
+    data = read_wording(where, _AdjunctFile)
     phrases = sorted({" ".join(p.lower().split()) for p in data.adjuncts}, key=len, reverse=True)
     examples = tuple((e[0], e[1]) for e in data.examples if len(e) == 2)
     return tuple(phrases), examples
@@ -232,14 +256,8 @@ def load_steps(path: Path | None = None) -> Steps:
         TemplateError: if the file is missing or invalid; the message names the pattern.
     """
     where = path or template_dir() / "rewrites" / STEPS_FILE
-    try:
-        data = _StepFile.model_validate(_read(where))
-    except ValidationError as exc:
-        raise _invalid(where, exc) from None
+    data = read_wording(where, _StepFile)
     for pattern in data.steps:
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise TemplateError(f"{where}: bad pattern {pattern!r}: {exc}.") from None
+        compile_pattern(where, pattern)  # each on its own, so the error names it
     compiled = re.compile("|".join(f"(?:{p})" for p in data.steps), re.IGNORECASE)
     return Steps(compiled, tuple(data.examples.step), tuple(data.examples.menace))
