@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import math
 from pathlib import Path
 
 import pytest
@@ -112,9 +115,37 @@ def test_weights_file_round_trips_with_its_hash(tmp_path: Path) -> None:
 
 def test_an_altered_weights_file_does_not_load(tmp_path: Path) -> None:
     path = tmp_path / WEIGHTS_FILE
-    text = _weights(["blaming"], [-1.0], {"never": [2.5]})
-    path.write_text(text.replace("2.5", "9.5"), encoding="utf-8")
+    header, _, _ = _weights(["blaming"], [-1.0], {"never": [2.5]}).partition("\n")
+    _, _, altered = _weights(["blaming"], [-1.0], {"never": [9.5]}).partition("\n")
+    path.write_text(header + "\n" + altered, encoding="utf-8")
     with pytest.raises(LexiconError, match="do not match the sha256"):
+        load_classifier(path)
+
+
+def _rehashed(text: str) -> str:
+    """Return a weights file's text with its header's sha256 made to fit its body."""
+    header, _, body = text.partition("\n")
+    fields = json.loads(header)
+    fields["sha256"] = hashlib.sha256(body.encode("utf-8")).hexdigest()
+    return json.dumps(fields) + "\n" + body
+
+
+def test_weights_of_the_wrong_shape_do_not_load(tmp_path: Path) -> None:
+    path = tmp_path / WEIGHTS_FILE
+    two = _weights(["blaming", "sarcastic"], [0.0, 0.0], {"never": [2.5, 1.0]})
+    # two weights a row, one category: a damaged or hand-made file, its hash made to fit
+    one = two.replace('"bias": [0.0, 0.0]', '"bias": [0.0]').replace(
+        '"categories": ["blaming", "sarcastic"]', '"categories": ["blaming"]'
+    )
+    path.write_text(_rehashed(one), encoding="utf-8")
+    with pytest.raises(LexiconError, match="one weight per category"):
+        load_classifier(path)
+
+
+def test_a_weight_that_is_not_a_number_does_not_load(tmp_path: Path) -> None:
+    path = tmp_path / WEIGHTS_FILE
+    path.write_text(_weights(["blaming"], [0.0], {"never": [math.inf]}), encoding="utf-8")
+    with pytest.raises(LexiconError, match="not a finite number"):
         load_classifier(path)
 
 
@@ -137,7 +168,7 @@ def test_shipped_weights_cover_every_category_and_only_tuning_splits() -> None:
         ("{not json", "not valid JSON"),
         ('{"format": 99}', "format 99"),
         ('{"format": 1, "categories": ["a"]}', "format 1"),
-        (_weights(["a"], [0.0], {}).replace('"weights"', '"wits"'), "do not match"),
+        (_weights(["a"], [0.0], {}).replace('"rows"', '"rods"'), "do not match"),
     ],
 )
 def test_bad_weights_file_is_a_clear_error(
