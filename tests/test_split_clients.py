@@ -425,3 +425,85 @@ def test_a_remark_below_a_signoff_stays_own_text(tail: str) -> None:
     own = "".join(report.body[s.start : s.end] for s in report.segments if s.kind == "own")
     remark = tail.splitlines()[3]
     assert remark in own
+
+
+#: Long corporate signature blocks that the line-by-line tests could not take whole: a
+#: second, full name block after a first-name sign-off, slogans of short sentences, an
+#: address line, a sentence about the firm, and footers below the disclaimer.
+LONG_BLOCKS = [
+    "Kind regards,\n\nOla Nordmann\nSenior Credit Controller | Receivables\n"
+    "FJORDLINE MARINE SUPPLIES AS\nRopes. Chains. Everything for the deck.\n"
+    "T: +47 55 55 01 23 | E: ola@fjordline.example\nBryggen 12, 5003 Bergen\n\n"
+    "This email is confidential and may be legally privileged. If you received it in error, "
+    "please tell the sender and delete it; we accept no liability for its contents.\n\n"
+    "Please consider the environment before printing this email.\n",
+    "Cheers,\nMaya\n\nMaya Okafor\nHead of Wholesale\nBLUE GUM BAKEHOUSE PTY LTD\n"
+    "Baked before sunrise, delivered with you in mind.\nM 0412 555 019 | www.bluegum.example\n"
+    "Blue Gum Bakehouse is a member of the regional food producers' association.\n"
+    "Open Mon-Sat 5am-2pm\n",
+]
+
+
+@pytest.mark.parametrize("tail", LONG_BLOCKS)
+def test_a_long_signature_block_below_a_closing_is_set_aside(tail: str) -> None:
+    body = "Hi Sam,\n\nThe statement is attached; the two invoices are now 30 days overdue.\n\n"
+    report = check(body + tail)
+    own = "".join(report.body[s.start : s.end] for s in report.segments if s.kind == "own")
+    assert own.strip().endswith("30 days overdue.")
+    assert not report.findings  # the company name in capitals is not shouting
+
+
+def test_a_name_block_with_a_quoted_slogan_and_no_closing_is_set_aside() -> None:
+    body = (
+        "Hi Steve,\n\nThe valve report is attached, and invoice 2291 can be split in two.\n\n"
+        "Thanks for bearing with us on this one.\n\n"
+        "Marc Tremblay\nOwner\nTREMBLAY PLUMBING & HEATING LTD.\n"
+        '"Done right the first time, or we come back."\n'
+        "905-555-0182 | 48 Barton St E, Hamilton, ON L8L 2V7\n"
+    )
+    report = check(body)
+    own = "".join(report.body[s.start : s.end] for s in report.segments if s.kind == "own")
+    assert own.strip().endswith("Thanks for bearing with us on this one.")
+    assert not report.findings
+
+
+@pytest.mark.parametrize(
+    "remark",
+    ["You still owe us the 500.", "Pay by Friday or else.", "Third 'reminder' this month."],
+)
+def test_a_remark_below_the_contacts_of_a_long_block_stays_own_text(remark: str) -> None:
+    tail = LONG_BLOCKS[1].replace("Open Mon-Sat 5am-2pm\n", remark + "\n")
+    body = "Hi Sam,\n\nThe statement is attached.\n\n" + tail
+    own = "".join(body[s.start : s.end] for s in split_body(body) if s.kind is SegmentKind.OWN)
+    assert remark in own
+
+
+CALM_DEV3 = Path(__file__).parent / "corpus" / "emails" / "dev-calm3"
+
+
+@pytest.mark.parametrize(
+    ("name", "set_aside"),
+    [
+        # a slogan of short sentences, an address line, disclaimers and a registration line
+        ("Y-01-uk-foodservice-overdue-statement.txt", ["HARCOURT & VALE FOODSERVICE LTD"]),
+        # a first name, a blank line, then the full block with a slogan that says "you"
+        ("Y-02-in-agency-milestone-invoice.eml", ["PIXELBANYAN", "Design that grows"]),
+        # a sentence about the practice between contact lines
+        ("Y-03-au-physio-failed-gap-payment.txt", ["BAYSIDE MOTION", "registered HICAPS"]),
+        # an environmental footer last, below the disclaimer
+        ("Y-05-in-office-deposit-refund.txt", ["SAFFRON LEDGER", "Save paper"]),
+        ("Y-07-uk-translator-late-fee-waiver.txt", ["CASTELLANOS-REID LANGUAGE SERVICES"]),
+        # a fraud warning in capitals between disclaimers
+        ("Y-08-in-retailer-refund-arn.txt", ["VOLTKART RETAIL", "BEWARE OF FRAUD"]),
+        # no closing phrase; a quoted slogan with "or"; contacts and an address on one line
+        ("Z-02-plumbing-invoice-hamilton.eml", ["TREMBLAY PLUMBING", "Fixed right"]),
+    ],
+)
+def test_long_corporate_signature_blocks_are_signature(name: str, set_aside: list[str]) -> None:
+    """Outside writers' calm mail (dev-calm3): blocks longer than a sign-off may be, with
+    prose lines the line-by-line tests take for the writer's own."""
+    report = check(CALM_DEV3 / name)
+    own = "".join(report.body[s.start : s.end] for s in report.segments if s.kind == "own")
+    for text in set_aside:
+        assert text in report.body and text not in own, text
+    assert not [f.rule_id for f in report.findings if f.rule_id.startswith("inflammatory.shout")]

@@ -793,6 +793,12 @@ def _line_kinds(markers: str, lines: Sequence[str]) -> list[SegmentKind]:
             signoff = _name_block_start(mask, lines, stretch.start(), end)
         elif mask[signoff] == MOBILE_FOOTER:  # "Sam / Sent from my iPhone"
             signoff = _name_block_start(mask, lines, stretch.start(), signoff) or signoff
+        # a long block the tests above took only the tail of, or none of
+        whole = _closing_then_name(mask, lines, stretch.start(), end, first_text)
+        if whole is None:
+            whole = _name_above_contacts(mask, lines, max(stretch.start(), first_text + 1), end)
+        if whole is not None and (signoff is None or whole < signoff):
+            signoff = whole
         if signoff is not None:
             assign(signoff, end, SegmentKind.SIGNATURE)
 
@@ -942,6 +948,106 @@ def _signoff_start(
         if starts_signoff and after <= SIGNOFF_MAX_LINES and _taglines_follow_names(mask, k, end):
             return k
     return None
+
+
+def _closing_then_name(
+    mask: str, lines: Sequence[str], start: int, end: int, first_text: int
+) -> int | None:
+    """Return where a closing phrase and a name line start a long signature block
+    that the line-by-line tests above could not take whole.
+
+    "Warm regards, / Priya Raman / Senior Credit Controller / HARCOURT & VALE LTD /
+    Fresh. Reliable. Every kitchen. / T: +44 121 496 0733 / Unit 7, Tameside Trade
+    Park / (disclaimers) / Please do not print this e-mail.": the last closing phrase
+    of the stretch (not its first line), then a signature below a name (see
+    ``_signature_below_name``).
+    """
+    closing = mask.rfind(CLOSING, start, end)
+    if closing < 0 or closing == first_text:
+        return None
+    block = [i for i in range(closing + 1, end) if mask[i] != EMPTY]
+    return closing if block and _signature_below_name(mask, lines, block) else None
+
+
+def _name_above_contacts(mask: str, lines: Sequence[str], start: int, end: int) -> int | None:
+    """Return where a signature with no closing phrase starts, when the tests above
+    could not take it whole: the last name line after a blank line with a title or
+    company line below it and a contact line in its block ("Marc Tremblay /
+    TREMBLAY PLUMBING LTD / "Fixed right, or we come back." / 905-555-0182")."""
+    for k in range(end - 1, start, -1):
+        if mask[k] != SHORT or mask[k - 1] != EMPTY:
+            continue
+        block = [i for i in range(k, end) if mask[i] != EMPTY]
+        if len(block) < 2 or mask[block[1]] != SHORT:
+            continue
+        if any(_CONTACT_RE.search(lines[i]) for i in block) and _signature_below_name(
+            mask, lines, block, strict=True
+        ):
+            return k
+    return None
+
+
+def _signature_below_name(
+    mask: str, lines: Sequence[str], block: Sequence[int], *, strict: bool = False
+) -> bool:
+    """Return whether ``block`` (line numbers, no blank lines) is a name line and the
+    lines of a signature below it.
+
+    The name has at most NAME_MAX_WORDS words. Below it any number of lines may
+    follow, as long as one is a contact or disclaimer line, no line starts a P.S.,
+    asks, exclaims or shouts at the reader, and every line of prose is no remark
+    and sits between signature lines or follows a contact or disclaimer line.
+    "Regards, / Jo Smith / Smith Builders / I expect payment by Friday." is no such
+    block: its last line follows only names, and no line holds contact details.
+    With no closing phrase above the name (``strict``), a line of prose above the
+    first contact line must read as a slogan: in double quotes, or short phrases
+    with no pronoun or auxiliary verb ("Dana Price / Northline Supply / Fine.
+    Lawyer's next. / T: 0161 496 0732" keeps its remark).
+    """
+    if mask[block[0]] != SHORT:
+        return False
+    name = lines[block[0]].split()
+    if len(name) > NAME_MAX_WORDS or any(w.lower().strip(",.!") in _NOT_IN_NAMES for w in name):
+        return False
+    contact_seen = False
+    for n, i in enumerate(block):
+        stripped = lines[i].strip()
+        if _PS_RE.match(stripped) or "?" in stripped or "!" in stripped:
+            return False
+        if _shouted(stripped) and _shouts_at_reader(stripped, below_name=True):
+            return False  # "PAY NOW OR ELSE" below a name is still the writer's
+        contact = mask[i] == DISCLAIMER or _CONTACT_RE.search(stripped) is not None
+        if mask[i] == TEXT and not contact:
+            between = any(
+                mask[j] != TEXT or _CONTACT_RE.search(lines[j]) for j in block[n + 1 :]
+            )
+            if not (contact_seen or between) or _remark(stripped):
+                return False
+            if strict and not contact_seen and not _slogan_shaped(stripped):
+                return False
+        contact_seen = contact_seen or contact
+    return contact_seen
+
+
+def _slogan_shaped(stripped: str) -> bool:
+    """Return whether a line reads as a slogan: wrapped in double quotes, or short
+    phrases with no pronoun, auxiliary verb or remark word, none of one word."""
+    if stripped[:1] in '"“' and stripped[-1:] in '"”':
+        return True
+    if _YOU_RE.search(stripped) or _words(stripped) & (_NOT_IN_SLOGANS | _NOT_IN_PHRASES):
+        return False
+    return not any(len(p.split()) == 1 for p in re.split(r"[.;:]", stripped)[:-1])
+
+
+def _remark(stripped: str) -> bool:
+    """Return whether a line of prose in a signature block is the writer's remark:
+    it holds a word no slogan or footer holds ("again", "still", "pay", "I"), "or
+    else", or a word in scare quotes. "Fixed right the first time, or we come back."
+    and "Please do not print this e-mail." are not remarks."""
+    lowered = stripped.lower()
+    if _SCARE_QUOTE_RE.search(stripped) or re.search(r"\bor\s+else\b", lowered):
+        return True
+    return bool(_words(stripped) & (_NOT_IN_SLOGANS - {"or"}))
 
 
 def _resolve_blank_lines(kinds: list[SegmentKind | None]) -> list[SegmentKind]:
