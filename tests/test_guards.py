@@ -110,6 +110,36 @@ def test_an_undated_collections_threat_still_flags(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        "If the £640 is still unpaid on 30 June, I'll file a small claim; I'd much rather we"
+        " sorted it before then.",
+        "My next step would be a small claims application after 12 July, but I'm happy to agree"
+        " a payment plan before that.",
+        # the date in the sentence before, the way out in the sentence after
+        "Could you refund the $2,349 by Friday 11 July? If I haven't heard by then, I'll lodge a"
+        " chargeback with my bank. I'd much prefer to sort it out directly with you.",
+        "If it's still open on 3 April, I'll refer it to the ombudsman; a call before then is"
+        " still an option.",
+    ],
+)
+def test_a_dated_next_step_with_a_way_out_is_a_notice(text: str) -> None:
+    assert Category.THREATENING not in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If the £900 is not paid by 30 June, we will start legal action.",  # no way out
+        "I'd much rather not, but I will see you in small claims court.",  # no date
+        "Pay by Friday or I'm filing a chargeback; I'd rather not.",  # a weekday is no date
+    ],
+)
+def test_a_next_step_without_a_date_or_a_way_out_still_flags(text: str) -> None:
+    assert Category.THREATENING in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "In your email you wrote that our work was 'unacceptable'; which parts fell short?",
         "You called the charge \u201ca total scam\u201d, so here is how it was worked out.",
         "Your note said \u2018this is a disgrace\u2019 and I would like to put it right.",

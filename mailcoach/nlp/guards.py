@@ -592,6 +592,51 @@ def dated(span: Span) -> bool:
     return False
 
 
+#: What a writer adds when a stated next step is a last resort ("I'd much rather we
+#: sorted it before then", "a payment plan is still an option").
+SETTLING = (
+    ("rather",),
+    ("prefer",),
+    ("happy", "to"),
+    ("glad", "to"),
+    ("still", "an", "option"),
+    ("still", "on", "the", "table"),
+    ("still", "possible"),
+    ("still", "open"),
+    ("open", "to"),
+)
+#: Words that point back to a date the sentence before named ("If I haven't heard by then").
+BACK_TO_A_DATE = (("by", "then"), ("before", "then"), ("after", "then"), ("after", "that", "date"))
+
+
+def _holds(words: list[str], phrases: tuple[tuple[str, ...], ...]) -> bool:
+    return any(
+        tuple(words[i : i + len(p)]) == p for p in phrases for i in range(len(words) - len(p) + 1)
+    )
+
+
+@_per_sentence
+def settling(span: Span) -> bool:
+    """Tell whether the span's sentence sets a step for a named date (or for "then",
+    after one) and it, or the sentence after it, says the writer would rather settle.
+
+    "If the £640 is still unpaid on 30 June, I'll file a small claim; I'd much rather
+    we sorted it before then." is a notice with a way out; "Pay by 30 June or we will
+    sue." says nothing of the kind and stays a threat.
+    """
+    sent = sentence_of(span)
+    words = [t.lower_ for t in sent if not t.is_space]
+    if not (dated(span) or _holds(words, BACK_TO_A_DATE)):
+        return False
+    if _holds(words, SETTLING):
+        return True
+    doc = span.doc
+    if sent.end >= len(doc):
+        return False
+    after = sentence_of(doc[sent.end : sent.end + 1])
+    return _holds([t.lower_ for t in after if not t.is_space], SETTLING)
+
+
 def _implementation(name: str) -> Callable[[Span], bool]:
     """Return the function that implements the guard declared as ``name``."""
     check = globals().get(name.replace("-", "_"))

@@ -67,6 +67,7 @@ GUARD_DECLARATIONS: tuple[tuple[str, bool], ...] = (
     ("quoted", False),
     ("capped", False),
     ("dated", False),
+    ("settling", False),
 )
 KIND_NAMES: tuple[str, ...] = get_args(KindName)
 GUARD_NAMES: tuple[str, ...] = tuple(name for name, _ in GUARD_DECLARATIONS)
