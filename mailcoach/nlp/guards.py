@@ -43,6 +43,8 @@ NEGATIONS = frozenset(
         "noone",
     }
 )
+#: Subjects that negate their verb: "nothing has been sent", "nobody will sue".
+NO_ONE_AND_NOTHING = frozenset({"nothing", "nobody", "noone", "none", "neither"})
 #: Verbs that carry a negation down into their clause ("I don't think you are ...").
 NEG_RAISING = frozenset(
     {
@@ -364,6 +366,13 @@ def negated(span: Span) -> bool:
     if doc.has_annotation("DEP"):
         for tok in _subject_chain(span.root):
             if any(c.dep_ == "neg" and not span.start <= c.i < span.end for c in tok.children):
+                return True
+            # a subject that says no one and nothing: "nothing has been sent to a collection
+            # agency"; not a counterfactual ("none of this would have happened if ...")
+            children = list(tok.children)
+            if any(
+                c.dep_ in {"nsubj", "nsubjpass"} and c.lower_ in NO_ONE_AND_NOTHING for c in children
+            ) and not any(c.lower_ in {"would", "could", "might", "'d"} for c in children):
                 return True
             if (
                 tok.dep_ in {"ccomp", "xcomp"}
