@@ -61,6 +61,10 @@ TUNING_FILES = (
     "sentences-dev19.jsonl",
     "sentences-dev20.jsonl",
     "sentences-dev21.jsonl",
+    "sentences-dev22.jsonl",
+    "sentences-dev23.jsonl",
+    "sentences-dev24.jsonl",
+    "sentences-dev25.jsonl",
     "clean-business.jsonl",
 )
 
