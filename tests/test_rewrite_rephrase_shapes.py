@@ -100,7 +100,7 @@ def test_blaming_the_silence_keeps_the_count_of_reminders_once() -> None:
     sentence = "I have emailed you four times now and you have ignored every one of them."
     result = rewrite(HEAD + sentence + TAIL, today=TODAY, complete=False)
     new = result.text.removeprefix(HEAD).removesuffix(TAIL)
-    assert new.startswith("I have not had a reply to my "), result.text
+    assert new.startswith("I have not yet had a reply to my "), result.text
     assert "ignored" not in new
     assert new.lower().count("four") == 1, result.text
     assert result.removed == () and result.left_as_written == ()

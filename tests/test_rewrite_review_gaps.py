@@ -80,7 +80,7 @@ def test_a_count_in_an_ignored_complaint_is_kept_without_blame() -> None:
         today=TODAY,
     )
     own = _own(result.text)
-    assert own.startswith("I have not had a reply to my "), result.text
+    assert own.startswith("I have not yet had a reply to my "), result.text
     assert "ignored" not in own
     assert own.lower().count("five") == 1, result.text  # said once, in the text
     assert result.removed == ()
@@ -210,7 +210,7 @@ def test_a_rewrite_brings_no_warning_the_draft_did_not_have() -> None:
     new = Counter(f.rule_id for f in result.after.findings if f.severity >= Severity.WARNING)
     assert not new - old, new - old
     assert "ignored" not in result.text
-    assert "I have not had a reply" in result.text
+    assert "I have not yet had a reply" in result.text
     said_again = len(count_restatements(result.text, "three"))
     assert said_again + result.text.count("three earlier messages") == 1, result.text
     assert not any("count of earlier requests" in n for n in result.notes)
