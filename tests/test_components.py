@@ -88,6 +88,18 @@ def test_sentiment_does_not_read_a_purchase_order_as_chat_slang() -> None:
     assert scores[0] > 0.3
 
 
+def test_sentiment_does_not_read_the_filipino_courtesy_word_as_chat_slang() -> None:
+    """Lower-case "po" is the Filipino courtesy word (or an order), not "pissed off"."""
+    from mailcoach.nlp.sentiment import sentence_scores
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("mailcoach_sentiment")
+    doc = nlp("Salamat po for your understanding, and sorry again for the inconvenience.")
+    scores = [score for _, score in sentence_scores(doc)]
+    assert scores[0] > -0.7  # VADER alone: -0.75, "po" at -2.6 the strongest word
+
+
 def test_a_sentence_wakes_the_rules_a_fresh_lookup_finds() -> None:
     # which token rules a sentence could wake is looked up once per distinct set of
     # words; a remembered answer is what asking every anchor again gives

@@ -20,8 +20,9 @@ EXTENSION = "mailcoach_sentiment"
 #: Business abbreviations that VADER's chat lexicon reads as slang once it lower-cases
 #: them: "PO" (a purchase order) scores as "pissed off" (-2.6), "NFC" as "no f…ing
 #: chance". Written in capitals they are left out of the text VADER scores, so sincere
-#: thanks for "sorting the PO out" stays positive.
-_NOT_SLANG_RE = re.compile(r"\b(?:PO|NFC)s?\b")
+#: thanks for "sorting the PO out" stays positive. "po" in lower case is left out too:
+#: in business mail it is a purchase order or the Filipino courtesy word ("Salamat po").
+_NOT_SLANG_RE = re.compile(r"\b(?:PO|NFC)s?\b|\b[Pp]os?\b")
 
 
 @functools.cache
