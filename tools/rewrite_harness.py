@@ -67,6 +67,8 @@ class DraftResult:
     type_ok: bool | None = None
     roles_ok: bool | None = None
     roles_given: bool = False
+    #: whether the labelled pair is one the role cues can give at all
+    roles_known: bool = False
     benchmark: bool = False
 
 
@@ -189,7 +191,20 @@ def run_one(path: Path, label: dict[str, Any], today: datetime.date) -> DraftRes
     if "sender_role" in label:
         res.roles_given = roles[0] is not None
         res.roles_ok = roles == (label["sender_role"], label["reader_role"])
+        res.roles_known = (label["sender_role"], label["reader_role"]) in _known_pairs()
     return res
+
+
+def _known_pairs() -> set[tuple[str, str]]:
+    """Return the (sender, reader) pairs the role cues can answer: both directions of
+    each setting in ``lexicons/disputes.yml`` (a supplier and its buyer, a landlord
+    and a tenant, ...). A label outside them ("supplier" to "client") cannot be right."""
+    from mailcoach.facts.kind import load_cues
+
+    pairs = set()
+    for sides in load_cues().parties.settings.values():
+        pairs |= {(sides["provider"], sides["payer"]), (sides["payer"], sides["provider"])}
+    return pairs
 
 
 def summarise(results: list[DraftResult]) -> dict[str, Any]:
@@ -225,6 +240,13 @@ def summarise(results: list[DraftResult]) -> dict[str, Any]:
             / max(1, sum(r.roles_given for r in roled)),
             3,
         ),
+        # over the drafts whose labelled pair is one of the settings' pairs
+        "roles_known_pairs": sum(r.roles_known for r in roled),
+        "role_accuracy_known_pairs": round(
+            sum(bool(r.roles_ok) for r in roled if r.roles_known)
+            / max(1, sum(r.roles_known for r in roled)),
+            3,
+        ),
     }
 
 
@@ -253,7 +275,8 @@ def main(argv: list[str] | None = None) -> int:
             bad = {
                 k: v
                 for k, v in vars(r).items()
-                if k not in {"file", "left_flagged", "benchmark", "type_ok", "roles_ok"}
+                if k
+                not in {"file", "left_flagged", "benchmark", "type_ok", "roles_ok", "roles_known"}
                 and v not in (None, [], False)
             }
             if r.type_ok is False:
