@@ -57,3 +57,10 @@ def test_retraining_gives_the_shipped_weights_byte_for_byte() -> None:
     text = train_text(date=date, options=Options())
     shipped = SHIPPED.read_bytes()
     assert hashlib.sha256(text.encode("utf-8")).hexdigest() == hashlib.sha256(shipped).hexdigest()
+
+
+def test_the_tools_score_the_categories_the_package_has() -> None:
+    from mailcoach.model import Category
+    from tools.scoring import CATEGORIES
+
+    assert tuple(c.value for c in Category) == CATEGORIES

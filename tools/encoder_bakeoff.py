@@ -59,15 +59,11 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script: the project root for tools.scoring
+
+from tools.scoring import CATEGORIES  # noqa: E402
+
 CORPUS = ROOT / "tests" / "corpus"
-CATEGORIES = (
-    "inflammatory",
-    "blaming",
-    "sarcastic",
-    "passive_aggressive",
-    "threatening",
-    "liability",
-)
 TRAIN = (
     *(f"sentences-dev{n}.jsonl" for n in ("", 2, 3, 4, 5, 6, 7, 8, 9)),
     "clean-business.jsonl",

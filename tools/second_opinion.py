@@ -63,14 +63,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-CATEGORIES = (
-    "inflammatory",
-    "blaming",
-    "sarcastic",
-    "passive_aggressive",
-    "threatening",
-    "liability",
-)
+sys.path.insert(0, str(ROOT))  # run as a script: the project root for tools.scoring
+
+from tools.scoring import CATEGORIES, per_category  # noqa: E402
+
 VALIDATION = ("sentences-dev10.jsonl", "sentences-dev11.jsonl")
 TEST = tuple(f"sentences-dev{n}.jsonl" for n in range(12, 22))
 MAX_LEN = 64
@@ -398,14 +394,7 @@ SYSTEMS = (
 
 
 def metrics(pairs: Sequence[tuple[frozenset[str], frozenset[str]]]) -> dict[str, Any]:
-    per = {}
-    for c in CATEGORIES:
-        tp = sum(1 for g, f in pairs if c in g and c in f)
-        fp = sum(1 for g, f in pairs if c not in g and c in f)
-        fn = sum(1 for g, f in pairs if c in g and c not in f)
-        p = tp / (tp + fp) if tp + fp else 0.0
-        r = tp / (tp + fn) if tp + fn else 0.0
-        per[c] = (p, r, 2 * p * r / (p + r) if p + r else 0.0, tp + fn)
+    per = per_category(pairs)
     hurt = [f for g, f in pairs if g]
     clean = [f for g, f in pairs if not g]
     return {

@@ -34,6 +34,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from mailcoach.nlp.classifier import FeatureSettings  # noqa: E402
+from tools.scoring import per_category  # noqa: E402
 from tools.train_model import (  # noqa: E402
     CATEGORIES,
     CORPUS,
@@ -278,14 +279,7 @@ def predict(item: Item, system: str, thresholds: dict[str, float]) -> frozenset[
 def score(items: Iterable[Item], system: str, thresholds: dict[str, float]) -> Result:
     """Score ``system`` on ``items``."""
     pairs = [(i.row.labels, predict(i, system, thresholds)) for i in items]
-    per = {}
-    for c in CATEGORIES:
-        tp = sum(1 for g, p in pairs if c in g and c in p)
-        fp = sum(1 for g, p in pairs if c not in g and c in p)
-        fn = sum(1 for g, p in pairs if c in g and c not in p)
-        prec = tp / (tp + fp) if tp + fp else 0.0
-        rec = tp / (tp + fn) if tp + fn else 0.0
-        per[c] = (prec, rec, 2 * prec * rec / (prec + rec) if prec + rec else 0.0)
+    per = {c: (p, r, f) for c, (p, r, f, _) in per_category(pairs).items()}
     hurtful = [p for g, p in pairs if g]
     clean = [p for g, p in pairs if not g]
     return Result(
