@@ -235,9 +235,11 @@ class Classifier:
     memo: dict[tuple[Basis, Basis | None], dict[str, float]] = field(
         default_factory=dict, compare=False, repr=False
     )
+    #: ``weights`` as one matrix with a name index (the same object when loaded).
+    rows: Rows = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "weights", Rows.of(self.weights, len(self.categories)))
+        object.__setattr__(self, "rows", Rows.of(self.weights, len(self.categories)))
 
     def probabilities(
         self, words: Sequence[str], text: str, previous: tuple[Sequence[str], str] | None = None
@@ -262,8 +264,7 @@ class Classifier:
         return dict(known)
 
     def _score(self, found: set[str]) -> dict[str, float]:
-        rows = self.weights
-        assert isinstance(rows, Rows)  # __post_init__ made it so
+        rows = self.rows
         index = rows.index
         known = [i for i in map(index.get, found) if i is not None]
         scale = 1.0 / math.sqrt(len(found) or 1)
@@ -278,8 +279,7 @@ class Classifier:
         """Return the weights file's text: a header line, then the model, its feature
         names sorted one per line and its weights rounded, so that retraining gives
         the same bytes for the same data and a diff of the names that changed."""
-        rows = self.weights
-        assert isinstance(rows, Rows)
+        rows = self.rows
         names = sorted(rows.index)
         order = [rows.index[n] for n in names]
         matrix = np.array(
