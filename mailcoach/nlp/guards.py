@@ -370,9 +370,11 @@ def negated(span: Span) -> bool:
             # a subject that says no one and nothing: "nothing has been sent to a collection
             # agency"; not a counterfactual ("none of this would have happened if ...")
             children = list(tok.children)
-            if any(
-                c.dep_ in {"nsubj", "nsubjpass"} and c.lower_ in NO_ONE_AND_NOTHING for c in children
-            ) and not any(c.lower_ in {"would", "could", "might", "'d"} for c in children):
+            says_none = any(
+                c.dep_ in {"nsubj", "nsubjpass"} and c.lower_ in NO_ONE_AND_NOTHING
+                for c in children
+            )
+            if says_none and not any(c.lower_ in {"would", "could", "might", "'d"} for c in children):
                 return True
             if (
                 tok.dep_ in {"ccomp", "xcomp"}
@@ -453,13 +455,17 @@ def question(span: Span) -> bool:
     return opener is None or opener.lower_ not in DEMANDING_OPENERS
 
 
+def _holds(words: list[str], phrases: tuple[tuple[str, ...], ...]) -> bool:
+    """Tell whether ``words`` hold one of ``phrases`` (each a run of whole words)."""
+    return any(
+        tuple(words[i : i + len(p)]) == p for p in phrases for i in range(len(words) - len(p) + 1)
+    )
+
+
 @_per_sentence
 def hedged(span: Span) -> bool:
     """Tell whether the sentence softens the request ("please", "if you can", "could you")."""
-    words = [t.lower_ for t in sentence_of(span)]
-    return any(
-        tuple(words[i : i + len(h)]) == h for h in HEDGES for i in range(len(words) - len(h) + 1)
-    )
+    return _holds([t.lower_ for t in sentence_of(span)], HEDGES)
 
 
 def positive(span: Span) -> bool:
@@ -616,12 +622,6 @@ SETTLING = (
 )
 #: Words that point back to a date the sentence before named ("If I haven't heard by then").
 BACK_TO_A_DATE = (("by", "then"), ("before", "then"), ("after", "then"), ("after", "that", "date"))
-
-
-def _holds(words: list[str], phrases: tuple[tuple[str, ...], ...]) -> bool:
-    return any(
-        tuple(words[i : i + len(p)]) == p for p in phrases for i in range(len(words) - len(p) + 1)
-    )
 
 
 @_per_sentence
