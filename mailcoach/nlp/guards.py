@@ -374,7 +374,8 @@ def negated(span: Span) -> bool:
                 c.dep_ in {"nsubj", "nsubjpass"} and c.lower_ in NO_ONE_AND_NOTHING
                 for c in children
             )
-            if says_none and not any(c.lower_ in {"would", "could", "might", "'d"} for c in children):
+            counterfactual = any(c.lower_ in {"would", "could", "might", "'d"} for c in children)
+            if says_none and not counterfactual:
                 return True
             if (
                 tok.dep_ in {"ccomp", "xcomp"}
