@@ -1018,9 +1018,7 @@ def _signature_below_name(
             return False  # "PAY NOW OR ELSE" below a name is still the writer's
         contact = mask[i] == DISCLAIMER or _CONTACT_RE.search(stripped) is not None
         if mask[i] == TEXT and not contact:
-            between = any(
-                mask[j] != TEXT or _CONTACT_RE.search(lines[j]) for j in block[n + 1 :]
-            )
+            between = any(mask[j] != TEXT or _CONTACT_RE.search(lines[j]) for j in block[n + 1 :])
             if not (contact_seen or between) or _remark(stripped):
                 return False
             if strict and not contact_seen and not _slogan_shaped(stripped):
