@@ -84,6 +84,9 @@ SLOGAN_PHRASE_MAX_WORDS = 6
 NAME_BLOCK_MAX_LINES = 3
 #: ... and its first line (the name) has at most this many words.
 NAME_MAX_WORDS = 4
+#: At most this many non-empty lines in a long signature block taken whole (a name, its
+#: titles, company, slogans, contacts, address, registration lines and disclaimers).
+LONG_SIGNATURE_MAX_LINES = 40
 
 EMPTY = "e"
 QUOTE = "m"
@@ -966,7 +969,9 @@ def _closing_then_name(
     if closing < 0 or closing == first_text:
         return None
     block = [i for i in range(closing + 1, end) if mask[i] != EMPTY]
-    return closing if block and _signature_below_name(mask, lines, block) else None
+    if not block or len(block) > LONG_SIGNATURE_MAX_LINES:
+        return None
+    return closing if _signature_below_name(mask, lines, block) else None
 
 
 def _name_above_contacts(mask: str, lines: Sequence[str], start: int, end: int) -> int | None:
@@ -974,7 +979,13 @@ def _name_above_contacts(mask: str, lines: Sequence[str], start: int, end: int) 
     could not take it whole: the last name line after a blank line with a title or
     company line below it and a contact line in its block ("Marc Tremblay /
     TREMBLAY PLUMBING LTD / "Fixed right, or we come back." / 905-555-0182")."""
+    below = 0  # non-empty lines from line k to the end of the stretch
     for k in range(end - 1, start, -1):
+        if mask[k] == EMPTY:
+            continue
+        below += 1
+        if below > LONG_SIGNATURE_MAX_LINES:
+            return None
         if mask[k] != SHORT or mask[k - 1] != EMPTY:
             continue
         block = [i for i in range(k, end) if mask[i] != EMPTY]
@@ -1009,6 +1020,8 @@ def _signature_below_name(
     name = lines[block[0]].split()
     if len(name) > NAME_MAX_WORDS or any(w.lower().strip(",.!") in _NOT_IN_NAMES for w in name):
         return False
+    anchors = [n for n, i in enumerate(block) if mask[i] != TEXT or _CONTACT_RE.search(lines[i])]
+    last_anchor = anchors[-1] if anchors else -1  # the last signature or contact line
     contact_seen = False
     for n, i in enumerate(block):
         stripped = lines[i].strip()
@@ -1018,7 +1031,7 @@ def _signature_below_name(
             return False  # "PAY NOW OR ELSE" below a name is still the writer's
         contact = mask[i] == DISCLAIMER or _CONTACT_RE.search(stripped) is not None
         if mask[i] == TEXT and not contact:
-            between = any(mask[j] != TEXT or _CONTACT_RE.search(lines[j]) for j in block[n + 1 :])
+            between = n < last_anchor
             if not (contact_seen or between) or _remark(stripped):
                 return False
             if strict and not contact_seen and not _slogan_shaped(stripped):
