@@ -45,6 +45,7 @@ from typing import Annotated, Final, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from mailcoach.errors import LexiconError
+from mailcoach.facts.needs import CASE_ODD, Needs, count_matches, found_in, required_text
 
 #: How often one pattern counts at most, per party it points at.
 CUE_CAP: Final = 2
@@ -179,10 +180,11 @@ class Parties:
                     raise LexiconError(f"{where}: parties: setting {name!r} has no {side}.")
                 if pair[side] not in roles:
                     raise LexiconError(f"{where}: parties: unknown role {pair[side]!r}.")
-        self._owner: list[tuple[re.Pattern[str], int, Side]] = []
-        self._subject: list[tuple[re.Pattern[str], int, Side]] = []
-        self._object: list[tuple[re.Pattern[str], int, Side]] = []
-        self._mention: list[tuple[re.Pattern[str], int, list[_Target]]] = []
+        # each pattern beside what every match of it contains (see _absent)
+        self._owner: list[tuple[re.Pattern[str], _Need, int, Side]] = []
+        self._subject: list[tuple[re.Pattern[str], _Need, int, Side]] = []
+        self._object: list[tuple[re.Pattern[str], _Need, int, Side]] = []
+        self._mention: list[tuple[re.Pattern[str], _Need, int, list[_Target]]] = []
         self._titles: list[tuple[re.Pattern[str], int, str, Side | None, str | None]] = []
         self._voice: list[_Voice] = []
         for i, cue in enumerate(spec.cues):
@@ -200,15 +202,15 @@ class Parties:
                     alt = _alternation(words, where, field)
                     if isinstance(cue, _Owner):
                         rx = rf"\b(?P<who>{_OWNERS})\s+{_MODIFIERS}(?:{alt})\b"
-                        self._owner.append((_regex(rx, where, field), cue.weight, side))
+                        self._owner.append((*_gated(rx, where, field), cue.weight, side))
                     else:
                         alt = rf"(?:re-?)?(?:{alt})"  # "we can re-deliver"
                         rx = rf"\b{_SUBJECT}\s+{_BETWEEN}(?:{alt})\b"
-                        self._subject.append((_regex(rx, where, field), cue.weight, side))
+                        self._subject.append((*_gated(rx, where, field), cue.weight, side))
                         rx = rf"\b(?:{alt})\s+(?:to\s+|for\s+)?(?P<who>me|us|you)\b"
-                        self._object.append((_regex(rx, where, field), cue.weight, side))
+                        self._object.append((*_gated(rx, where, field), cue.weight, side))
                         rx = rf"\b(?P<who>{_REQUEST})\s+(?:do\s+)?(?:{alt})\b"
-                        self._subject.append((_regex(rx, where, field), cue.weight, side))
+                        self._subject.append((*_gated(rx, where, field), cue.weight, side))
             else:
                 if cue.setting is not None:
                     self._known([cue.setting], where, field)
@@ -220,7 +222,7 @@ class Parties:
                         targets.append(("side", cue.side))
                     if cue.setting is not None:
                         targets.append(("setting", cue.setting))
-                    self._mention.append((_regex(rx, where, field), cue.weight, targets))
+                    self._mention.append((*_gated(rx, where, field), cue.weight, targets))
                 else:
                     pattern = _regex(rx, where, field)
                     self._titles.append((pattern, cue.weight, cue.whose, cue.side, cue.setting))
@@ -244,8 +246,12 @@ class Parties:
             the reader the agent) names who is on ``owned_by``."""
             return owned_by if re.fullmatch(_SENDER, word, re.I) else OTHER[owned_by]
 
+        # a pattern whose required text the draft lacks finds nothing: not scanned
+        lowered = None if CASE_ODD.intersection(text) else text.lower()
         for table in (self._owner, self._subject, self._object):
-            for pattern, weight, owned in table:
+            for pattern, need, weight, owned in table:
+                if _absent(need, lowered):
+                    continue
                 seen: Counter[str] = Counter()
                 for m in pattern.finditer(text):
                     who = m["who"]
@@ -255,8 +261,8 @@ class Parties:
                     seen[sender_side] += 1
                     if seen[sender_side] <= CUE_CAP:
                         side[sender_side] += weight
-        for pattern, weight, targets in self._mention:
-            n = min(len(pattern.findall(text)), CUE_CAP)
+        for pattern, need, weight, targets in self._mention:
+            n = 0 if _absent(need, lowered) else count_matches(pattern, text, CUE_CAP)
             for target in targets:
                 add(target, weight * n)
         greeting, closing = _greeting(text), _closing(text, signature)
@@ -368,6 +374,22 @@ def _alternation(words: list[str], where: Path, field: str) -> str:
     for word in words:
         _regex(word, where, field)
     return "|".join(f"(?:{w})" for w in words)
+
+
+#: What every match of a pattern contains, lower-cased (None: nothing known).
+_Need = Needs | None
+
+
+def _gated(pattern: str, where: Path, field: str) -> tuple[re.Pattern[str], _Need]:
+    """Compile ``pattern`` and read what every match of it contains."""
+    return _regex(pattern, where, field), required_text(pattern)
+
+
+def _absent(need: _Need, lowered: str | None) -> bool:
+    """Tell whether the text ``lowered`` came from lacks what every match needs
+    (never when nothing is known, or the text holds a letter that lower-casing
+    does not stand in for under IGNORECASE)."""
+    return lowered is not None and need is not None and not found_in(need, lowered)
 
 
 def _regex(pattern: str, where: Path, field: str) -> re.Pattern[str]:

@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
-from mailcoach.facts.kind import _CASE_ODD, Needs, found_in, required_text
+from mailcoach.facts.needs import CASE_ODD, Needs, found_in, required_text
 
 _Spanned = TypeVar("_Spanned")
 
@@ -70,7 +70,7 @@ def lowered_for(text: str) -> str | None:
     Beside the ASCII letters, a few characters match a letter under IGNORECASE
     (the Kelvin sign a "k"); in their presence lower-casing proves nothing.
     """
-    return None if _CASE_ODD.intersection(text) else text.lower()
+    return None if CASE_ODD.intersection(text) else text.lower()
 
 
 def may_match(pattern: re.Pattern[str], lowered: str | None) -> bool:

@@ -1,0 +1,80 @@
+"""What every match of a regular expression must contain, read from the parsed regex.
+
+A pattern whose required text a draft lacks cannot match it, so its scan can be
+skipped: the dispute cues, the roles' cues and the date and overdue patterns are
+gated this way. The check is only ever a necessary condition.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from itertools import islice
+from typing import Any, Final
+
+#: Characters that IGNORECASE matches to an ASCII letter besides the 52 ASCII
+#: letters; in their presence lower-casing the text is no stand-in for IGNORECASE.
+CASE_ODD: Final = frozenset("\u0130\u0131\u017f\u212a")
+
+#: What a match must contain, lower-cased: a string; ("all", parts): every part;
+#: ("any", parts): one of them. None: nothing is known (the cue is always scanned).
+Needs = str | tuple[str, tuple["Needs", ...]]
+
+
+def required_text(pattern: str) -> Needs | None:
+    """Return what every match of ``pattern`` contains, read from the parsed regex.
+
+    A sequence needs each of its runs of literal characters and what each of its
+    groups and repeats (of at least one) needs; an alternation needs what one of its
+    branches needs, if each branch needs something. Other parts (classes, optional
+    parts, lookarounds) need nothing. Compared with the lower-cased text, this is
+    only ever a necessary condition, so a cue that fails it cannot match.
+    """
+    parser: Any = importlib.import_module("re._parser")
+    constants: Any = importlib.import_module("re._constants")
+    repeats = (constants.MAX_REPEAT, constants.MIN_REPEAT)
+
+    def needed(items: Any) -> Needs | None:
+        parts: list[Needs] = []
+        run: list[str] = []
+        for op, av in items:
+            if op is constants.LITERAL:
+                run.append(chr(av).lower())
+                continue
+            if run:
+                parts.append("".join(run))
+                run = []
+            need: Needs | None = None
+            if op is constants.SUBPATTERN:
+                need = needed(av[-1])
+            elif op is constants.BRANCH:
+                options = [needed(branch) for branch in av[1]]
+                if all(option is not None for option in options):
+                    need = ("any", tuple(o for o in options if o is not None))
+            elif op in repeats and av[0] >= 1:
+                need = needed(av[2])
+            if need is not None:
+                parts.append(need)
+        if run:
+            parts.append("".join(run))
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else ("all", tuple(parts))
+
+    return needed(parser.parse(pattern))
+
+
+def found_in(need: Needs, lowered: str) -> bool:
+    """Tell whether the lower-cased text holds what ``need`` asks for."""
+    if isinstance(need, str):
+        return need in lowered
+    kind, parts = need
+    if kind == "all":
+        return all(found_in(part, lowered) for part in parts)
+    return any(found_in(part, lowered) for part in parts)
+
+
+def count_matches(pattern: re.Pattern[str], text: str, cap: int) -> int:
+    """Return ``min(len(pattern.findall(text)), cap)``, scanning no further than the
+    ``cap``-th match."""
+    return sum(1 for _ in islice(pattern.finditer(text), cap))
