@@ -22,7 +22,8 @@ from mailcoach.dispute import (
     find_days_overdue,
     find_invoices,
 )
-from mailcoach.facts.kind import found_in, load_cues, required_text
+from mailcoach.facts.kind import load_cues
+from mailcoach.facts.needs import found_in, required_text
 from mailcoach.model import Dispute
 
 from .conftest import CORPUS
@@ -448,8 +449,9 @@ def test_a_cue_is_skipped_only_where_it_cannot_match() -> None:
     for text in texts:
         lowered = text.lower()
         for _, table in cues.types:
-            for pattern, need, _ in table:
+            for pattern, need, holds, _ in table:
                 assert need is not None
+                assert holds(lowered) == found_in(need, lowered)
                 if not found_in(need, lowered):
                     skipped += 1
                     assert not pattern.search(text), (pattern.pattern, text)

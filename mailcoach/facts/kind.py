@@ -10,6 +10,7 @@ nothing else scored, 0.0 when nothing scored at all). For the roles: the
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -19,7 +20,7 @@ from pydantic import BaseModel, ConfigDict
 
 from mailcoach.errors import LexiconError
 from mailcoach.facts.needs import CASE_ODD as _CASE_ODD
-from mailcoach.facts.needs import Needs, count_matches, found_in, required_text
+from mailcoach.facts.needs import Needs, count_matches, need_test, required_text
 from mailcoach.facts.roles import Parties, PartiesSpec, infer
 from mailcoach.resources import lexicon_dir
 
@@ -51,7 +52,9 @@ class Guess:
     confidence: float
 
 
-_Compiled = tuple[tuple[re.Pattern[str], Needs | None, int], ...]
+#: Each cue: its regex, what every match of it contains, a test of that on the
+#: lower-cased text (see mailcoach.facts.needs), and its weight.
+_Compiled = tuple[tuple[re.Pattern[str], Needs | None, Callable[[str], bool], int], ...]
 
 
 class Cues:
@@ -77,7 +80,8 @@ def _compile(cues: list[Cue], where: Path, field: str) -> _Compiled:
             pattern = re.compile(rf"(?i)\b(?:{cue})\b")
         except re.error as exc:
             raise LexiconError(f"{where}: {field}: bad pattern {cue!r}: {exc}.") from None
-        out.append((pattern, required_text(cue), weight))
+        need = required_text(cue)
+        out.append((pattern, need, need_test(need), weight))
     return tuple(out)
 
 
@@ -99,12 +103,12 @@ def _scores(text: str, table: tuple[tuple[Any, _Compiled], ...]) -> list[tuple[A
     # A cue whose required text is absent cannot match: skip its scan.
     lowered = None if _CASE_ODD.intersection(text) else text.lower()
 
-    def count(pattern: re.Pattern[str], need: Needs | None) -> int:
-        if lowered is not None and need is not None and not found_in(need, lowered):
+    def count(pattern: re.Pattern[str], holds: Callable[[str], bool]) -> int:
+        if lowered is not None and not holds(lowered):
             return 0
         return count_matches(pattern, text, CUE_CAP)
 
-    return [(name, sum(w * count(p, need) for p, need, w in cues)) for name, cues in table]
+    return [(name, sum(w * count(p, holds) for p, _, holds, w in cues)) for name, cues in table]
 
 
 def _best(scores: list[tuple[Any, int]]) -> tuple[Any, float]:

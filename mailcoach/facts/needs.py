@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Callable
 from itertools import islice
 from typing import Any, Final
 
@@ -78,3 +79,24 @@ def count_matches(pattern: re.Pattern[str], text: str, cap: int) -> int:
     """Return ``min(len(pattern.findall(text)), cap)``, scanning no further than the
     ``cap``-th match."""
     return sum(1 for _ in islice(pattern.finditer(text), cap))
+
+
+def need_test(need: Needs | None) -> Callable[[str], bool]:
+    """Return a function that tells what :func:`found_in` does for ``need``.
+
+    It is one boolean expression of substring tests (``'invoice' in t and ...``),
+    without the recursive calls of ``found_in``: a draft is tested against a few
+    hundred needs. The expression is built only from the needed strings, each
+    written as a Python literal by ``repr``. Nothing needed: always true.
+    """
+
+    def source(part: Needs) -> str:
+        if isinstance(part, str):
+            return f"{part!r} in t"
+        kind, parts = part
+        return "(" + (" and " if kind == "all" else " or ").join(map(source, parts)) + ")"
+
+    if need is None:
+        return lambda t: True
+    test: Callable[[str], bool] = eval(f"lambda t: {source(need)}")
+    return test

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Final, Literal
@@ -45,7 +46,7 @@ from typing import Annotated, Final, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from mailcoach.errors import LexiconError
-from mailcoach.facts.needs import CASE_ODD, Needs, count_matches, found_in, required_text
+from mailcoach.facts.needs import CASE_ODD, Needs, count_matches, need_test, required_text
 
 #: How often one pattern counts at most, per party it points at.
 CUE_CAP: Final = 2
@@ -376,20 +377,22 @@ def _alternation(words: list[str], where: Path, field: str) -> str:
     return "|".join(f"(?:{w})" for w in words)
 
 
-#: What every match of a pattern contains, lower-cased (None: nothing known).
-_Need = Needs | None
+#: What every match of a pattern contains, lower-cased (None: nothing known), and
+#: a test of it on lower-cased text (see mailcoach.facts.needs).
+_Need = tuple[Needs | None, Callable[[str], bool]]
 
 
 def _gated(pattern: str, where: Path, field: str) -> tuple[re.Pattern[str], _Need]:
     """Compile ``pattern`` and read what every match of it contains."""
-    return _regex(pattern, where, field), required_text(pattern)
+    need = required_text(pattern)
+    return _regex(pattern, where, field), (need, need_test(need))
 
 
 def _absent(need: _Need, lowered: str | None) -> bool:
     """Tell whether the text ``lowered`` came from lacks what every match needs
     (never when nothing is known, or the text holds a letter that lower-casing
     does not stand in for under IGNORECASE)."""
-    return lowered is not None and need is not None and not found_in(need, lowered)
+    return lowered is not None and not need[1](lowered)
 
 
 def _regex(pattern: str, where: Path, field: str) -> re.Pattern[str]:

@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
-from mailcoach.facts.needs import CASE_ODD, Needs, found_in, required_text
+from mailcoach.facts.needs import CASE_ODD, need_test, required_text
 
 _Spanned = TypeVar("_Spanned")
 
@@ -53,15 +53,16 @@ def unique(values: Iterable[str]) -> tuple[str, ...]:
 
 
 @functools.lru_cache(maxsize=1024)
-def _needs(pattern: re.Pattern[str]) -> Needs | None:
-    """Return what every match of ``pattern`` contains, lower-cased (read once).
+def _needs(pattern: re.Pattern[str]) -> Callable[[str], bool]:
+    """Return a test of what every match of ``pattern`` contains, on lower-cased
+    text (read once).
 
     Nothing is known of a verbose pattern (its whitespace and comments would be read
     as text).
     """
     if pattern.flags & re.VERBOSE:
-        return None
-    return required_text(pattern.pattern)
+        return need_test(None)
+    return need_test(required_text(pattern.pattern))
 
 
 def lowered_for(text: str) -> str | None:
@@ -81,5 +82,4 @@ def may_match(pattern: re.Pattern[str], lowered: str | None) -> bool:
     """
     if lowered is None:
         return True
-    need = _needs(pattern)
-    return need is None or found_in(need, lowered)
+    return _needs(pattern)(lowered)
