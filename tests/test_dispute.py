@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -499,3 +500,36 @@ def test_date_patterns_are_skipped_where_they_cannot_match() -> None:
     assert lowered_for("\u212a") is None  # the Kelvin sign: lower-casing proves nothing
     assert find_dates("3 days ago", today=datetime.date(2026, 12, 7)) == ("2026-12-04",)
     assert find_days_overdue("It is OVERDUE BY 2 MONTHS.") == 60
+
+
+_LOOKAHEAD = re.compile(r"\(\?=\[(?:\\.|[^\]\\])*\]\)")
+
+
+def test_a_pattern_told_its_first_characters_finds_the_same_matches() -> None:
+    """The dispute-type cues and the roles' patterns are compiled with a lookahead of
+    the characters their matches start with (facts.needs.lookahead); without it, each
+    finds the same matches on every dev corpus draft, clean sentence and odd-case text."""
+    from mailcoach.facts.needs import first_chars, lookahead
+
+    assert lookahead(r"\b(?:(?:re-?)?(?:pay|paid))\b") == "(?=[pr])"
+    assert first_chars(r"(?<!in )\d+\s+hours") is None  # \d: not known
+    assert first_chars(r"\b(?:due|owing)?\s*date") is None  # may start with a space
+    texts = [p.read_text(errors="replace") for p in sorted((CORPUS / "emails" / "dev").iterdir())]
+    texts += [json.loads(line)["text"] for line in (CORPUS / "clean-business.jsonl").open()]
+    texts += ["\u212aELVIN PAID \u0130NVOICE \u017fTATEMENT, overdue RENT; Re-Delivered US"]
+    cues = load_cues()
+    parties = cues.parties
+    compiled = [pattern for _, table in cues.types for pattern, *_ in table]
+    compiled += [
+        pattern
+        for pattern, *_ in [*parties._owner, *parties._subject, *parties._object, *parties._mention]
+    ]
+    told = 0
+    for pattern in compiled:
+        plain = re.compile(_LOOKAHEAD.sub("", pattern.pattern, count=1), pattern.flags)
+        told += plain.pattern != pattern.pattern
+        for text in texts:
+            assert [m.span() for m in pattern.finditer(text)] == [
+                m.span() for m in plain.finditer(text)
+            ], (pattern.pattern, text)
+    assert told > len(compiled) * 3 // 4

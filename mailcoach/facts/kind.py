@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict
 
 from mailcoach.errors import LexiconError
 from mailcoach.facts.needs import CASE_ODD as _CASE_ODD
-from mailcoach.facts.needs import Needs, count_matches, need_test, required_text
+from mailcoach.facts.needs import Needs, count_matches, lookahead, need_test, required_text
 from mailcoach.facts.roles import Parties, PartiesSpec, infer
 from mailcoach.resources import lexicon_dir
 
@@ -76,10 +76,13 @@ class Cues:
 def _compile(cues: list[Cue], where: Path, field: str) -> _Compiled:
     out = []
     for weight, cue in cues:
+        body = rf"\b(?:{cue})\b"
         try:
-            pattern = re.compile(rf"(?i)\b(?:{cue})\b")
+            re.compile(body)
         except re.error as exc:
             raise LexiconError(f"{where}: {field}: bad pattern {cue!r}: {exc}.") from None
+        # the same pattern, told which characters its matches start with (faster)
+        pattern = re.compile(f"(?i){lookahead(body)}{body}")
         need = required_text(cue)
         out.append((pattern, need, need_test(need), weight))
     return tuple(out)

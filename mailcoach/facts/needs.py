@@ -100,3 +100,81 @@ def need_test(need: Needs | None) -> Callable[[str], bool]:
         return lambda t: True
     test: Callable[[str], bool] = eval(f"lambda t: {source(need)}")
     return test
+
+
+def first_chars(pattern: str) -> frozenset[str] | None:
+    """Return the characters one of which starts every match of ``pattern``, read from
+    the parsed regex; None when that is not known (a class such as ``\\w``, a
+    backreference) or a match may be empty.
+
+    Zero-width parts (``\\b``, lookarounds) are stepped over; an optional part adds
+    its first characters to those of what follows it.
+    """
+    parser: Any = importlib.import_module("re._parser")
+    c: Any = importlib.import_module("re._constants")
+    zero_width = (c.AT, c.ASSERT, c.ASSERT_NOT)
+    repeats = (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", c.MAX_REPEAT))
+
+    def in_class(items: Any) -> set[str] | None:
+        chars: set[str] = set()
+        for op, av in items:
+            if op is c.LITERAL:
+                chars.add(chr(av))
+            elif op is c.RANGE and av[1] - av[0] < 64:
+                chars.update(map(chr, range(av[0], av[1] + 1)))
+            else:  # a negated class, a category (\d, \w), a wide range
+                return None
+        return chars
+
+    def first(items: Any) -> tuple[set[str] | None, bool]:
+        """The first characters of a sequence, and whether it may match nothing."""
+        chars: set[str] = set()
+        for op, av in items:
+            if op in zero_width:
+                continue
+            if op is c.LITERAL:
+                return chars | {chr(av)}, False
+            if op is c.IN:
+                found = in_class(av)
+                return (None if found is None else chars | found), False
+            nullable = False
+            if op is c.SUBPATTERN:
+                sub, nullable = first(av[-1])
+            elif op is c.BRANCH:
+                sub = set()
+                for branch in av[1]:
+                    part, empty = first(branch)
+                    if part is None:
+                        return None, False
+                    sub |= part
+                    nullable = nullable or empty
+            elif op in repeats:
+                sub, nullable = first(av[2])
+                nullable = nullable or av[0] == 0
+            else:
+                return None, False
+            if sub is None:
+                return None, False
+            chars |= sub
+            if not nullable:
+                return chars, False
+        return chars, True
+
+    chars, nullable = first(parser.parse(pattern))
+    return None if chars is None or nullable or not chars else frozenset(chars)
+
+
+def lookahead(pattern: str) -> str:
+    """Return ``(?=[...])`` of the characters every match of ``pattern`` starts with,
+    or "" when they are not known.
+
+    Put in front of the pattern (after any global flags, so that it shares them),
+    it changes no match: every match starts with one of them. It lets Python's
+    regex engine skip ahead to such a character instead of trying the pattern at
+    every position; a pattern that opens with ``\\b`` is otherwise tried everywhere
+    (two to three times slower on a draft).
+    """
+    chars = first_chars(pattern)
+    if chars is None:
+        return ""
+    return "(?=[" + "".join(re.escape(ch) for ch in sorted(chars)) + "])"
