@@ -451,9 +451,10 @@ def test_a_cue_is_skipped_only_where_it_cannot_match() -> None:
         lowered = text.lower()
         for _, table in cues.types:
             for pattern, need, holds, _ in table:
-                assert need is not None
-                assert holds(lowered) == found_in(need, lowered)
-                if not found_in(need, lowered):
+                assert need is not None, pattern.pattern
+                # the gate (a smaller need) lets through every text that has what is needed
+                assert holds(lowered) or not found_in(need, lowered)
+                if not holds(lowered):
                     skipped += 1
                     assert not pattern.search(text), (pattern.pattern, text)
                 checked += 1

@@ -178,8 +178,9 @@ def test_a_party_cue_is_skipped_only_where_it_cannot_match() -> None:
         lowered = text.lower()
         for pattern, (need, holds), *_ in table:
             assert need is not None, pattern.pattern
-            assert holds(lowered) == found_in(need, lowered)
-            if not found_in(need, lowered):
+            # the gate (a smaller need) lets through every text that has what is needed
+            assert holds(lowered) or not found_in(need, lowered)
+            if not holds(lowered):
                 skipped += 1
                 assert not pattern.search(text), (pattern.pattern, text)
             checked += 1

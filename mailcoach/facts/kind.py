@@ -20,7 +20,14 @@ from pydantic import BaseModel, ConfigDict
 
 from mailcoach.errors import LexiconError
 from mailcoach.facts.needs import CASE_ODD as _CASE_ODD
-from mailcoach.facts.needs import Needs, count_matches, lookahead, need_test, required_text
+from mailcoach.facts.needs import (
+    LazyRegex,
+    Needs,
+    ahead_of,
+    count_matches,
+    need_test,
+    read_regex,
+)
 from mailcoach.facts.roles import Parties, PartiesSpec, infer
 from mailcoach.resources import lexicon_dir
 
@@ -54,7 +61,7 @@ class Guess:
 
 #: Each cue: its regex, what every match of it contains, a test of that on the
 #: lower-cased text (see mailcoach.facts.needs), and its weight.
-_Compiled = tuple[tuple[re.Pattern[str], Needs | None, Callable[[str], bool], int], ...]
+_Compiled = tuple[tuple[LazyRegex, Needs | None, Callable[[str], bool], int], ...]
 
 
 class Cues:
@@ -77,13 +84,17 @@ def _compile(cues: list[Cue], where: Path, field: str) -> _Compiled:
     out = []
     for weight, cue in cues:
         body = rf"\b(?:{cue})\b"
+
+        def bad(exc: re.error, cue: str = cue) -> LexiconError:
+            return LexiconError(f"{where}: {field}: bad pattern {cue!r}: {exc}.")
+
         try:
-            re.compile(body)
+            need, first = read_regex(body)
         except re.error as exc:
-            raise LexiconError(f"{where}: {field}: bad pattern {cue!r}: {exc}.") from None
-        # the same pattern, told which characters its matches start with (faster)
-        pattern = re.compile(f"(?i){lookahead(body)}{body}")
-        need = required_text(cue)
+            raise bad(exc) from None
+        # told which characters its matches start with, it runs faster; compiled
+        # when first scanned (most drafts lack what most cues need)
+        pattern = LazyRegex(f"(?i){ahead_of(first)}{body}", 0, bad)
         out.append((pattern, need, need_test(need), weight))
     return tuple(out)
 
@@ -106,7 +117,7 @@ def _scores(text: str, table: tuple[tuple[Any, _Compiled], ...]) -> list[tuple[A
     # A cue whose required text is absent cannot match: skip its scan.
     lowered = None if _CASE_ODD.intersection(text) else text.lower()
 
-    def count(pattern: re.Pattern[str], holds: Callable[[str], bool]) -> int:
+    def count(pattern: LazyRegex, holds: Callable[[str], bool]) -> int:
         if lowered is not None and not holds(lowered):
             return 0
         return count_matches(pattern, text, CUE_CAP)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from itertools import islice
 from typing import Any, Final
 
@@ -31,7 +31,17 @@ def required_text(pattern: str) -> Needs | None:
     parts, lookarounds) need nothing. Compared with the lower-cased text, this is
     only ever a necessary condition, so a cue that fails it cannot match.
     """
+    return _needed(_parse(pattern))
+
+
+def _parse(pattern: str) -> Any:
+    """Return Python's own parse of a regular expression (raises ``re.error``)."""
     parser: Any = importlib.import_module("re._parser")
+    return parser.parse(pattern)
+
+
+def _needed(parsed: Any) -> Needs | None:
+    """Return what every match of a parsed regex contains (see :func:`required_text`)."""
     constants: Any = importlib.import_module("re._constants")
     repeats = (constants.MAX_REPEAT, constants.MIN_REPEAT)
 
@@ -62,7 +72,7 @@ def required_text(pattern: str) -> Needs | None:
             return None
         return parts[0] if len(parts) == 1 else ("all", tuple(parts))
 
-    return needed(parser.parse(pattern))
+    return needed(parsed)
 
 
 def found_in(need: Needs, lowered: str) -> bool:
@@ -75,31 +85,79 @@ def found_in(need: Needs, lowered: str) -> bool:
     return any(found_in(part, lowered) for part in parts)
 
 
-def count_matches(pattern: re.Pattern[str], text: str, cap: int) -> int:
+def count_matches(pattern: re.Pattern[str] | LazyRegex, text: str, cap: int) -> int:
     """Return ``min(len(pattern.findall(text)), cap)``, scanning no further than the
     ``cap``-th match."""
     return sum(1 for _ in islice(pattern.finditer(text), cap))
 
 
 def need_test(need: Needs | None) -> Callable[[str], bool]:
-    """Return a function that tells what :func:`found_in` does for ``need``.
+    """Return a function of the lower-cased text that is true wherever
+    :func:`found_in` is (and perhaps in a few more places): a fast gate.
 
-    It is one boolean expression of substring tests (``'invoice' in t and ...``),
-    without the recursive calls of ``found_in``: a draft is tested against a few
-    hundred needs. The expression is built only from the needed strings, each
-    written as a Python literal by ``repr``. Nothing needed: always true.
+    It tests the need made smaller by :func:`_simpler`, with plain loops over
+    substring tests instead of the recursive calls and generators of ``found_in``
+    (a draft is tested against a few hundred needs). Nothing needed: always true.
     """
+    simple = None if need is None else _simpler(need)
+    return (lambda t: True) if simple is None else _test(simple)
 
-    def source(part: Needs) -> str:
-        if isinstance(part, str):
-            return f"{part!r} in t"
-        kind, parts = part
-        return "(" + (" and " if kind == "all" else " or ").join(map(source, parts)) + ")"
 
-    if need is None:
-        return lambda t: True
-    test: Callable[[str], bool] = eval(f"lambda t: {source(need)}")
-    return test
+def _test(need: Needs) -> Callable[[str], bool]:
+    if isinstance(need, str):
+        return lambda t: need in t
+    kind, parts = need
+    words = tuple(p for p in parts if isinstance(p, str))
+    tests = tuple(_test(p) for p in parts if not isinstance(p, str))
+    if kind == "all":
+
+        def every(t: str) -> bool:
+            for word in words:
+                if word not in t:
+                    return False
+            for test in tests:  # noqa: SIM110  (a loop: no generator per call)
+                if not test(t):
+                    return False
+            return True
+
+        return every
+
+    def one(t: str) -> bool:
+        for word in words:
+            if word in t:
+                return True
+        for test in tests:  # noqa: SIM110  (a loop: no generator per call)
+            if test(t):
+                return True
+        return False
+
+    return one
+
+
+def _simpler(need: Needs) -> Needs | None:
+    """Return a smaller need that every text meeting ``need`` meets too.
+
+    A single character is dropped (nearly every text has it); within "all", a
+    string that another needed string contains goes (it is there when that one
+    is); within "any", a string that contains another option goes (that one is
+    there when it is). None: nothing worth testing is left.
+    """
+    if isinstance(need, str):
+        return need if len(need) > 1 else None
+    kind, parts = need
+    simple = [_simpler(part) for part in parts]
+    if kind == "any" and any(part is None for part in simple):
+        return None
+    known = [part for part in simple if part is not None]
+    words = {part for part in known if isinstance(part, str)}
+    if kind == "all":
+        redundant = {w for w in words if any(w != other and w in other for other in words)}
+    else:
+        redundant = {w for w in words if any(w != other and other in w for other in words)}
+    kept = tuple(dict.fromkeys(p for p in known if not (isinstance(p, str) and p in redundant)))
+    if not kept:
+        return None
+    return kept[0] if len(kept) == 1 else (kind, kept)
 
 
 def first_chars(pattern: str) -> frozenset[str] | None:
@@ -110,7 +168,11 @@ def first_chars(pattern: str) -> frozenset[str] | None:
     Zero-width parts (``\\b``, lookarounds) are stepped over; an optional part adds
     its first characters to those of what follows it.
     """
-    parser: Any = importlib.import_module("re._parser")
+    return _first_chars(_parse(pattern))
+
+
+def _first_chars(parsed: Any) -> frozenset[str] | None:
+    """Return the first characters of a parsed regex's matches (see :func:`first_chars`)."""
     c: Any = importlib.import_module("re._constants")
     zero_width = (c.AT, c.ASSERT, c.ASSERT_NOT)
     repeats = (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", c.MAX_REPEAT))
@@ -160,7 +222,7 @@ def first_chars(pattern: str) -> frozenset[str] | None:
                 return chars, False
         return chars, True
 
-    chars, nullable = first(parser.parse(pattern))
+    chars, nullable = first(parsed)
     return None if chars is None or nullable or not chars else frozenset(chars)
 
 
@@ -174,7 +236,74 @@ def lookahead(pattern: str) -> str:
     every position; a pattern that opens with ``\\b`` is otherwise tried everywhere
     (two to three times slower on a draft).
     """
-    chars = first_chars(pattern)
+    return ahead_of(first_chars(pattern))
+
+
+def ahead_of(chars: frozenset[str] | None) -> str:
+    """Return the lookahead of :func:`lookahead` for these first characters."""
     if chars is None:
         return ""
     return "(?=[" + "".join(re.escape(ch) for ch in sorted(chars)) + "])"
+
+
+def read_regex(pattern: str) -> tuple[Needs | None, frozenset[str] | None]:
+    """Return :func:`required_text` and :func:`first_chars` of ``pattern``, parsing it
+    once (the cue files are read on every cold start).
+
+    Raises:
+        re.error: if ``pattern`` is not a valid regular expression.
+    """
+    parsed = _parse(pattern)
+    return _needed(parsed), _first_chars(parsed)
+
+
+def all_of(*needs: Needs | None) -> Needs | None:
+    """Return what a sequence of parts needs: what each of them needs."""
+    known = tuple(n for n in needs if n is not None)
+    return None if not known else known[0] if len(known) == 1 else ("all", known)
+
+
+def any_of(needs: list[Needs | None]) -> Needs | None:
+    """Return what an alternation needs: what one of its branches needs (nothing
+    known if one branch needs nothing)."""
+    if not needs or any(n is None for n in needs):
+        return None
+    known = tuple(n for n in needs if n is not None)
+    return known[0] if len(known) == 1 else ("any", known)
+
+
+class LazyRegex:
+    """A regular expression that is compiled the first time it is used.
+
+    Most cue patterns are gated off most drafts by their required text, so a cold
+    ``check`` of one draft compiles only the few it scans (compiling every cue was
+    a few hundredths of a second of each start). The pattern is parsed when it is
+    made (:func:`read_regex`), so a syntax error is still found then; a fault only
+    compiling finds (a look-behind of varying width) raises ``error`` on first use.
+    """
+
+    __slots__ = ("_compiled", "error", "flags", "pattern")
+
+    def __init__(self, pattern: str, flags: int, error: Callable[[re.error], Exception]) -> None:
+        self.pattern = pattern
+        self.flags = flags
+        self.error = error
+        self._compiled: re.Pattern[str] | None = None
+
+    @property
+    def compiled(self) -> re.Pattern[str]:
+        """Return the compiled pattern."""
+        if self._compiled is None:
+            try:
+                self._compiled = re.compile(self.pattern, self.flags)
+            except re.error as exc:
+                raise self.error(exc) from None
+        return self._compiled
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """Return ``re.Pattern.finditer`` of the compiled pattern."""
+        return self.compiled.finditer(text)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        """Return ``re.Pattern.search`` of the compiled pattern."""
+        return self.compiled.search(text)
