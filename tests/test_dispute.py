@@ -513,8 +513,14 @@ def test_a_pattern_told_its_first_characters_finds_the_same_matches() -> None:
     from mailcoach.facts.needs import first_chars, lookahead
 
     assert lookahead(r"\b(?:(?:re-?)?(?:pay|paid))\b") == "(?=[pr])"
-    assert first_chars(r"(?<!in )\d+\s+hours") is None  # \d: not known
-    assert first_chars(r"\b(?:due|owing)?\s*date") is None  # may start with a space
+    assert first_chars(r"(?<!in )\d+\s+hours") == frozenset({r"\d"})  # the class itself
+    assert first_chars(r"[^a]x") is None  # a negated class: not known
+    # a scoped flag that changes case-sensitivity: a lookahead outside would differ
+    assert first_chars(r"(?i)(?-i:ab)|c") is None
+    assert first_chars(r"(?i:ab)|c") is None
+    assert first_chars(r"(?i)(?i:ab)|c") == frozenset("ac")
+    assert first_chars(r"\b(?:due|owing)?\s*date") == frozenset({"d", "o", r"\s"})
+    assert first_chars(r"(?:due)?\s*") is None  # a match may be empty
     texts = [p.read_text(errors="replace") for p in sorted((CORPUS / "emails" / "dev").iterdir())]
     texts += [json.loads(line)["text"] for line in (CORPUS / "clean-business.jsonl").open()]
     texts += ["\u212aELVIN PAID \u0130NVOICE \u017fTATEMENT, overdue RENT; Re-Delivered US"]
@@ -534,3 +540,18 @@ def test_a_pattern_told_its_first_characters_finds_the_same_matches() -> None:
                 m.span() for m in plain.finditer(text)
             ], (pattern.pattern, text)
     assert told > len(compiled) * 3 // 4
+    # and the fact patterns that the date, overdue, amount and reference finders
+    # scan with spans.scan
+    from mailcoach.facts import patterns
+    from mailcoach.facts.spans import scan
+
+    facts = [getattr(patterns, n) for n in dir(patterns) if n.isupper()]
+    facts = [p for p in facts if isinstance(p, re.Pattern)]
+    told = 0
+    for pattern in facts:
+        told += bool(lookahead(pattern.pattern))
+        for text in texts:
+            assert [m.span() for m in scan(pattern, text)] == [
+                m.span() for m in pattern.finditer(text)
+            ], (pattern.pattern, text)
+    assert told > len(facts) // 2

@@ -162,8 +162,8 @@ def _simpler(need: Needs) -> Needs | None:
 
 def first_chars(pattern: str) -> frozenset[str] | None:
     """Return the characters one of which starts every match of ``pattern``, read from
-    the parsed regex; None when that is not known (a class such as ``\\w``, a
-    backreference) or a match may be empty.
+    the parsed regex (``\\d``, ``\\w`` and ``\\s`` stand for their classes); None when
+    that is not known (a negated class, a backreference) or a match may be empty.
 
     Zero-width parts (``\\b``, lookarounds) are stepped over; an optional part adds
     its first characters to those of what follows it.
@@ -177,6 +177,8 @@ def _first_chars(parsed: Any) -> frozenset[str] | None:
     zero_width = (c.AT, c.ASSERT, c.ASSERT_NOT)
     repeats = (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", c.MAX_REPEAT))
 
+    categories = {c.CATEGORY_DIGIT: r"\d", c.CATEGORY_WORD: r"\w", c.CATEGORY_SPACE: r"\s"}
+
     def in_class(items: Any) -> set[str] | None:
         chars: set[str] = set()
         for op, av in items:
@@ -184,11 +186,17 @@ def _first_chars(parsed: Any) -> frozenset[str] | None:
                 chars.add(chr(av))
             elif op is c.RANGE and av[1] - av[0] < 64:
                 chars.update(map(chr, range(av[0], av[1] + 1)))
-            else:  # a negated class, a category (\d, \w), a wide range
+            elif op is c.CATEGORY and av in categories:
+                chars.add(categories[av])  # kept as the class escape itself
+            else:  # a negated class or category, a wide range
                 return None
         return chars
 
-    def first(items: Any) -> tuple[set[str] | None, bool]:
+    # flags that change which characters a class or literal matches
+    matching = re.IGNORECASE | re.ASCII | re.LOCALE | re.UNICODE
+    outer = parsed.state.flags & matching  # those the lookahead will have
+
+    def first(items: Any, flags: int) -> tuple[set[str] | None, bool]:
         """The first characters of a sequence, and whether it may match nothing."""
         chars: set[str] = set()
         for op, av in items:
@@ -201,17 +209,20 @@ def _first_chars(parsed: Any) -> frozenset[str] | None:
                 return (None if found is None else chars | found), False
             nullable = False
             if op is c.SUBPATTERN:
-                sub, nullable = first(av[-1])
+                inner = (flags | av[1]) & ~av[2]
+                if inner & matching != outer:  # (?-i:...) in a (?i) pattern: a lookahead
+                    return None, False  # outside would read its characters otherwise
+                sub, nullable = first(av[-1], inner)
             elif op is c.BRANCH:
                 sub = set()
                 for branch in av[1]:
-                    part, empty = first(branch)
+                    part, empty = first(branch, flags)
                     if part is None:
                         return None, False
                     sub |= part
                     nullable = nullable or empty
             elif op in repeats:
-                sub, nullable = first(av[2])
+                sub, nullable = first(av[2], flags)
                 nullable = nullable or av[0] == 0
             else:
                 return None, False
@@ -222,7 +233,7 @@ def _first_chars(parsed: Any) -> frozenset[str] | None:
                 return chars, False
         return chars, True
 
-    chars, nullable = first(parsed)
+    chars, nullable = first(parsed, parsed.state.flags)
     return None if chars is None or nullable or not chars else frozenset(chars)
 
 
@@ -243,7 +254,8 @@ def ahead_of(chars: frozenset[str] | None) -> str:
     """Return the lookahead of :func:`lookahead` for these first characters."""
     if chars is None:
         return ""
-    return "(?=[" + "".join(re.escape(ch) for ch in sorted(chars)) + "])"
+    # single characters escaped; \d, \w and \s as they are
+    return "(?=[" + "".join(ch if len(ch) > 1 else re.escape(ch) for ch in sorted(chars)) + "])"
 
 
 def read_regex(pattern: str) -> tuple[Needs | None, frozenset[str] | None]:
