@@ -114,7 +114,9 @@ def test_run_safe_tokens_are_spacys_tokens(parts: list[str]) -> None:
 _VADER_WORDS = st.sampled_from(
     "never so this without doubt least at very no or nor not isn't kind of sort the bomb "
     "cut me some slack yeah right bad ass kiss death to die for beating broken heart good "
-    "GREAT awful HATE love pay late extremely barely but you we ! ? :) lol".split()
+    "GREAT awful HATE love pay late extremely barely but you we ! ? :) lol "
+    # emoji (VADER puts their names in their place) and other text that is not ASCII
+    "\U0001f600 \U0001f620 \u2764\ufe0f caf\u00e9 \u00a0".split(" ")
 )
 
 
@@ -264,3 +266,20 @@ def test_settings_reach_the_workers_unchanged() -> None:
     reports = list(check_many([parse_text(t) for t in texts], settings=settings_, jobs=2))
     assert len(reports) == 70
     assert not any(f.category.value == "threatening" for r in reports for f in r.findings)
+
+
+def test_sentence_bounds_are_the_docs_sentences() -> None:
+    """The sentence bounds read in bulk are those of ``Doc.sents``, on every dev corpus
+    email, on the densest shapes (runs of marks, capped sentences) and on a doc the
+    parser has been through."""
+    from mailcoach.nlp.sentences import sentence_bounds
+
+    corpus = Path(__file__).parent / "corpus" / "emails" / "dev"
+    texts = [p.read_text(errors="replace") for p in sorted(corpus.iterdir())]
+    texts += ["Pay now!!! " * 50, "you failed to pay and " * 400, "One.\n\nTwo", "x"]
+    nlp = get_pipeline()
+    for doc in nlp.pipe(texts):
+        assert sentence_bounds(doc) == [(s.start, s.end) for s in doc.sents]
+    blank = spacy.blank("en")("no boundaries here")
+    with contextlib.suppress(ValueError):  # as Doc.sents: the error it raises
+        assert sentence_bounds(blank) == [(s.start, s.end) for s in blank.sents]

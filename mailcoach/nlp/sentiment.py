@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from mailcoach.nlp.sentences import sentence_of
+from mailcoach.nlp.sentences import sentence_bounds, sentence_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Span
@@ -55,7 +55,26 @@ def vader() -> Any:
                 valence, words[i - 3 : i + 3], 3
             )
 
-    return Windowed()
+        def polarity_scores(self, text: str) -> Any:
+            # VADER first copies the text character by character, putting each emoji's
+            # name in its place. Text with no emoji comes out as it went in: it is
+            # handed over as one piece (no emoji is ASCII, nor a whole sentence).
+            if text.isascii() and self.ascii_safe:
+                return super().polarity_scores(_OnePiece(text))
+            return super().polarity_scores(text)
+
+    analyzer = Windowed()
+    analyzer.ascii_safe = not any(key.isascii() for key in analyzer.emojis)
+    return analyzer
+
+
+class _OnePiece(str):
+    """A text that iterates as one piece, itself, rather than character by character."""
+
+    __slots__ = ()
+
+    def __iter__(self) -> Iterator[str]:
+        yield str(self)
 
 
 def _register() -> None:
@@ -73,10 +92,15 @@ class SentimentScorer:
     def __call__(self, doc: Doc) -> Doc:
         scores = []
         whole = doc.text  # a sentence's text is its slice (Span.text joins its tokens)
-        for sent in doc.sents:
-            text = _NOT_SLANG_RE.sub("", whole[sent.start_char : sent.end_char]).strip()
+        at, length = (doc.to_array(["IDX", "LENGTH"]).T.tolist()) if len(doc) else ([], [])
+        # "PO" and "NFC" are cut out of each sentence; most drafts hold neither
+        slang = _NOT_SLANG_RE if "PO" in whole or "NFC" in whole else None
+        for start, end in sentence_bounds(doc):
+            # the sentence's characters, as Span.start_char and Span.end_char
+            text = whole[at[start] : at[end - 1] + length[end - 1]]
+            text = (slang.sub("", text) if slang else text).strip()
             compound = self.analyzer.polarity_scores(text)["compound"] if text else 0.0
-            scores.append((sent.start, sent.end, float(compound)))
+            scores.append((start, end, float(compound)))
         doc._.set(EXTENSION, scores)
         return doc
 

@@ -240,11 +240,9 @@ class Words:
     @classmethod
     def of(cls, doc: Doc) -> Words:
         """Collect the words of ``doc`` (one sentence if it has no boundaries)."""
-        bounds = (
-            [(s.start, s.end) for s in doc.sents]
-            if doc.has_annotation("SENT_START")
-            else [(0, len(doc))]
-        )
+        from mailcoach.nlp.sentences import sentence_bounds
+
+        bounds = sentence_bounds(doc) if doc.has_annotation("SENT_START") else [(0, len(doc))]
         lowers = [t.lower_ for t in doc]  # one pass over the tokens
         per_sentence = tuple(
             (a, b, frozenset(lowers[a:b]).union([SENTENCE_START + lowers[a]] if a < b else []))
