@@ -90,7 +90,7 @@ _GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
 
 
 @functools.lru_cache(maxsize=256)
-def _fast(pattern: re.Pattern[str]) -> re.Pattern[str]:
+def faster(pattern: re.Pattern[str]) -> re.Pattern[str]:
     """Return ``pattern`` told which characters its matches start with (see
     :func:`mailcoach.facts.needs.lookahead`): the same matches, found faster. Compiled
     on first use, so importing the patterns costs no more."""
@@ -106,4 +106,4 @@ def _fast(pattern: re.Pattern[str]) -> re.Pattern[str]:
 
 def scan(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
     """Return ``pattern.finditer(text)``: the same matches, found faster."""
-    return _fast(pattern).finditer(text)
+    return faster(pattern).finditer(text)

@@ -780,7 +780,8 @@ class ModelKind(Kind):
 
     def __init__(self, vocab: Vocab, make_doc: Callable[[str], Doc]) -> None:
         super().__init__(vocab, make_doc)
-        self.by_model: dict[Path, list[tuple[Rule, float]]] = {}
+        #: per weights file: each rule, its threshold and its category's name
+        self.by_model: dict[Path, list[tuple[Rule, float, str]]] = {}
 
     def add(self, rule: Rule) -> None:
         from mailcoach.nlp.classifier import load_classifier
@@ -789,7 +790,7 @@ class ModelKind(Kind):
         path = Path(rule.file).parent / p.weights
         if rule.category.value not in load_classifier(path).categories:
             raise _fail(rule, f"params.weights: {p.weights} has no '{rule.category.value}' scores")
-        self.by_model.setdefault(path, []).append((rule, p.threshold))
+        self.by_model.setdefault(path, []).append((rule, p.threshold, rule.category.value))
         super().add(rule)
 
     def find(self, doc: Doc, words: Words, *, parsed_only: bool = False) -> Iterator[Candidate]:
@@ -802,8 +803,8 @@ class ModelKind(Kind):
             model = load_classifier(path)
             for start, end, sentence_words, text, previous in sentences:
                 scores = model.probabilities(sentence_words, text, previous)
-                for rule, threshold in rules:
-                    if scores[rule.category.value] >= threshold:
+                for rule, threshold, category in rules:
+                    if scores[category] >= threshold:
                         yield Candidate(rule, start, end)
 
 
