@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from mailcoach import check, check_many
 from mailcoach.nlp.pipeline import get_pipeline
 from mailcoach.nlp.sentences import MAX_SENTENCE_TOKENS
-from mailcoach.nlp.tokenizer import RunSafeTokenizer
+from mailcoach.nlp.tokenizer import RunSafeTokenizer, doc_text
 from mailcoach.settings import Settings
 
 from .conftest import SAMPLES
@@ -104,6 +104,7 @@ def test_run_safe_tokens_are_spacys_tokens(parts: list[str]) -> None:
     assert isinstance(safe, RunSafeTokenizer)
     ours, theirs = safe(text), safe.tokenizer(text)
     assert ours.text == text
+    assert doc_text(ours) == text  # the text kept for the components is the doc's
     assert [(t.text, t.whitespace_, t.norm_) for t in ours] == [
         (t.text, t.whitespace_, t.norm_) for t in theirs
     ]

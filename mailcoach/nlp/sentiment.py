@@ -12,6 +12,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from mailcoach.nlp.sentences import sentence_bounds, sentence_of
+from mailcoach.nlp.tokenizer import doc_text
 
 if TYPE_CHECKING:
     from spacy.tokens import Span
@@ -91,7 +92,7 @@ class SentimentScorer:
 
     def __call__(self, doc: Doc) -> Doc:
         scores = []
-        whole = doc.text  # a sentence's text is its slice (Span.text joins its tokens)
+        whole = doc_text(doc)  # a sentence's text is its slice (Span.text joins its tokens)
         at, length = (doc.to_array(["IDX", "LENGTH"]).T.tolist()) if len(doc) else ([], [])
         # "PO" and "NFC" are cut out of each sentence; most drafts hold neither
         slang = _NOT_SLANG_RE if "PO" in whole or "NFC" in whole else None
@@ -120,6 +121,23 @@ def sentence_scores(doc: Doc) -> Iterator[tuple[Span, float]]:
         return
     for start, end, compound in scores:
         yield doc[start:end], compound
+
+
+def sentence_texts(doc: Doc) -> Iterator[tuple[int, int, str, float]]:
+    """Yield each sentence's first and end character, text and compound score, as
+    :func:`sentence_scores` gives them (``span.start_char``, ``span.end_char``,
+    ``span.text``), cut from the doc's text rather than joined from Token objects."""
+    scores = doc._.get(EXTENSION) if Doc.has_extension(EXTENSION) else None
+    if scores is None:
+        scores = [(start, end, 0.0) for start, end in sentence_bounds(doc)]
+    if not scores:
+        return
+    whole = doc_text(doc)
+    at, length = doc.to_array(["IDX", "LENGTH"]).T.tolist()
+    for start, end, compound in scores:
+        first = at[start]
+        last = at[end - 1] + length[end - 1] if end > start else first
+        yield first, last, whole[first:last], compound
 
 
 def compound_of(span: Span) -> float:

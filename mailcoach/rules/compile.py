@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from mailcoach.errors import LexiconError
+from mailcoach.nlp.tokenizer import doc_text
 from mailcoach.rules.load import Rule, RuleSet
 from mailcoach.rules.schema import token_problem
 from mailcoach.text import normalize
@@ -620,9 +621,8 @@ class ShoutingKind(Kind):
     def find(self, doc: Doc, words: Words, *, parsed_only: bool = False) -> Iterator[Candidate]:
         if parsed_only:
             return
-        # a run of marks holds a "!", which some token holds; doc.text is joined
-        # from the tokens on every call, so only where it could be needed, once
-        text = doc.text if any("!" in word for word in words.doc) else ""
+        # a run of marks holds a "!", which some token holds
+        text = doc_text(doc) if any("!" in word for word in words.doc) else ""
         for rule_id, p in self.params.items():
             rule = self.rules[rule_id]
             if p.exclamations:
@@ -846,7 +846,7 @@ def _model_sentences(
     )
     words = words or Words.cached(doc)
     lowers = words.lowers if len(words.lowers) == len(doc) else [t.lower_ for t in doc]
-    whole = doc.text
+    whole = doc_text(doc)
     previous: tuple[list[str], str] | None = None
     for first, last, _ in words.sentences:
         visible = [i for i in range(first, last) if not space[i]]
