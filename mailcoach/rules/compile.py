@@ -342,15 +342,46 @@ class _Waker:
                 for word in sets[0] if len(sets) == 1 else min(sets, key=_commonness):
                     self.by_word.setdefault(word, set()).add((i, j))
         self.filed_words = frozenset(self.by_word)
+        #: every word of an anchor set, and the anchor regexes: what the answer reads
+        self.set_words: frozenset[str] = frozenset().union(
+            *(words for group in groups for pattern in group.anchors for words in pattern.sets)
+        )
+        regexes = {id(r): r for group in groups for p in group.anchors for r in p.regexes}
+        self.regexes = tuple(regexes.values())
+        #: whether some anchor regex finds a word, for words seen before
+        self.regex_words: dict[str, bool] = {}
+
+    def _key(self, words: frozenset[str]) -> frozenset[str]:
+        """Return the words the answer for ``words`` depends on.
+
+        Filing, anchor sets and anchor regexes read nothing else: words of an
+        anchor set, and words some anchor regex finds. Sentences that differ only
+        in other words (amounts, invoice numbers, dates) share their answer.
+        """
+        kept = words & self.set_words
+        if not self.regexes:
+            return kept
+        found = self.regex_words
+        extra = []
+        for word in words - kept:
+            hit = found.get(word)
+            if hit is None:
+                if len(found) >= REGEX_MEMORY:
+                    found.clear()
+                hit = found[word] = any(r.regex.search(word) for r in self.regexes)
+            if hit:
+                extra.append(word)
+        return kept.union(extra) if extra else kept
 
     def _woken(self, words: frozenset[str]) -> list[int]:
         # the answer depends on the words alone (anchor sets and regexes read nothing
-        # else): repeated sentences are looked up once
-        known = self.memo.get(words)
+        # else): sentences with the same words that matter are looked up once
+        key = self._key(words)
+        known = self.memo.get(key)
         if known is None:
             if len(self.memo) >= WAKER_MEMORY:
                 self.memo.clear()
-            known = self.memo[words] = self._find_woken(words)
+            known = self.memo[key] = self._find_woken(key)
         return known
 
     def _find_woken(self, words: frozenset[str]) -> list[int]:
