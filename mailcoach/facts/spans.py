@@ -74,6 +74,12 @@ def lowered_for(text: str) -> str | None:
     return None if CASE_ODD.intersection(text) else text.lower()
 
 
+def gate_of(pattern: re.Pattern[str]) -> Callable[[str], bool]:
+    """Return :func:`may_match`'s test of ``pattern`` on lower-cased text, to ask many
+    texts without looking it up each time (a compiled pattern hashes its whole code)."""
+    return _needs(pattern)
+
+
 def may_match(pattern: re.Pattern[str], lowered: str | None) -> bool:
     """Tell whether ``pattern`` could match the text that ``lowered`` came from.
 
