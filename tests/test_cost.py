@@ -117,7 +117,9 @@ _VADER_WORDS = st.sampled_from(
     "cut me some slack yeah right bad ass kiss death to die for beating broken heart good "
     "GREAT awful HATE love pay late extremely barely but you we ! ? :) lol "
     # emoji (VADER puts their names in their place) and other text that is not ASCII
-    "\U0001f600 \U0001f620 \u2764\ufe0f caf\u00e9 \u00a0".split(" ")
+    "\U0001f600 \U0001f620 \u2764\ufe0f caf\u00e9 \u00a0 "
+    # words of no valence as collections mail has them, punctuation round words
+    "$8,450.00 INV-10442 86 (great) good!! 'no' :( ok. -- 15/10/2026".split(" ")
 )
 
 
@@ -134,6 +136,8 @@ def test_vader_scores_as_the_stock_analyzer_does(words: list[str]) -> None:
     text = " ".join(words)
     assert vader().polarity_scores(text) == _stock_vader().polarity_scores(text)
     assert type(vader()) is not SentimentIntensityAnalyzer  # the windowed one is in use
+    # the compound alone, told at once for text without a lexicon word
+    assert vader().compound(text) == _stock_vader().polarity_scores(text)["compound"]
 
 
 @functools.cache

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+import string
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -64,6 +65,27 @@ def vader() -> Any:
                 return super().polarity_scores(_OnePiece(text))
             return super().polarity_scores(text)
 
+        def compound(self, text: str) -> float:
+            """Return ``polarity_scores(text)["compound"]``.
+
+            Only a word of VADER's lexicon gives a valence (boosters, negations and
+            idioms only change one); with none, every valence and so the compound
+            is 0.0. That is told from the words as VADER reads them (split at
+            whitespace, punctuation stripped unless two characters or fewer are
+            left, lower-cased) before scoring: most sentences of collections mail
+            (amounts, dates, references) hold none. Emoji would bring words of
+            their own, so only ASCII text is told this way.
+            """
+            if text.isascii() and self.ascii_safe:
+                lexicon = self.lexicon
+                for word in text.split():
+                    bare = word.strip(string.punctuation)
+                    if (word if len(bare) <= 2 else bare).lower() in lexicon:
+                        break
+                else:
+                    return 0.0
+            return float(self.polarity_scores(text)["compound"])
+
     analyzer = Windowed()
     analyzer.ascii_safe = not any(key.isascii() for key in analyzer.emojis)
     return analyzer
@@ -100,7 +122,7 @@ class SentimentScorer:
             # the sentence's characters, as Span.start_char and Span.end_char
             text = whole[at[start] : at[end - 1] + length[end - 1]]
             text = (slang.sub("", text) if slang else text).strip()
-            compound = self.analyzer.polarity_scores(text)["compound"] if text else 0.0
+            compound = self.analyzer.compound(text) if text else 0.0
             scores.append((start, end, float(compound)))
         doc._.set(EXTENSION, scores)
         return doc
