@@ -410,11 +410,20 @@ CHUNKS_IN_FLIGHT = 2
 
 
 def _init_worker(settings: Settings) -> None:
-    """Prepare a worker process: Ctrl-C is the parent's to handle; load the pipeline once."""
+    """Prepare a worker process: Ctrl-C is the parent's to handle; load the pipeline once.
+
+    The pipeline is then moved out of the garbage collector's sight (``gc.freeze``):
+    it lives as long as the worker, and each full collection walked its ~150,000
+    objects (the rules, VADER's lexicon, the sentence model's weights) again, about
+    0.2 ms per dense email. What the checks themselves leave behind is collected
+    as before.
+    """
+    import gc
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     get_pipeline(settings)
+    gc.freeze()
 
 
 def _check_chunk(drafts: list[Draft], settings: Settings) -> list[Report]:
