@@ -12,7 +12,7 @@ from mailcoach.facts.patterns import (
     DOLLAR_PREFIXES,
     EUROPEAN_NUMBER,
 )
-from mailcoach.facts.spans import scan, triple_span, unique, without_overlaps
+from mailcoach.facts.spans import triple_span, unique, without_overlaps
 
 
 def find_amounts(text: str) -> tuple[str, ...]:
@@ -30,11 +30,11 @@ def find_amounts(text: str) -> tuple[str, ...]:
 def amount_spans(text: str) -> list[tuple[int, int, str]]:
     """Return (start, end, normalised amount) for each amount, in order, no overlaps."""
     found: list[tuple[int, int, str]] = []
-    for match in scan(AMOUNT_SYMBOL_FIRST, text):
+    for match in AMOUNT_SYMBOL_FIRST.finditer(text):
         found.append((match.start(), match.end(), _format_amount(match, match["sym"])))
-    for match in scan(AMOUNT_CODE_FIRST, text):
+    for match in AMOUNT_CODE_FIRST.finditer(text):
         found.append((match.start(), match.end(), _format_amount(match, match["code"])))
-    for match in scan(AMOUNT_UNIT_AFTER, text):
+    for match in AMOUNT_UNIT_AFTER.finditer(text):
         unit = match["sym"] or match["code"] or _word_symbol(match["name"])
         found.append((match.start(), match.end(), _format_amount(match, unit)))
     return without_overlaps(found, triple_span)

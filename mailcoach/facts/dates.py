@@ -29,7 +29,6 @@ from mailcoach.facts.references import is_quantity_next
 from mailcoach.facts.spans import (
     lowered_for,
     may_match,
-    scan,
     triple_span,
     unique,
     without_overlaps,
@@ -80,40 +79,40 @@ def _date_matches(
     """
     lowered = lowered_for(text)
     if may_match(DATE_MONTH_DAY, lowered):
-        for match in scan(DATE_MONTH_DAY, text):
+        for match in DATE_MONTH_DAY.finditer(text):
             if match["year"] is None and is_quantity_next(text, match.end()):
                 continue  # "May 3 pallets"
             yield match.start(), match.end(), _calendar_date(match, today)
     if may_match(DATE_DAY_MONTH, lowered):
-        for match in scan(DATE_DAY_MONTH, text):
+        for match in DATE_DAY_MONTH.finditer(text):
             yield match.start(), match.end(), _calendar_date(match, today)
     if may_match(DATE_ISO, lowered):
-        for match in scan(DATE_ISO, text):
+        for match in DATE_ISO.finditer(text):
             yield (
                 match.start(),
                 match.end(),
                 _safe_date(int(match["year"]), int(match["month"]), int(match["day"])),
             )
     if may_match(DATE_NUMERIC, lowered):
-        for match in scan(DATE_NUMERIC, text):
+        for match in DATE_NUMERIC.finditer(text):
             yield match.start(), match.end(), _numeric_date(match)
     if may_match(DATE_NEAR_DAY, lowered):
-        for match in scan(DATE_NEAR_DAY, text):
+        for match in DATE_NEAR_DAY.finditer(text):
             yield match.start(), match.end(), _near_day(match, today)
     if may_match(DATE_WEEKDAY, lowered):
-        for match in scan(DATE_WEEKDAY, text):
+        for match in DATE_WEEKDAY.finditer(text):
             yield match.start(), match.end(), _weekday_date(match, today)
     if may_match(DATE_PERIOD_END, lowered):
-        for match in scan(DATE_PERIOD_END, text):
+        for match in DATE_PERIOD_END.finditer(text):
             yield match.start(), match.end(), _period_end(match, today)
     if may_match(DATE_MONTH_END, lowered):
-        for match in scan(DATE_MONTH_END, text):
+        for match in DATE_MONTH_END.finditer(text):
             yield match.start(), match.end(), _month_end(match, today)
     if may_match(DATE_OFFSET, lowered):
-        for match in scan(DATE_OFFSET, text):
+        for match in DATE_OFFSET.finditer(text):
             yield match.start(), match.end(), _offset_date(match, today, sign=1)
     if may_match(DATE_AGO, lowered):
-        for match in scan(DATE_AGO, text):
+        for match in DATE_AGO.finditer(text):
             yield match.start(), match.end(), _offset_date(match, today, sign=-1)
 
 

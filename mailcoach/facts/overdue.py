@@ -9,7 +9,7 @@ from mailcoach.facts.patterns import (
     UNIT_DAYS,
     UNITS,
 )
-from mailcoach.facts.spans import lowered_for, may_match, scan
+from mailcoach.facts.spans import lowered_for, may_match
 
 
 def find_days_overdue(text: str) -> int | None:
@@ -28,7 +28,7 @@ def find_days_overdue(text: str) -> int | None:
         count_value(m["n"]) * unit_days(m["unit"].lower().split()[-1])
         for pattern in (OVERDUE_COUNT_FIRST, OVERDUE_STATE_FIRST)
         if may_match(pattern, lowered)
-        for m in scan(pattern, text)
+        for m in pattern.finditer(text)
     ]
     return max(days, default=None)
 

@@ -15,7 +15,7 @@ from mailcoach.facts.patterns import (
     QUANTITY_WORDS,
     YEAR_ONLY,
 )
-from mailcoach.facts.spans import scan, unique
+from mailcoach.facts.spans import unique
 
 
 def find_invoices(text: str) -> tuple[str, ...]:
@@ -49,7 +49,7 @@ def reference_spans(text: str) -> list[tuple[int, int, int]]:
                 break
             found.append((item.start("id"), item.start("id"), item.end("id")))
             position = item.end()
-    for match in scan(INVOICE_TOKEN, text):
+    for match in INVOICE_TOKEN.finditer(text):
         found.append((match.start("id"), match.start("id"), match.end("id")))
     found.sort(key=lambda triple: triple[1])
     return found

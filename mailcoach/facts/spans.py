@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from typing import TypeVar
 
-from mailcoach.facts.needs import CASE_ODD, lookahead, need_test, required_text
+from mailcoach.facts.needs import CASE_ODD, need_test, required_text
 
 _Spanned = TypeVar("_Spanned")
 
@@ -89,27 +89,3 @@ def may_match(pattern: re.Pattern[str], lowered: str | None) -> bool:
     if lowered is None:
         return True
     return _needs(pattern)(lowered)
-
-
-#: Global flags written at the start of a pattern ("(?i)"), which must stay first.
-_GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
-
-
-@functools.lru_cache(maxsize=256)
-def faster(pattern: re.Pattern[str]) -> re.Pattern[str]:
-    """Return ``pattern`` told which characters its matches start with (see
-    :func:`mailcoach.facts.needs.lookahead`): the same matches, found faster. Compiled
-    on first use, so importing the patterns costs no more."""
-    if pattern.flags & re.VERBOSE:
-        return pattern
-    ahead = lookahead(pattern.pattern)
-    if not ahead:
-        return pattern
-    flags = _GLOBAL_FLAGS.match(pattern.pattern)
-    body = pattern.pattern[flags.end() :] if flags else pattern.pattern
-    return re.compile(ahead + body, pattern.flags)
-
-
-def scan(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
-    """Return ``pattern.finditer(text)``: the same matches, found faster."""
-    return faster(pattern).finditer(text)
