@@ -288,3 +288,23 @@ def test_sentence_bounds_are_the_docs_sentences() -> None:
     blank = spacy.blank("en")("no boundaries here")
     with contextlib.suppress(ValueError):  # as Doc.sents: the error it raises
         assert sentence_bounds(blank) == [(s.start, s.end) for s in blank.sents]
+
+
+def test_a_line_is_searched_for_registration_details_unless_it_cannot_hold_them() -> None:
+    """A line with four digits is searched for a company's registration details only
+    when it holds what every such match contains: on every line of the dev emails
+    and mail fixtures, a line that fails that test has no match."""
+    from mailcoach.facts.spans import lowered_for, may_match
+    from mailcoach.inputs import split
+
+    root = Path(__file__).parent
+    files = [*(root / "corpus" / "emails" / "dev").iterdir(), *(root / "fixtures").rglob("*.eml")]
+    lines = [line for f in files for line in f.read_text(errors="replace").splitlines()]
+    lines += ["Registered in England no. 04411873", "VAT reg. no. GB 1234 567 89", "ABN 1234"]
+    skipped = 0
+    for line in lines:
+        if not may_match(split._REGISTRATION_RE, lowered_for(line)):
+            skipped += 1
+            assert not split._REGISTRATION_RE.search(line), line
+    assert skipped > len(lines) // 2
+    assert split._is_disclaimer_line("Registered in England no. 04411873")
