@@ -425,4 +425,3 @@ def test_a_remark_below_a_signoff_stays_own_text(tail: str) -> None:
     own = "".join(report.body[s.start : s.end] for s in report.segments if s.kind == "own")
     remark = tail.splitlines()[3]
     assert remark in own
-
