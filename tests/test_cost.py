@@ -308,3 +308,15 @@ def test_a_line_is_searched_for_registration_details_unless_it_cannot_hold_them(
             assert not split._REGISTRATION_RE.search(line), line
     assert skipped > len(lines) // 2
     assert split._is_disclaimer_line("Registered in England no. 04411873")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=600))
+@example(bytes(range(256)))
+def test_control_bytes_are_counted_as_one_by_one(head: bytes) -> None:
+    """The binary-file sniff counts a file head's control bytes (those text does not use)
+    by deleting every other byte; the count is the one a byte-by-byte look gives."""
+    from mailcoach.inputs.parse import _NOT_CONTROL_BYTES, _TEXT_CONTROL_BYTES
+
+    by_byte = sum(1 for byte in head if byte < 0x20 and byte not in _TEXT_CONTROL_BYTES)
+    assert len(head.translate(None, _NOT_CONTROL_BYTES)) == by_byte
