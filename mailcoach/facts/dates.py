@@ -26,13 +26,7 @@ from mailcoach.facts.patterns import (
     WEEKDAY_STEMS,
 )
 from mailcoach.facts.references import is_quantity_next
-from mailcoach.facts.spans import (
-    lowered_for,
-    may_match,
-    triple_span,
-    unique,
-    without_overlaps,
-)
+from mailcoach.facts.spans import lowered_for, may_match, triple_span, unique, without_overlaps
 from mailcoach.text import normalize
 
 
