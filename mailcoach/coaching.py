@@ -8,7 +8,7 @@ recognise a benchmark clause already in a draft, used by the rewriter too.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -17,12 +17,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from mailcoach.dispute import has_date
 from mailcoach.errors import LexiconError
+from mailcoach.facts.spans import gate_of, lowered_for
 from mailcoach.model import Category, ChecklistItem, Dispute, Finding, Severity
 from mailcoach.resources import lexicon_dir
 from mailcoach.text import normalize
 
 COACHING_FILE = "coaching.yml"
 FactName = Literal["amount", "reference", "date"]
+#: A test of what every match of a pattern contains, on lower-cased text.
+Gate = Callable[[str], bool]
 Situation = Literal["broken-promise", "repeated", "terms-withdrawn", "own-side"]
 
 
@@ -160,9 +163,21 @@ def checklist(
     """
     coaching = load_coaching()
     plain = [normalize(s) for s in sentences]
+    # a sentence that lacks what every match of a pattern contains is not searched
+    # (see facts.spans.may_match): most sentences lack it
+    lowered = [lowered_for(s) for s in plain]
+
+    def gated(patterns: Sequence[re.Pattern[str]]) -> list[tuple[re.Pattern[str], Gate]]:
+        return [(p, gate_of(p)) for p in patterns]
+
+    def hit(patterns: list[tuple[re.Pattern[str], Gate]], k: int) -> bool:
+        low = lowered[k]
+        return any((low is None or test(low)) and p.search(plain[k]) for p, test in patterns)
+
+    every = range(len(plain))
     items = []
     for item in coaching.items:
-        patterns = coaching.patterns[item.id]
+        patterns = gated(coaching.patterns[item.id])
         if item.test == "facts":
             present = {
                 "amount": bool(dispute.amounts),
@@ -171,15 +186,16 @@ def checklist(
             }
             ok = all(present[name] for name in item.needs)
         elif item.test == "pattern":
-            ok = any(p.search(s) for s in plain for p in patterns)
+            ok = any(hit(patterns, k) for k in every)
         elif item.test == "pattern-with-date":
-            ok = any(any(p.search(s) for p in patterns) and has_date(s) for s in plain)
+            ok = any(hit(patterns, k) and has_date(plain[k]) for k in every)
         elif item.test == "benchmark":
-            ok = any(p.search(s) for s in plain for p in coaching.benchmark)
+            benchmark = gated(coaching.benchmark)
+            ok = any(hit(benchmark, k) for k in every)
         else:  # future
             blamed = any(
                 f.category in item.categories and f.severity >= Severity.WARNING for f in findings
             )
-            ok = not blamed and any(p.search(s) for s in plain for p in patterns)
+            ok = not blamed and any(hit(patterns, k) for k in every)
         items.append(ChecklistItem(item.id, item.label, ok, item.advice))
     return tuple(items)

@@ -66,3 +66,26 @@ def test_checklist_credits_what_a_good_draft_does() -> None:
     assert done["facts"] and done["benchmark"]
     missing = {item.id for item in bare.checklist if not item.ok}
     assert {"facts", "benchmark"} <= missing
+
+
+def test_a_sentence_is_searched_for_a_pattern_unless_it_cannot_match() -> None:
+    """The checklist skips a sentence that lacks what every match of a pattern
+    contains: on every clean-business and dev sentence, such a sentence has no match."""
+    import json
+
+    from mailcoach.facts.spans import gate_of
+    from mailcoach.text import normalize
+
+    corpus = Path(__file__).parent / "corpus"
+    texts = [json.loads(line)["text"] for line in (corpus / "clean-business.jsonl").open()]
+    texts += [json.loads(line)["text"] for line in (corpus / "sentences-dev.jsonl").open()]
+    coaching = load_coaching()
+    patterns = [p for item in coaching.items for p in coaching.patterns[item.id]]
+    patterns += coaching.benchmark
+    skipped = 0
+    for text in map(normalize, texts):
+        for pattern in patterns:
+            if not gate_of(pattern)(text.lower()):
+                skipped += 1
+                assert not pattern.search(text), (pattern.pattern[:80], text)
+    assert skipped > len(texts)  # most sentences are skipped for most patterns

@@ -120,8 +120,34 @@ def test_a_sentence_wakes_the_rules_a_fresh_lookup_finds() -> None:
     for words in sentences:
         fresh = _Waker(waker.groups)
         assert waker.woken(words) == fresh.woken(words)
-        assert words in waker.memo
+        assert waker._key(words) in waker.memo
     assert len({tuple(g.rule.id for g in waker.woken(w)) for w in sentences}) > 2
+
+
+def test_a_sentence_wakes_what_its_words_that_matter_wake() -> None:
+    """The wake-ups are remembered by the words an anchor set holds or an anchor regex
+    finds: asking every anchor with all of a sentence's words gives the same groups,
+    on every dev corpus email, for the token rules and the parse-reading rules."""
+    from mailcoach.rules.compile import TokenKind, Words
+
+    nlp = get_pipeline(Settings())
+    rules = cast("Any", nlp.get_pipe("mailcoach_rules"))
+    kind = rules.compiled.kinds["token"]
+    assert isinstance(kind, TokenKind)
+    corpus = Path(__file__).parent / "corpus" / "emails" / "dev"
+    texts = [p.read_text(errors="replace") for p in sorted(corpus.iterdir())]
+    texts.append("Invoice INV-10442 for $8,450.00 is 45 days overdue. You damn well know it.")
+    wakers = [kind._waker(False), kind._waker(True), rules.compiled._parse_waker]
+    assert any(w.regexes for w in wakers)  # a regex anchor is among them
+    dropped = 0
+    for doc in nlp.pipe(texts):
+        for _, _, words in Words.cached(doc).sentences:
+            for waker in wakers:
+                key = waker._key(words)
+                assert key <= words
+                dropped += len(words) - len(key)
+                assert waker._find_woken(words) == waker._find_woken(key), sorted(words)
+    assert dropped > 1000  # most words matter to no anchor
 
 
 def _caps_runs_token_by_token(doc: Any, rule: Any, p: Any) -> list[tuple[int, int]]:

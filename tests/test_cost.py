@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from mailcoach import check, check_many
 from mailcoach.nlp.pipeline import get_pipeline
 from mailcoach.nlp.sentences import MAX_SENTENCE_TOKENS
-from mailcoach.nlp.tokenizer import RunSafeTokenizer
+from mailcoach.nlp.tokenizer import RunSafeTokenizer, doc_text
 from mailcoach.settings import Settings
 
 from .conftest import SAMPLES
@@ -104,6 +104,7 @@ def test_run_safe_tokens_are_spacys_tokens(parts: list[str]) -> None:
     assert isinstance(safe, RunSafeTokenizer)
     ours, theirs = safe(text), safe.tokenizer(text)
     assert ours.text == text
+    assert doc_text(ours) == text  # the text kept for the components is the doc's
     assert [(t.text, t.whitespace_, t.norm_) for t in ours] == [
         (t.text, t.whitespace_, t.norm_) for t in theirs
     ]
@@ -114,7 +115,11 @@ def test_run_safe_tokens_are_spacys_tokens(parts: list[str]) -> None:
 _VADER_WORDS = st.sampled_from(
     "never so this without doubt least at very no or nor not isn't kind of sort the bomb "
     "cut me some slack yeah right bad ass kiss death to die for beating broken heart good "
-    "GREAT awful HATE love pay late extremely barely but you we ! ? :) lol".split()
+    "GREAT awful HATE love pay late extremely barely but you we ! ? :) lol "
+    # emoji (VADER puts their names in their place) and other text that is not ASCII
+    "\U0001f600 \U0001f620 \u2764\ufe0f caf\u00e9 \u00a0 "
+    # words of no valence as collections mail has them, punctuation round words
+    "$8,450.00 INV-10442 86 (great) good!! 'no' :( ok. -- 15/10/2026".split(" ")
 )
 
 
@@ -131,6 +136,8 @@ def test_vader_scores_as_the_stock_analyzer_does(words: list[str]) -> None:
     text = " ".join(words)
     assert vader().polarity_scores(text) == _stock_vader().polarity_scores(text)
     assert type(vader()) is not SentimentIntensityAnalyzer  # the windowed one is in use
+    # the compound alone, told at once for text without a lexicon word
+    assert vader().compound(text) == _stock_vader().polarity_scores(text)["compound"]
 
 
 @functools.cache
@@ -264,3 +271,52 @@ def test_settings_reach_the_workers_unchanged() -> None:
     reports = list(check_many([parse_text(t) for t in texts], settings=settings_, jobs=2))
     assert len(reports) == 70
     assert not any(f.category.value == "threatening" for r in reports for f in r.findings)
+
+
+def test_sentence_bounds_are_the_docs_sentences() -> None:
+    """The sentence bounds read in bulk are those of ``Doc.sents``, on every dev corpus
+    email, on the densest shapes (runs of marks, capped sentences) and on a doc the
+    parser has been through."""
+    from mailcoach.nlp.sentences import sentence_bounds
+
+    corpus = Path(__file__).parent / "corpus" / "emails" / "dev"
+    texts = [p.read_text(errors="replace") for p in sorted(corpus.iterdir())]
+    texts += ["Pay now!!! " * 50, "you failed to pay and " * 400, "One.\n\nTwo", "x"]
+    nlp = get_pipeline()
+    for doc in nlp.pipe(texts):
+        assert sentence_bounds(doc) == [(s.start, s.end) for s in doc.sents]
+    blank = spacy.blank("en")("no boundaries here")
+    with contextlib.suppress(ValueError):  # as Doc.sents: the error it raises
+        assert sentence_bounds(blank) == [(s.start, s.end) for s in blank.sents]
+
+
+def test_a_line_is_searched_for_registration_details_unless_it_cannot_hold_them() -> None:
+    """A line with four digits is searched for a company's registration details only
+    when it holds what every such match contains: on every line of the dev emails
+    and mail fixtures, a line that fails that test has no match."""
+    from mailcoach.facts.spans import lowered_for, may_match
+    from mailcoach.inputs import split
+
+    root = Path(__file__).parent
+    files = [*(root / "corpus" / "emails" / "dev").iterdir(), *(root / "fixtures").rglob("*.eml")]
+    lines = [line for f in files for line in f.read_text(errors="replace").splitlines()]
+    lines += ["Registered in England no. 04411873", "VAT reg. no. GB 1234 567 89", "ABN 1234"]
+    skipped = 0
+    for line in lines:
+        if not may_match(split._REGISTRATION_RE, lowered_for(line)):
+            skipped += 1
+            assert not split._REGISTRATION_RE.search(line), line
+    assert skipped > len(lines) // 2
+    assert split._is_disclaimer_line("Registered in England no. 04411873")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=600))
+@example(bytes(range(256)))
+def test_control_bytes_are_counted_as_one_by_one(head: bytes) -> None:
+    """The binary-file sniff counts a file head's control bytes (those text does not use)
+    by deleting every other byte; the count is the one a byte-by-byte look gives."""
+    from mailcoach.inputs.parse import _NOT_CONTROL_BYTES, _TEXT_CONTROL_BYTES
+
+    by_byte = sum(1 for byte in head if byte < 0x20 and byte not in _TEXT_CONTROL_BYTES)
+    assert len(head.translate(None, _NOT_CONTROL_BYTES)) == by_byte

@@ -9,8 +9,8 @@ nothing else scored, 0.0 when nothing scored at all). For the roles: the
 
 from __future__ import annotations
 
-import importlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -19,6 +19,15 @@ from typing import Any, Final
 from pydantic import BaseModel, ConfigDict
 
 from mailcoach.errors import LexiconError
+from mailcoach.facts.needs import CASE_ODD as _CASE_ODD
+from mailcoach.facts.needs import (
+    LazyRegex,
+    Needs,
+    ahead_of,
+    count_matches,
+    need_test,
+    read_regex,
+)
 from mailcoach.facts.roles import Parties, PartiesSpec, infer
 from mailcoach.resources import lexicon_dir
 
@@ -31,9 +40,6 @@ DISPUTE_TYPES: Final[tuple[str, ...]] = ("payment", "delivery", "service", "bill
 ROLES: Final[tuple[str, ...]] = (
     "supplier", "buyer", "landlord", "tenant", "freelancer", "client", "consumer", "company"
 )  # fmt: skip
-#: Characters that IGNORECASE matches to an ASCII letter besides the 52 ASCII
-#: letters; in their presence lower-casing the text is no stand-in for IGNORECASE.
-_CASE_ODD: Final = frozenset("\u0130\u0131\u017f\u212a")
 
 Cue = tuple[int, str]
 
@@ -53,7 +59,9 @@ class Guess:
     confidence: float
 
 
-_Compiled = tuple[tuple[re.Pattern[str], "Needs | None", int], ...]
+#: Each cue: its regex, what every match of it contains, a test of that on the
+#: lower-cased text (see mailcoach.facts.needs), and its weight.
+_Compiled = tuple[tuple[LazyRegex, Needs | None, Callable[[str], bool], int], ...]
 
 
 class Cues:
@@ -75,11 +83,19 @@ class Cues:
 def _compile(cues: list[Cue], where: Path, field: str) -> _Compiled:
     out = []
     for weight, cue in cues:
+        body = rf"\b(?:{cue})\b"
+
+        def bad(exc: re.error, cue: str = cue) -> LexiconError:
+            return LexiconError(f"{where}: {field}: bad pattern {cue!r}: {exc}.")
+
         try:
-            pattern = re.compile(rf"(?i)\b(?:{cue})\b")
+            need, first = read_regex(body)
         except re.error as exc:
-            raise LexiconError(f"{where}: {field}: bad pattern {cue!r}: {exc}.") from None
-        out.append((pattern, required_text(cue), weight))
+            raise bad(exc) from None
+        # told which characters its matches start with, it runs faster; compiled
+        # when first scanned (most drafts lack what most cues need)
+        pattern = LazyRegex(f"(?i){ahead_of(first)}{body}", 0, bad)
+        out.append((pattern, need, need_test(need), weight))
     return tuple(out)
 
 
@@ -101,12 +117,12 @@ def _scores(text: str, table: tuple[tuple[Any, _Compiled], ...]) -> list[tuple[A
     # A cue whose required text is absent cannot match: skip its scan.
     lowered = None if _CASE_ODD.intersection(text) else text.lower()
 
-    def count(pattern: re.Pattern[str], need: Needs | None) -> int:
-        if lowered is not None and need is not None and not found_in(need, lowered):
+    def count(pattern: LazyRegex, holds: Callable[[str], bool]) -> int:
+        if lowered is not None and not holds(lowered):
             return 0
-        return min(len(pattern.findall(text)), CUE_CAP)
+        return count_matches(pattern, text, CUE_CAP)
 
-    return [(name, sum(w * count(p, need) for p, need, w in cues)) for name, cues in table]
+    return [(name, sum(w * count(p, holds) for p, _, holds, w in cues)) for name, cues in table]
 
 
 def _best(scores: list[tuple[Any, int]]) -> tuple[Any, float]:
@@ -140,61 +156,3 @@ COUNTERPART: Final[dict[str, str]] = {
     "supplier": "buyer", "buyer": "supplier", "landlord": "tenant", "tenant": "landlord",
     "freelancer": "client", "client": "freelancer", "consumer": "company", "company": "consumer",
 }  # fmt: skip
-
-
-#: What a match must contain, lower-cased: a string; ("all", parts): every part;
-#: ("any", parts): one of them. None: nothing is known (the cue is always scanned).
-Needs = str | tuple[str, tuple["Needs", ...]]
-
-
-def required_text(pattern: str) -> Needs | None:
-    """Return what every match of ``pattern`` contains, read from the parsed regex.
-
-    A sequence needs each of its runs of literal characters and what each of its
-    groups and repeats (of at least one) needs; an alternation needs what one of its
-    branches needs, if each branch needs something. Other parts (classes, optional
-    parts, lookarounds) need nothing. Compared with the lower-cased text, this is
-    only ever a necessary condition, so a cue that fails it cannot match.
-    """
-    parser: Any = importlib.import_module("re._parser")
-    constants: Any = importlib.import_module("re._constants")
-    repeats = (constants.MAX_REPEAT, constants.MIN_REPEAT)
-
-    def needed(items: Any) -> Needs | None:
-        parts: list[Needs] = []
-        run: list[str] = []
-        for op, av in items:
-            if op is constants.LITERAL:
-                run.append(chr(av).lower())
-                continue
-            if run:
-                parts.append("".join(run))
-                run = []
-            need: Needs | None = None
-            if op is constants.SUBPATTERN:
-                need = needed(av[-1])
-            elif op is constants.BRANCH:
-                options = [needed(branch) for branch in av[1]]
-                if all(option is not None for option in options):
-                    need = ("any", tuple(o for o in options if o is not None))
-            elif op in repeats and av[0] >= 1:
-                need = needed(av[2])
-            if need is not None:
-                parts.append(need)
-        if run:
-            parts.append("".join(run))
-        if not parts:
-            return None
-        return parts[0] if len(parts) == 1 else ("all", tuple(parts))
-
-    return needed(parser.parse(pattern))
-
-
-def found_in(need: Needs, lowered: str) -> bool:
-    """Tell whether the lower-cased text holds what ``need`` asks for."""
-    if isinstance(need, str):
-        return need in lowered
-    kind, parts = need
-    if kind == "all":
-        return all(found_in(part, lowered) for part in parts)
-    return any(found_in(part, lowered) for part in parts)

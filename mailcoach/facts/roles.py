@@ -36,8 +36,10 @@ that nothing downstream should lean on).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Final, Literal
@@ -45,6 +47,17 @@ from typing import Annotated, Final, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from mailcoach.errors import LexiconError
+from mailcoach.facts.needs import (
+    CASE_ODD,
+    LazyRegex,
+    Needs,
+    ahead_of,
+    all_of,
+    any_of,
+    count_matches,
+    need_test,
+    read_regex,
+)
 
 #: How often one pattern counts at most, per party it points at.
 CUE_CAP: Final = 2
@@ -70,6 +83,8 @@ _READER = r"you|your|yours|u|ur"
 _OWNERS = r"my|our|your|ur"
 #: Words that make the verb after them a request to the reader ("please pay").
 _REQUEST = r"please|kindly|pls|plz"
+#: The one acted on, after the verb ("pay you").
+_OBJECTS = r"me|us|you"
 _SUBJECT = r"(?P<who>i|we|you|u)(?:'m|'re|'ve|'ll|'d)?"
 #: Words that may stand between a subject and its verb: auxiliaries, negation,
 #: adverbs and "to" ("you have not yet paid", "you promised to deliver").
@@ -179,10 +194,11 @@ class Parties:
                     raise LexiconError(f"{where}: parties: setting {name!r} has no {side}.")
                 if pair[side] not in roles:
                     raise LexiconError(f"{where}: parties: unknown role {pair[side]!r}.")
-        self._owner: list[tuple[re.Pattern[str], int, Side]] = []
-        self._subject: list[tuple[re.Pattern[str], int, Side]] = []
-        self._object: list[tuple[re.Pattern[str], int, Side]] = []
-        self._mention: list[tuple[re.Pattern[str], int, list[_Target]]] = []
+        # each pattern beside what every match of it contains (see _absent)
+        self._owner: list[tuple[LazyRegex, _Need, int, Side]] = []
+        self._subject: list[tuple[LazyRegex, _Need, int, Side]] = []
+        self._object: list[tuple[LazyRegex, _Need, int, Side]] = []
+        self._mention: list[tuple[LazyRegex, _Need, int, list[_Target]]] = []
         self._titles: list[tuple[re.Pattern[str], int, str, Side | None, str | None]] = []
         self._voice: list[_Voice] = []
         for i, cue in enumerate(spec.cues):
@@ -197,30 +213,43 @@ class Parties:
                     words = getattr(cue, side)
                     if not words:
                         continue
-                    alt = _alternation(words, where, field)
+                    a = _alternation(words, where, field)
+                    # what a match needs and starts with, from the words and the
+                    # template around them (see _gated)
                     if isinstance(cue, _Owner):
-                        rx = rf"\b(?P<who>{_OWNERS})\s+{_MODIFIERS}(?:{alt})\b"
-                        self._owner.append((_regex(rx, where, field), cue.weight, side))
+                        rx = rf"\b(?P<who>{_OWNERS})\s+{_MODIFIERS}(?:{a.source})\b"
+                        who = _part(_OWNERS)
+                        gated = _gated(rx, all_of(who[0], a.need), who[1], a, where, field)
+                        self._owner.append((*gated, cue.weight, side))
                     else:
-                        alt = rf"(?:re-?)?(?:{alt})"  # "we can re-deliver"
+                        alt = rf"(?:re-?)?(?:{a.source})"  # "we can re-deliver"
                         rx = rf"\b{_SUBJECT}\s+{_BETWEEN}(?:{alt})\b"
-                        self._subject.append((_regex(rx, where, field), cue.weight, side))
-                        rx = rf"\b(?:{alt})\s+(?:to\s+|for\s+)?(?P<who>me|us|you)\b"
-                        self._object.append((_regex(rx, where, field), cue.weight, side))
+                        who = _part(_SUBJECT)
+                        gated = _gated(rx, all_of(who[0], a.need), who[1], a, where, field)
+                        self._subject.append((*gated, cue.weight, side))
+                        rx = rf"\b(?:{alt})\s+(?:to\s+|for\s+)?(?P<who>{_OBJECTS})\b"
+                        need = all_of(a.need, _part(_OBJECTS)[0])
+                        first = None if a.first is None else a.first | {"r"}
+                        self._object.append(
+                            (*_gated(rx, need, first, a, where, field), cue.weight, side)
+                        )
                         rx = rf"\b(?P<who>{_REQUEST})\s+(?:do\s+)?(?:{alt})\b"
-                        self._subject.append((_regex(rx, where, field), cue.weight, side))
+                        who = _part(_REQUEST)
+                        gated = _gated(rx, all_of(who[0], a.need), who[1], a, where, field)
+                        self._subject.append((*gated, cue.weight, side))
             else:
                 if cue.setting is not None:
                     self._known([cue.setting], where, field)
-                alt = _alternation(cue.patterns, where, field)
-                rx = rf"\b(?:{alt})\b"
+                a = _alternation(cue.patterns, where, field)
+                rx = rf"\b(?:{a.source})\b"
                 if isinstance(cue, _Mention):
                     targets: list[_Target] = []
                     if cue.side is not None:
                         targets.append(("side", cue.side))
                     if cue.setting is not None:
                         targets.append(("setting", cue.setting))
-                    self._mention.append((_regex(rx, where, field), cue.weight, targets))
+                    gated = _gated(rx, a.need, a.first, a, where, field)
+                    self._mention.append((*gated, cue.weight, targets))
                 else:
                     pattern = _regex(rx, where, field)
                     self._titles.append((pattern, cue.weight, cue.whose, cue.side, cue.setting))
@@ -244,8 +273,12 @@ class Parties:
             the reader the agent) names who is on ``owned_by``."""
             return owned_by if re.fullmatch(_SENDER, word, re.I) else OTHER[owned_by]
 
+        # a pattern whose required text the draft lacks finds nothing: not scanned
+        lowered = None if CASE_ODD.intersection(text) else text.lower()
         for table in (self._owner, self._subject, self._object):
-            for pattern, weight, owned in table:
+            for pattern, need, weight, owned in table:
+                if _absent(need, lowered):
+                    continue
                 seen: Counter[str] = Counter()
                 for m in pattern.finditer(text):
                     who = m["who"]
@@ -255,13 +288,13 @@ class Parties:
                     seen[sender_side] += 1
                     if seen[sender_side] <= CUE_CAP:
                         side[sender_side] += weight
-        for pattern, weight, targets in self._mention:
-            n = min(len(pattern.findall(text)), CUE_CAP)
+        for pattern, need, weight, targets in self._mention:
+            n = 0 if _absent(need, lowered) else count_matches(pattern, text, CUE_CAP)
             for target in targets:
                 add(target, weight * n)
         greeting, closing = _greeting(text), _closing(text, signature)
-        for pattern, weight, whose, of_side, of_setting in self._titles:
-            found = pattern.search(closing if whose == "sender" else greeting)
+        for title, weight, whose, of_side, of_setting in self._titles:
+            found = title.search(closing if whose == "sender" else greeting)
             if found is None:
                 continue
             if of_side is not None:
@@ -272,8 +305,8 @@ class Parties:
 
     def voice_points(self, text: str, sender_side: str) -> dict[str, int]:
         """Return the points the writer's voice gives each setting, given the side."""
-        singular = len(re.findall(r"\b(?:i|me|my|mine)\b", text, re.I))
-        plural = len(re.findall(r"\b(?:we|us|our|ours)\b", text, re.I))
+        singular = len(_SINGULAR.findall(text))
+        plural = len(_PLURAL.findall(text))
         if singular + plural == 0:
             return {}
         share = singular / (singular + plural)
@@ -284,6 +317,12 @@ class Parties:
             for name in table.get(sender_side, []):  # type: ignore[call-overload]
                 points[name] += cue.weight
         return dict(points)
+
+
+#: First-person words, one person or many; the lookahead (the letters they start
+#: with) spares the regex engine trying every position.
+_SINGULAR = re.compile(r"(?=[im])\b(?:i|me|my|mine)\b", re.I)
+_PLURAL = re.compile(r"(?=[uow])\b(?:we|us|our|ours)\b", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -364,10 +403,75 @@ def _closing(text: str, signature: str) -> str:
     return "\n".join([*short, signature])
 
 
-def _alternation(words: list[str], where: Path, field: str) -> str:
+@dataclass(frozen=True, slots=True)
+class _Alt:
+    """Words (regular expressions) joined as one alternation, with what every match
+    of it contains and the characters its matches start with (None: not known)."""
+
+    words: list[str]
+    source: str
+    need: Needs | None
+    first: frozenset[str] | None
+
+
+def _alternation(words: list[str], where: Path, field: str) -> _Alt:
+    needs: list[Needs | None] = []
+    firsts: list[frozenset[str] | None] = []
     for word in words:
-        _regex(word, where, field)
-    return "|".join(f"(?:{w})" for w in words)
+        try:
+            need, first = read_regex(word)
+        except re.error as exc:
+            raise LexiconError(f"{where}: {field}: bad pattern {word!r}: {exc}.") from None
+        needs.append(need)
+        firsts.append(first)
+    first = None if any(f is None for f in firsts) else frozenset().union(*firsts)  # type: ignore[arg-type]
+    return _Alt(words, "|".join(f"(?:{w})" for w in words), any_of(needs), first)
+
+
+@functools.cache
+def _part(pattern: str) -> tuple[Needs | None, frozenset[str] | None]:
+    """Return what a fixed part of the patterns (the pronouns) needs and starts with."""
+    return read_regex(pattern)
+
+
+#: What every match of a pattern contains, lower-cased (None: nothing known), and
+#: a test of it on lower-cased text (see mailcoach.facts.needs).
+_Need = tuple[Needs | None, Callable[[str], bool]]
+
+
+def _gated(
+    pattern: str,
+    need: Needs | None,
+    first: frozenset[str] | None,
+    alt: _Alt,
+    where: Path,
+    field: str,
+) -> tuple[LazyRegex, _Need]:
+    """Return ``pattern``, told the characters its matches start with (it runs
+    faster) and compiled when first scanned, with a test of what every match of it
+    contains.
+
+    Both are put together from what was read of each word (``alt``) and of the
+    template's fixed parts, rather than read from the whole pattern: the words are
+    parsed once anyway, and the templates repeat long fixed parts.
+    """
+
+    def bad(exc: re.error) -> LexiconError:
+        for word in alt.words:  # name the word at fault if one is
+            try:
+                re.compile(word)
+            except re.error as fault:
+                return LexiconError(f"{where}: {field}: bad pattern {word!r}: {fault}.")
+        return LexiconError(f"{where}: {field}: bad pattern {pattern!r}: {exc}.")
+
+    return LazyRegex(ahead_of(first) + pattern, re.IGNORECASE, bad), (need, need_test(need))
+
+
+def _absent(need: _Need, lowered: str | None) -> bool:
+    """Tell whether the text ``lowered`` came from lacks what every match needs
+    (never when nothing is known, or the text holds a letter that lower-casing
+    does not stand in for under IGNORECASE)."""
+    return lowered is not None and not need[1](lowered)
 
 
 def _regex(pattern: str, where: Path, field: str) -> re.Pattern[str]:

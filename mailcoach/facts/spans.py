@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
-from mailcoach.facts.kind import _CASE_ODD, Needs, found_in, required_text
+from mailcoach.facts.needs import CASE_ODD, need_test, required_text
 
 _Spanned = TypeVar("_Spanned")
 
@@ -53,15 +53,16 @@ def unique(values: Iterable[str]) -> tuple[str, ...]:
 
 
 @functools.lru_cache(maxsize=1024)
-def _needs(pattern: re.Pattern[str]) -> Needs | None:
-    """Return what every match of ``pattern`` contains, lower-cased (read once).
+def _needs(pattern: re.Pattern[str]) -> Callable[[str], bool]:
+    """Return a test of what every match of ``pattern`` contains, on lower-cased
+    text (read once).
 
     Nothing is known of a verbose pattern (its whitespace and comments would be read
     as text).
     """
     if pattern.flags & re.VERBOSE:
-        return None
-    return required_text(pattern.pattern)
+        return need_test(None)
+    return need_test(required_text(pattern.pattern))
 
 
 def lowered_for(text: str) -> str | None:
@@ -70,7 +71,13 @@ def lowered_for(text: str) -> str | None:
     Beside the ASCII letters, a few characters match a letter under IGNORECASE
     (the Kelvin sign a "k"); in their presence lower-casing proves nothing.
     """
-    return None if _CASE_ODD.intersection(text) else text.lower()
+    return None if CASE_ODD.intersection(text) else text.lower()
+
+
+def gate_of(pattern: re.Pattern[str]) -> Callable[[str], bool]:
+    """Return :func:`may_match`'s test of ``pattern`` on lower-cased text, to ask many
+    texts without looking it up each time (a compiled pattern hashes its whole code)."""
+    return _needs(pattern)
 
 
 def may_match(pattern: re.Pattern[str], lowered: str | None) -> bool:
@@ -81,5 +88,4 @@ def may_match(pattern: re.Pattern[str], lowered: str | None) -> bool:
     """
     if lowered is None:
         return True
-    need = _needs(pattern)
-    return need is None or found_in(need, lowered)
+    return _needs(pattern)(lowered)

@@ -74,6 +74,9 @@ _FILE_SIGNATURES = (
     (b"\xff\xd8\xff", "a JPEG image"),
 )
 _TEXT_CONTROL_BYTES = frozenset(b"\t\n\r\f\x1b")
+#: Every byte but the control bytes text does not use: deleting these from a file's
+#: head leaves just those control bytes to count (in C, not byte by byte in Python).
+_NOT_CONTROL_BYTES = bytes(b for b in range(256) if b >= 0x20 or b in _TEXT_CONTROL_BYTES)
 _STRUCTURAL_DEFECTS: dict[type[email_errors.MessageDefect], str] = {
     email_errors.StartBoundaryNotFoundDefect: "its multipart boundary{boundary} never appears",
     email_errors.NoBoundaryInMultipartDefect: "it is declared multipart but names no boundary",
@@ -348,7 +351,7 @@ def _reject_binary(data: bytes, name: str) -> None:
             f"{name} looks like a binary file (it contains NUL bytes), not a text draft or "
             "an email; pass a .txt or .eml file."
         )
-    controls = sum(1 for byte in head if byte < 0x20 and byte not in _TEXT_CONTROL_BYTES)
+    controls = len(head.translate(None, _NOT_CONTROL_BYTES))  # the control bytes left
     if head and controls / len(head) > BINARY_CONTROL_RATIO:
         raise InputError(
             f"{name} looks like a binary file (mostly control bytes), not a text draft or "

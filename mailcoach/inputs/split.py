@@ -35,6 +35,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from mailcoach.facts.spans import lowered_for, may_match
 from mailcoach.model import Segment, SegmentKind
 
 #: An attribution may be wrapped over at most this many lines.
@@ -457,7 +458,13 @@ def _is_disclaimer_line(stripped: str) -> bool:
     """Return whether a line opens or says a legal disclaimer (two of its usual cues)."""
     if _DISCLAIMER_HEAD_RE.match(stripped) or _FOOTER_NOTE_RE.match(stripped):
         return True
-    if _FOUR_DIGITS_RE.search(stripped) and _REGISTRATION_RE.search(stripped):
+    if (
+        _FOUR_DIGITS_RE.search(stripped)
+        # a long line of figures (collections mail) seldom holds what every match of
+        # the registration regex contains ("registered", "vat" ...): not searched then
+        and may_match(_REGISTRATION_RE, lowered_for(stripped))
+        and _REGISTRATION_RE.search(stripped)
+    ):
         return True
     return _says_disclaimer_cues(stripped)
 

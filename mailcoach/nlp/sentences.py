@@ -192,6 +192,22 @@ def mailcoach_sentences(doc: Doc) -> Doc:
     return set_sentence_starts(doc)
 
 
+def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
+    """Return ``(start, end)`` of each sentence: ``[(s.start, s.end) for s in doc.sents]``,
+    read from the doc's sentence starts in bulk (no Span or Token objects).
+
+    A doc without boundaries (or with a ``sents`` hook) is read by ``doc.sents`` itself.
+    """
+    n = len(doc)
+    if not n or "sents" in doc.user_hooks or not doc.has_annotation("SENT_START"):
+        return [(s.start, s.end) for s in doc.sents]
+    # as Doc.sents: the first token starts one, and every later token whose
+    # sentence start is 1 (not -1, and not 0: unknown)
+    flags = doc.to_array("SENT_START")
+    starts = [0, *(numpy.flatnonzero(flags[1:] == 1) + 1).tolist()]
+    return list(zip(starts, [*starts[1:], n], strict=True))
+
+
 #: Where a doc's sentence starts are kept for ``sentence_of``.
 STARTS_KEY = "mailcoach_sentence_starts"
 
@@ -208,6 +224,6 @@ def sentence_of(span: Span) -> Span:
     doc = span.doc
     starts: list[int] | None = doc.user_data.get(STARTS_KEY)
     if starts is None:
-        starts = doc.user_data[STARTS_KEY] = [s.start for s in doc.sents] + [len(doc)]
+        starts = doc.user_data[STARTS_KEY] = [a for a, _ in sentence_bounds(doc)] + [len(doc)]
     k = bisect.bisect_right(starts, span.start) - 1
     return doc[starts[k] : starts[k + 1]]

@@ -5,13 +5,15 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+import string
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from mailcoach.nlp.sentences import sentence_of
+from mailcoach.nlp.sentences import sentence_bounds, sentence_of
+from mailcoach.nlp.tokenizer import doc_text
 
 if TYPE_CHECKING:
     from spacy.tokens import Span
@@ -56,7 +58,47 @@ def vader() -> Any:
                 valence, words[i - 3 : i + 3], 3
             )
 
-    return Windowed()
+        def polarity_scores(self, text: str) -> Any:
+            # VADER first copies the text character by character, putting each emoji's
+            # name in its place. Text with no emoji comes out as it went in: it is
+            # handed over as one piece (no emoji is ASCII, nor a whole sentence).
+            if text.isascii() and self.ascii_safe:
+                return super().polarity_scores(_OnePiece(text))
+            return super().polarity_scores(text)
+
+        def compound(self, text: str) -> float:
+            """Return ``polarity_scores(text)["compound"]``.
+
+            Only a word of VADER's lexicon gives a valence (boosters, negations and
+            idioms only change one); with none, every valence and so the compound
+            is 0.0. That is told from the words as VADER reads them (split at
+            whitespace, punctuation stripped unless two characters or fewer are
+            left, lower-cased) before scoring: most sentences of collections mail
+            (amounts, dates, references) hold none. Emoji would bring words of
+            their own, so only ASCII text is told this way.
+            """
+            if text.isascii() and self.ascii_safe:
+                lexicon = self.lexicon
+                for word in text.split():
+                    bare = word.strip(string.punctuation)
+                    if (word if len(bare) <= 2 else bare).lower() in lexicon:
+                        break
+                else:
+                    return 0.0
+            return float(self.polarity_scores(text)["compound"])
+
+    analyzer = Windowed()
+    analyzer.ascii_safe = not any(key.isascii() for key in analyzer.emojis)
+    return analyzer
+
+
+class _OnePiece(str):
+    """A text that iterates as one piece, itself, rather than character by character."""
+
+    __slots__ = ()
+
+    def __iter__(self) -> Iterator[str]:
+        yield str(self)
 
 
 def _register() -> None:
@@ -73,11 +115,16 @@ class SentimentScorer:
 
     def __call__(self, doc: Doc) -> Doc:
         scores = []
-        whole = doc.text  # a sentence's text is its slice (Span.text joins its tokens)
-        for sent in doc.sents:
-            text = _NOT_SLANG_RE.sub("", whole[sent.start_char : sent.end_char]).strip()
-            compound = self.analyzer.polarity_scores(text)["compound"] if text else 0.0
-            scores.append((sent.start, sent.end, float(compound)))
+        whole = doc_text(doc)  # a sentence's text is its slice (Span.text joins its tokens)
+        at, length = (doc.to_array(["IDX", "LENGTH"]).T.tolist()) if len(doc) else ([], [])
+        # "PO" and "NFC" are cut out of each sentence; most drafts hold neither
+        slang = _NOT_SLANG_RE if "PO" in whole or "NFC" in whole else None
+        for start, end in sentence_bounds(doc):
+            # the sentence's characters, as Span.start_char and Span.end_char
+            text = whole[at[start] : at[end - 1] + length[end - 1]]
+            text = (slang.sub("", text) if slang else text).strip()
+            compound = self.analyzer.compound(text) if text else 0.0
+            scores.append((start, end, float(compound)))
         doc._.set(EXTENSION, scores)
         return doc
 
@@ -97,6 +144,23 @@ def sentence_scores(doc: Doc) -> Iterator[tuple[Span, float]]:
         return
     for start, end, compound in scores:
         yield doc[start:end], compound
+
+
+def sentence_texts(doc: Doc) -> Iterator[tuple[int, int, str, float]]:
+    """Yield each sentence's first and end character, text and compound score, as
+    :func:`sentence_scores` gives them (``span.start_char``, ``span.end_char``,
+    ``span.text``), cut from the doc's text rather than joined from Token objects."""
+    scores = doc._.get(EXTENSION) if Doc.has_extension(EXTENSION) else None
+    if scores is None:
+        scores = [(start, end, 0.0) for start, end in sentence_bounds(doc)]
+    if not scores:
+        return
+    whole = doc_text(doc)
+    at, length = doc.to_array(["IDX", "LENGTH"]).T.tolist()
+    for start, end, compound in scores:
+        first = at[start]
+        last = at[end - 1] + length[end - 1] if end > start else first
+        yield first, last, whole[first:last], compound
 
 
 def compound_of(span: Span) -> float:

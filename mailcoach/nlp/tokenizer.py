@@ -27,6 +27,25 @@ RUN_MIN = 12
 RUN_MARKS = "!?,*)]}\"'“”‘’#&_~|^`%"
 
 
+#: Where a doc made by :class:`RunSafeTokenizer` keeps the text it was made from.
+TEXT_KEY = "mailcoach_text"
+
+
+def doc_text(doc: Doc) -> str:
+    """Return ``doc.text``, read once per doc.
+
+    ``Doc.text`` joins every token's text on each call (a Token object per token);
+    the components and the analysis ask for it several times per draft. The text a
+    doc was tokenized from is kept in ``doc.user_data`` by the tokenizer (spaCy's
+    tokenization loses no character: it is ``doc.text``); any other doc has it
+    worked out on first use.
+    """
+    text = doc.user_data.get(TEXT_KEY)
+    if not isinstance(text, str):
+        text = doc.user_data[TEXT_KEY] = doc.text
+    return text
+
+
 class RunSafeTokenizer:
     """Wrap a spaCy tokenizer: long runs of marks at a word's end become one token each.
 
@@ -48,7 +67,9 @@ class RunSafeTokenizer:
     def __call__(self, text: str) -> Doc:
         """Tokenize ``text`` as the wrapped tokenizer would, in time linear in runs of marks."""
         if self.runs.search(text) is None:
-            return self.tokenizer(text)
+            doc = self.tokenizer(text)
+            doc.user_data[TEXT_KEY] = text
+            return doc
         from spacy.tokens import Doc
 
         parts: list[Doc] = []
@@ -66,7 +87,9 @@ class RunSafeTokenizer:
         if pos < len(text):
             parts.append(self.tokenizer(text[pos:]))
         # the tokenizer's own attributes (the norms of its special cases) are kept
-        return Doc.from_docs(parts, ensure_whitespace=False)
+        doc = Doc.from_docs(parts, ensure_whitespace=False)
+        doc.user_data[TEXT_KEY] = text
+        return doc
 
     def pipe(self, texts: Any, batch_size: int = 1000) -> Any:
         """Tokenize a stream of texts."""

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from mailcoach.errors import LexiconError
+from mailcoach.nlp.tokenizer import doc_text
 from mailcoach.rules.load import Rule, RuleSet
 from mailcoach.rules.schema import token_problem
 from mailcoach.text import normalize
@@ -240,11 +241,9 @@ class Words:
     @classmethod
     def of(cls, doc: Doc) -> Words:
         """Collect the words of ``doc`` (one sentence if it has no boundaries)."""
-        bounds = (
-            [(s.start, s.end) for s in doc.sents]
-            if doc.has_annotation("SENT_START")
-            else [(0, len(doc))]
-        )
+        from mailcoach.nlp.sentences import sentence_bounds
+
+        bounds = sentence_bounds(doc) if doc.has_annotation("SENT_START") else [(0, len(doc))]
         lowers = [t.lower_ for t in doc]  # one pass over the tokens
         per_sentence = tuple(
             (a, b, frozenset(lowers[a:b]).union([SENTENCE_START + lowers[a]] if a < b else []))
@@ -343,15 +342,46 @@ class _Waker:
                 for word in sets[0] if len(sets) == 1 else min(sets, key=_commonness):
                     self.by_word.setdefault(word, set()).add((i, j))
         self.filed_words = frozenset(self.by_word)
+        #: every word of an anchor set, and the anchor regexes: what the answer reads
+        self.set_words: frozenset[str] = frozenset().union(
+            *(words for group in groups for pattern in group.anchors for words in pattern.sets)
+        )
+        regexes = {id(r): r for group in groups for p in group.anchors for r in p.regexes}
+        self.regexes = tuple(regexes.values())
+        #: whether some anchor regex finds a word, for words seen before
+        self.regex_words: dict[str, bool] = {}
+
+    def _key(self, words: frozenset[str]) -> frozenset[str]:
+        """Return the words the answer for ``words`` depends on.
+
+        Filing, anchor sets and anchor regexes read nothing else: words of an
+        anchor set, and words some anchor regex finds. Sentences that differ only
+        in other words (amounts, invoice numbers, dates) share their answer.
+        """
+        kept = words & self.set_words
+        if not self.regexes:
+            return kept
+        found = self.regex_words
+        extra = []
+        for word in words - kept:
+            hit = found.get(word)
+            if hit is None:
+                if len(found) >= REGEX_MEMORY:
+                    found.clear()
+                hit = found[word] = any(r.regex.search(word) for r in self.regexes)
+            if hit:
+                extra.append(word)
+        return kept.union(extra) if extra else kept
 
     def _woken(self, words: frozenset[str]) -> list[int]:
         # the answer depends on the words alone (anchor sets and regexes read nothing
-        # else): repeated sentences are looked up once
-        known = self.memo.get(words)
+        # else): sentences with the same words that matter are looked up once
+        key = self._key(words)
+        known = self.memo.get(key)
         if known is None:
             if len(self.memo) >= WAKER_MEMORY:
                 self.memo.clear()
-            known = self.memo[words] = self._find_woken(words)
+            known = self.memo[key] = self._find_woken(key)
         return known
 
     def _find_woken(self, words: frozenset[str]) -> list[int]:
@@ -622,9 +652,8 @@ class ShoutingKind(Kind):
     def find(self, doc: Doc, words: Words, *, parsed_only: bool = False) -> Iterator[Candidate]:
         if parsed_only:
             return
-        # a run of marks holds a "!", which some token holds; doc.text is joined
-        # from the tokens on every call, so only where it could be needed, once
-        text = doc.text if any("!" in word for word in words.doc) else ""
+        # a run of marks holds a "!", which some token holds
+        text = doc_text(doc) if any("!" in word for word in words.doc) else ""
         for rule_id, p in self.params.items():
             rule = self.rules[rule_id]
             if p.exclamations:
@@ -782,7 +811,8 @@ class ModelKind(Kind):
 
     def __init__(self, vocab: Vocab, make_doc: Callable[[str], Doc]) -> None:
         super().__init__(vocab, make_doc)
-        self.by_model: dict[Path, list[tuple[Rule, float]]] = {}
+        #: per weights file: each rule, its threshold and its category's name
+        self.by_model: dict[Path, list[tuple[Rule, float, str]]] = {}
 
     def add(self, rule: Rule) -> None:
         from mailcoach.nlp.classifier import load_classifier
@@ -791,7 +821,7 @@ class ModelKind(Kind):
         path = Path(rule.file).parent / p.weights
         if rule.category.value not in load_classifier(path).categories:
             raise _fail(rule, f"params.weights: {p.weights} has no '{rule.category.value}' scores")
-        self.by_model.setdefault(path, []).append((rule, p.threshold))
+        self.by_model.setdefault(path, []).append((rule, p.threshold, rule.category.value))
         super().add(rule)
 
     def find(self, doc: Doc, words: Words, *, parsed_only: bool = False) -> Iterator[Candidate]:
@@ -804,8 +834,8 @@ class ModelKind(Kind):
             model = load_classifier(path)
             for start, end, sentence_words, text, previous in sentences:
                 scores = model.probabilities(sentence_words, text, previous)
-                for rule, threshold in rules:
-                    if scores[rule.category.value] >= threshold:
+                for rule, threshold, category in rules:
+                    if scores[category] >= threshold:
                         yield Candidate(rule, start, end)
 
 
@@ -847,7 +877,7 @@ def _model_sentences(
     )
     words = words or Words.cached(doc)
     lowers = words.lowers if len(words.lowers) == len(doc) else [t.lower_ for t in doc]
-    whole = doc.text
+    whole = doc_text(doc)
     previous: tuple[list[str], str] | None = None
     for first, last, _ in words.sentences:
         visible = [i for i in range(first, last) if not space[i]]
