@@ -117,8 +117,8 @@ class SentimentScorer:
         scores = []
         whole = doc_text(doc)  # a sentence's text is its slice (Span.text joins its tokens)
         at, length = (doc.to_array(["IDX", "LENGTH"]).T.tolist()) if len(doc) else ([], [])
-        # "PO" and "NFC" are cut out of each sentence; most drafts hold neither
-        slang = _NOT_SLANG_RE if "PO" in whole or "NFC" in whole else None
+        # "PO", "NFC" and "po" are cut out of each sentence; most drafts hold none of them
+        slang = _NOT_SLANG_RE if _NOT_SLANG_RE.search(whole) else None
         for start, end in sentence_bounds(doc):
             # the sentence's characters, as Span.start_char and Span.end_char
             text = whole[at[start] : at[end - 1] + length[end - 1]]
