@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, cast
 
+import pytest
 import spacy
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -76,28 +77,24 @@ def test_from_disk_replaces_the_rules(tmp_path: Path) -> None:
     assert not any(r.category.value in {"sarcastic", "blaming"} for r in rules.rules)
 
 
-def test_sentiment_does_not_read_a_purchase_order_as_chat_slang() -> None:
-    """VADER lower-cases "PO" and scores it as "pissed off"; in capitals it is an order."""
+@pytest.mark.parametrize(
+    ("text", "above"),
+    [
+        # "PO" in capitals is a purchase order
+        ("Thanks so much for sorting the PO question out so fast!!", 0.3),
+        # lower-case "po" is the Filipino courtesy word (VADER alone: -0.75)
+        ("Salamat po for your understanding, and sorry again for the inconvenience.", -0.7),
+    ],
+)
+def test_sentiment_does_not_read_po_as_chat_slang(text: str, above: float) -> None:
+    """VADER lower-cases "PO" and scores it as "pissed off" (-2.6)."""
     from mailcoach.nlp.sentiment import sentence_scores
 
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("mailcoach_sentiment")
-    doc = nlp("Thanks so much for sorting the PO question out so fast!!")
-    scores = [score for _, score in sentence_scores(doc)]
-    assert scores[0] > 0.3
-
-
-def test_sentiment_does_not_read_the_filipino_courtesy_word_as_chat_slang() -> None:
-    """Lower-case "po" is the Filipino courtesy word (or an order), not "pissed off"."""
-    from mailcoach.nlp.sentiment import sentence_scores
-
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("mailcoach_sentiment")
-    doc = nlp("Salamat po for your understanding, and sorry again for the inconvenience.")
-    scores = [score for _, score in sentence_scores(doc)]
-    assert scores[0] > -0.7  # VADER alone: -0.75, "po" at -2.6 the strongest word
+    scores = [score for _, score in sentence_scores(nlp(text))]
+    assert scores[0] > above
 
 
 def test_a_sentence_wakes_the_rules_a_fresh_lookup_finds() -> None:
