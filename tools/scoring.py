@@ -8,7 +8,7 @@ checks it against ``mailcoach.model.Category``.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 CATEGORIES = (
     "inflammatory",
@@ -20,6 +20,8 @@ CATEGORIES = (
 )
 
 Pair = tuple[Collection[str], Collection[str]]
+#: The thresholds a search tries for each category: 0.10 to 0.90 in steps of 0.05.
+GRID = tuple(round(0.1 + 0.05 * i, 2) for i in range(17))
 
 
 def per_category(pairs: Sequence[Pair]) -> dict[str, tuple[float, float, float, int]]:
@@ -36,3 +38,17 @@ def per_category(pairs: Sequence[Pair]) -> dict[str, tuple[float, float, float, 
         r = tp / (tp + fn) if tp + fn else 0.0
         per[c] = (p, r, 2 * p * r / (p + r) if p + r else 0.0, tp + fn)
     return per
+
+
+def search_thresholds(
+    goodness: Callable[[dict[str, float]], tuple[bool, float]],
+) -> dict[str, float]:
+    """Return one threshold per category, chosen a category at a time over two passes:
+    the GRID value whose thresholds ``goodness`` rates best (it returns whether they
+    keep within the false-positive budget, then the score to raise)."""
+    thresholds = dict.fromkeys(CATEGORIES, 0.5)
+    for _ in range(2):
+        for c in CATEGORIES:
+            # the first of the best, as max gives it
+            thresholds[c] = max(GRID, key=lambda t, c=c: goodness({**thresholds, c: t}))
+    return thresholds

@@ -65,7 +65,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: the project root for tools.scoring
 
-from tools.scoring import CATEGORIES, per_category  # noqa: E402
+from tools.scoring import CATEGORIES, per_category, search_thresholds  # noqa: E402
 
 VALIDATION = ("sentences-dev10.jsonl", "sentences-dev11.jsonl")
 TEST = tuple(f"sentences-dev{n}.jsonl" for n in range(12, 22))
@@ -80,7 +80,6 @@ ADD_PER_CATEGORY = 0.005
 ADD_ANY = 0.01
 #: "average": the yardstick's own rule (macro-F1 under a clean-FPR cap) on validation.
 AVERAGE_MAX_FPR = 0.025
-GRID = tuple(round(0.1 + 0.05 * i, 2) for i in range(17))
 #: "veto": the encoder's low thresholds tried, per category (0 = no veto).
 VETO_GRID = (0.0, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2)
 DENSE_EMAILS = 2000
@@ -462,18 +461,12 @@ def choose_mean(val: Sequence[Item], p: Params, band: bool, key: str = "mean") -
     """The yardstick's choose_thresholds on validation: per category, two passes, the
     GRID value with the best rules+model macro-F1 while clean FPR <= AVERAGE_MAX_FPR."""
     decide = average(band) if key == "mean" else base
-    thresholds = dict.fromkeys(CATEGORIES, 0.5)
-    for _ in range(2):
-        for c in CATEGORIES:
-            best = None
-            for t in GRID:
-                trial = {**thresholds, c: t}
-                r = evaluate(val, decide, {**p, key: trial})
-                k = (r["fpr"] <= AVERAGE_MAX_FPR, r["f1"])
-                if best is None or k > best[0]:
-                    best = (k, t)
-            thresholds[c] = best[1]  # type: ignore[index]
-    return thresholds
+
+    def goodness(trial: dict[str, float]) -> tuple[bool, float]:
+        r = evaluate(val, decide, {**p, key: trial})
+        return r["fpr"] <= AVERAGE_MAX_FPR, r["f1"]
+
+    return search_thresholds(goodness)
 
 
 def load(work: Path, variant: str) -> tuple[list[Item], dict[str, float], list[Item], list[bool]]:

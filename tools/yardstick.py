@@ -34,7 +34,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from mailcoach.nlp.classifier import FeatureSettings  # noqa: E402
-from tools.scoring import per_category  # noqa: E402
+from tools.scoring import per_category, search_thresholds  # noqa: E402
 from tools.train_model import (  # noqa: E402
     CATEGORIES,
     CORPUS,
@@ -51,7 +51,6 @@ from tools.train_model import (  # noqa: E402
 CACHE = ROOT / "tools" / ".cache"
 #: Held-out splits: scored only in aggregate, only with --sealed.
 SEALED = ("test", "test2", "test3", "test4")
-GRID = tuple(round(0.1 + 0.05 * i, 2) for i in range(17))
 
 
 @dataclass(slots=True)
@@ -295,18 +294,12 @@ def score(items: Iterable[Item], system: str, thresholds: dict[str, float]) -> R
 def choose_thresholds(items: Sequence[Item], max_fpr: float) -> dict[str, float]:
     """Pick each category's threshold for rules+model F1 on out-of-fold scores, one
     category at a time, keeping the clean FPR under ``max_fpr``."""
-    thresholds = dict.fromkeys(CATEGORIES, 0.5)
-    for _ in range(2):
-        for c in CATEGORIES:
-            best = None
-            for t in GRID:
-                trial = {**thresholds, c: t}
-                r = score(items, "rules+model", trial)
-                key = (r.clean_fpr <= max_fpr, r.macro_f1)
-                if best is None or key > best[0]:
-                    best = (key, t)
-            thresholds[c] = best[1]  # type: ignore[index]
-    return thresholds
+
+    def goodness(trial: dict[str, float]) -> tuple[bool, float]:
+        r = score(items, "rules+model", trial)
+        return r.clean_fpr <= max_fpr, r.macro_f1
+
+    return search_thresholds(goodness)
 
 
 def report(items: Sequence[Item], thresholds: dict[str, float], per_fold: bool) -> None:
