@@ -49,6 +49,9 @@ def search_thresholds(
     thresholds = dict.fromkeys(CATEGORIES, 0.5)
     for _ in range(2):
         for c in CATEGORIES:
-            # the first of the best, as max gives it
-            thresholds[c] = max(GRID, key=lambda t, c=c: goodness({**thresholds, c: t}))
+
+            def rating(t: float, c: str = c) -> tuple[bool, float]:
+                return goodness({**thresholds, c: t})
+
+            thresholds[c] = max(GRID, key=rating)  # the first of the best, as max gives it
     return thresholds
