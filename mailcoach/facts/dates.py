@@ -26,7 +26,7 @@ from mailcoach.facts.patterns import (
     WEEKDAY_STEMS,
 )
 from mailcoach.facts.references import is_quantity_next
-from mailcoach.facts.spans import lowered_for, may_match, triple_span, unique, without_overlaps
+from mailcoach.facts.spans import lowered_for, matches, triple_span, unique, without_overlaps
 from mailcoach.text import normalize
 
 
@@ -72,42 +72,32 @@ def _date_matches(
         An iterator of (start, end, date or None).
     """
     lowered = lowered_for(text)
-    if may_match(DATE_MONTH_DAY, lowered):
-        for match in DATE_MONTH_DAY.finditer(text):
-            if match["year"] is None and is_quantity_next(text, match.end()):
-                continue  # "May 3 pallets"
-            yield match.start(), match.end(), _calendar_date(match, today)
-    if may_match(DATE_DAY_MONTH, lowered):
-        for match in DATE_DAY_MONTH.finditer(text):
-            yield match.start(), match.end(), _calendar_date(match, today)
-    if may_match(DATE_ISO, lowered):
-        for match in DATE_ISO.finditer(text):
-            yield (
-                match.start(),
-                match.end(),
-                _safe_date(int(match["year"]), int(match["month"]), int(match["day"])),
-            )
-    if may_match(DATE_NUMERIC, lowered):
-        for match in DATE_NUMERIC.finditer(text):
-            yield match.start(), match.end(), _numeric_date(match)
-    if may_match(DATE_NEAR_DAY, lowered):
-        for match in DATE_NEAR_DAY.finditer(text):
-            yield match.start(), match.end(), _near_day(match, today)
-    if may_match(DATE_WEEKDAY, lowered):
-        for match in DATE_WEEKDAY.finditer(text):
-            yield match.start(), match.end(), _weekday_date(match, today)
-    if may_match(DATE_PERIOD_END, lowered):
-        for match in DATE_PERIOD_END.finditer(text):
-            yield match.start(), match.end(), _period_end(match, today)
-    if may_match(DATE_MONTH_END, lowered):
-        for match in DATE_MONTH_END.finditer(text):
-            yield match.start(), match.end(), _month_end(match, today)
-    if may_match(DATE_OFFSET, lowered):
-        for match in DATE_OFFSET.finditer(text):
-            yield match.start(), match.end(), _offset_date(match, today, sign=1)
-    if may_match(DATE_AGO, lowered):
-        for match in DATE_AGO.finditer(text):
-            yield match.start(), match.end(), _offset_date(match, today, sign=-1)
+    for match in matches(DATE_MONTH_DAY, text, lowered):
+        if match["year"] is None and is_quantity_next(text, match.end()):
+            continue  # "May 3 pallets"
+        yield match.start(), match.end(), _calendar_date(match, today)
+    for match in matches(DATE_DAY_MONTH, text, lowered):
+        yield match.start(), match.end(), _calendar_date(match, today)
+    for match in matches(DATE_ISO, text, lowered):
+        yield (
+            match.start(),
+            match.end(),
+            _safe_date(int(match["year"]), int(match["month"]), int(match["day"])),
+        )
+    for match in matches(DATE_NUMERIC, text, lowered):
+        yield match.start(), match.end(), _numeric_date(match)
+    for match in matches(DATE_NEAR_DAY, text, lowered):
+        yield match.start(), match.end(), _near_day(match, today)
+    for match in matches(DATE_WEEKDAY, text, lowered):
+        yield match.start(), match.end(), _weekday_date(match, today)
+    for match in matches(DATE_PERIOD_END, text, lowered):
+        yield match.start(), match.end(), _period_end(match, today)
+    for match in matches(DATE_MONTH_END, text, lowered):
+        yield match.start(), match.end(), _month_end(match, today)
+    for match in matches(DATE_OFFSET, text, lowered):
+        yield match.start(), match.end(), _offset_date(match, today, sign=1)
+    for match in matches(DATE_AGO, text, lowered):
+        yield match.start(), match.end(), _offset_date(match, today, sign=-1)
 
 
 def _safe_date(year: int, month: int, day: int) -> datetime.date | None:

@@ -9,7 +9,7 @@ from mailcoach.facts.patterns import (
     UNIT_DAYS,
     UNITS,
 )
-from mailcoach.facts.spans import lowered_for, may_match
+from mailcoach.facts.spans import lowered_for, matches
 
 
 def find_days_overdue(text: str) -> int | None:
@@ -27,8 +27,7 @@ def find_days_overdue(text: str) -> int | None:
     days = [
         count_value(m["n"]) * unit_days(m["unit"].lower().split()[-1])
         for pattern in (OVERDUE_COUNT_FIRST, OVERDUE_STATE_FIRST)
-        if may_match(pattern, lowered)
-        for m in pattern.finditer(text)
+        for m in matches(pattern, text, lowered)
     ]
     return max(days, default=None)
 

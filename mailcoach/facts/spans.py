@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
 from mailcoach.facts.needs import CASE_ODD, need_test, required_text
@@ -89,3 +89,9 @@ def may_match(pattern: re.Pattern[str], lowered: str | None) -> bool:
     if lowered is None:
         return True
     return _needs(pattern)(lowered)
+
+
+def matches(pattern: re.Pattern[str], text: str, lowered: str | None) -> Iterator[re.Match[str]]:
+    """Return ``pattern.finditer(text)``, or nothing at all when ``may_match`` says the
+    text lacks what every match contains (``lowered`` is ``lowered_for(text)``)."""
+    return pattern.finditer(text) if may_match(pattern, lowered) else iter(())
