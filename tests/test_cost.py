@@ -189,6 +189,27 @@ def test_workers_are_capped_by_the_inputs() -> None:
     assert len(rest) == 39
 
 
+def test_a_long_batch_frees_what_its_drafts_add_to_the_vocabulary() -> None:
+    """After the first chunk, drafts are checked in memory zones: the strings their
+    amounts and references added to the vocabulary are gone after their chunk (memory
+    stays flat over 10,000 emails), and each report is what check() gives alone."""
+    from dataclasses import replace
+
+    from mailcoach.analyze import DRAFTS_PER_CHUNK
+
+    texts = [
+        f"Invoice QZ{n:05d} for ${n + 1},417.00 is overdue. You never pay on time."
+        for n in range(3 * DRAFTS_PER_CHUNK)
+    ]
+    reports = list(check_many(texts))
+    strings = get_pipeline().vocab.strings
+    later = range(DRAFTS_PER_CHUNK, len(texts))
+    assert not any(f"QZ{n:05d}" in strings for n in later)
+    assert all(reports[n].findings for n in later)
+    for n in (DRAFTS_PER_CHUNK, len(texts) - 1):
+        assert replace(check(texts[n]), source=reports[n].source) == reports[n]
+
+
 _STUCK_RULE = """
 - id: inflammatory.stuck
   kind: token

@@ -70,6 +70,12 @@ class RuleMatcher(_SerializedRules):
     def _set_rules(self, rules: RuleSet) -> None:
         self.rules = rules
         self.compiled = CompiledRules(rules, self.vocab, self.make_doc)
+        self.all_built = False
+
+    def build_all(self) -> None:
+        """Build every rule's matcher now; after this, checks may run in memory zones."""
+        self.compiled.build_all()
+        self.all_built = True
 
     def __call__(self, doc: Doc) -> Doc:
         doc.spans[SPANS_KEY] = [

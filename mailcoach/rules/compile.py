@@ -429,6 +429,10 @@ class Kind:
         """Return the groups of patterns that need the tagger or parser."""
         return []
 
+    def lazy_groups(self) -> list[_Group]:
+        """Return the groups whose matchers are built on first use."""
+        return []
+
 
 class PhraseKind(Kind):
     """Exact phrases, matched case-insensitively on the token text."""
@@ -540,6 +544,9 @@ class TokenKind(Kind):
     def parse_groups(self) -> list[_Group]:
         return [g for g in self.groups if g.parsed]
 
+    def lazy_groups(self) -> list[_Group]:
+        return self.groups
+
     def _waker(self, parsed_only: bool) -> _Waker:
         waker = self.wakers.get(parsed_only)
         if waker is None:
@@ -591,6 +598,9 @@ class DependencyKind(Kind):
         self.groups.append(_Group(rule, build, anchors, parsed=True))
 
     def parse_groups(self) -> list[_Group]:
+        return self.groups
+
+    def lazy_groups(self) -> list[_Group]:
         return self.groups
 
     def find(self, doc: Doc, words: Words, *, parsed_only: bool = False) -> Iterator[Candidate]:
@@ -926,6 +936,16 @@ class CompiledRules:
             if kind is None:
                 kind = self.kinds[kind_cls.name] = kind_cls(vocab, make_doc)
             kind.add(rule)
+
+    def build_all(self) -> None:
+        """Build every matcher now instead of the first time a draft wakes it.
+
+        Needed before checking inside spaCy memory zones: a matcher built in a
+        zone would keep the strings of its rule and patterns that the zone frees.
+        """
+        for kind in self.kinds.values():
+            for group in kind.lazy_groups():
+                group.matcher  # noqa: B018  (builds it)
 
     @functools.cached_property
     def _parse_waker(self) -> _Waker:

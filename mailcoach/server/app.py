@@ -131,9 +131,11 @@ def warm_up(settings: Settings) -> None:
         MailcoachError: if the model, a lexicon or a template is broken.
     """
     from mailcoach import rewrite
+    from mailcoach.nlp.pipeline import build_matchers
 
     rewrite(check("You never pay on time. I am sick of this.", settings=settings),
             settings=settings)  # fmt: skip
+    build_matchers(settings)  # then each request is checked in a memory zone
 
 
 def _report_style_hashes() -> list[str]:
