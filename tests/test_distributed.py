@@ -179,6 +179,9 @@ def test_ctrl_c_writes_out_what_was_done_and_closes_the_cluster(tmp_path: Path) 
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,  # its own process group, as a terminal's foreground job
+        # as from a terminal: a test runner started in the background ignores Ctrl-C,
+        # and a child would inherit that
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert proc.stdout is not None and proc.stderr is not None
     first = proc.stdout.readline()  # rows are flowing

@@ -137,6 +137,9 @@ def test_ctrl_c_writes_out_what_was_done(tmp_path: Path) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # as from a terminal: a test runner started in the background ignores Ctrl-C,
+        # and a child would inherit that
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     time.sleep(6)
     proc.send_signal(signal.SIGINT)
