@@ -20,11 +20,11 @@ from mailcoach.nlp.classifier import (
     features,
     load_classifier,
     placeholder,
-    read_header,
     sentence_words,
 )
 from mailcoach.resources import lexicon_dir
 from mailcoach.settings import Settings
+from mailcoach.weights import read_header
 
 SHIPPED = lexicon_dir() / WEIGHTS_FILE
 

@@ -9,8 +9,9 @@ import pytest
 
 pytest.importorskip("sklearn")
 
-from mailcoach.nlp.classifier import WEIGHTS_FILE, read_header
+from mailcoach.nlp.classifier import WEIGHTS_FILE
 from mailcoach.resources import lexicon_dir
+from mailcoach.weights import read_header
 from tools.train_model import TUNING_FILES, Example, Options, fit, train_text
 
 SHIPPED = lexicon_dir() / WEIGHTS_FILE

@@ -32,8 +32,8 @@ from mailcoach.nlp.classifier import (  # noqa: E402
     Classifier,
     FeatureSettings,
     features,
-    read_header,
 )
+from mailcoach.weights import read_header  # noqa: E402
 
 CORPUS = ROOT / "tests" / "corpus"
 OUTPUT = ROOT / "lexicons" / WEIGHTS_FILE

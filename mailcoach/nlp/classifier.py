@@ -32,9 +32,7 @@ not load.
 
 from __future__ import annotations
 
-import base64
 import functools
-import hashlib
 import json
 import math
 import re
@@ -49,11 +47,10 @@ from spacy.tokens import Token
 
 from mailcoach.errors import LexiconError
 from mailcoach.nlp.guards import quote_regions
+from mailcoach.weights import DOUBLE, hashed_text, pack, read_hashed, unpack
 
 #: The version of the weights file format.
 FORMAT = 3
-#: How the weights are stored: little-endian doubles.
-_DOUBLE = np.dtype("<f8")
 WEIGHTS_FILE = "classifier-weights.json"
 #: Shouting: two capitalised words in a row ("PAY NOW") or one of five letters or more
 #: ("URGENT"). Not a lone acronym or currency code ("CHF", "ASAP").
@@ -209,7 +206,7 @@ class Rows(Mapping[str, list[float]]):
         """Return the rows of a mapping from feature name to its weights."""
         if isinstance(rows, Rows):
             return rows
-        matrix = np.array([list(r) for r in rows.values()], dtype=_DOUBLE).reshape(-1, width)
+        matrix = np.array([list(r) for r in rows.values()], dtype=DOUBLE).reshape(-1, width)
         return cls({name: i for i, name in enumerate(rows)}, matrix)
 
     def __getitem__(self, name: str) -> list[float]:
@@ -269,7 +266,7 @@ class Classifier:
         known = [i for i in map(index.get, found) if i is not None]
         scale = 1.0 / math.sqrt(len(found) or 1)
         # the bias, then each row scaled, summed in that order (one row after another)
-        terms = np.empty((len(known) + 1, len(self.bias)), dtype=_DOUBLE)
+        terms = np.empty((len(known) + 1, len(self.bias)), dtype=DOUBLE)
         terms[0] = self.bias
         np.multiply(rows.matrix[known], scale, out=terms[1:])
         totals = terms.sum(axis=0).tolist()
@@ -283,7 +280,7 @@ class Classifier:
         names = sorted(rows.index)
         order = [rows.index[n] for n in names]
         matrix = np.array(
-            [[round(w, 4) for w in row] for row in rows.matrix[order].tolist()], dtype=_DOUBLE
+            [[round(w, 4) for w in row] for row in rows.matrix[order].tolist()], dtype=DOUBLE
         ).reshape(len(names), len(self.categories))
         head = json.dumps(
             {
@@ -294,22 +291,9 @@ class Classifier:
             ensure_ascii=False,
         )[:-1]
         listed = ",\n".join(json.dumps(n, ensure_ascii=False) for n in names)
-        packed = base64.b64encode(matrix.tobytes()).decode("ascii")
-        body = f'{head}, "names": [\n{listed}\n],\n"rows": "{packed}"}}\n'
-        header = {
-            "format": FORMAT,
-            "about": "Weights of mailcoach's sentence model, written by the training tool.",
-            "provenance": dict(provenance),
-            "sha256": hashlib.sha256(body.encode("utf-8")).hexdigest(),
-        }
-        return json.dumps(header, ensure_ascii=False, sort_keys=True) + "\n" + body
-
-
-def read_header(path: Path) -> dict[str, Any]:
-    """Return the header of a weights file (format, provenance, sha256), unchecked."""
-    with path.open("rb") as handle:
-        header: dict[str, Any] = json.loads(handle.readline())
-    return header
+        body = f'{head}, "names": [\n{listed}\n],\n"rows": "{pack(matrix)}"}}\n'
+        about = "Weights of mailcoach's sentence model, written by the training tool."
+        return hashed_text(body, format=FORMAT, about=about, provenance=provenance)
 
 
 @functools.lru_cache(maxsize=4)
@@ -319,33 +303,14 @@ def load_classifier(path: Path) -> Classifier:
     Raises:
         LexiconError: if it is missing, not JSON, altered, or not in the expected form.
     """
-    import srsly  # spaCy's own dependency: its JSON reader is about twice as fast
-
     retrain = "reinstall mailcoach or retrain it with: python tools/train_model.py"
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise LexiconError(f"{path}: cannot be read ({exc.strerror or exc}); {retrain}") from None
-    first, _, body = raw.partition(b"\n")
-    try:
-        header = srsly.json_loads(first)
-        if not isinstance(header, dict) or header.get("format") != FORMAT:
-            found = header.get("format") if isinstance(header, dict) else None
-            raise LexiconError(f"{path}: format {found!r}; this mailcoach reads {FORMAT}.")
-        if hashlib.sha256(body).hexdigest() != header.get("sha256"):
-            raise LexiconError(
-                f"{path}: its weights do not match the sha256 in its header (the file was "
-                f"altered or damaged); {retrain}"
-            )
-        data = srsly.json_loads(body)
-    except ValueError as exc:
-        raise LexiconError(f"{path}: not valid JSON ({exc}).") from None
+    data = read_hashed(path, format=FORMAT, retrain=retrain)
     try:
         categories = tuple(str(c) for c in data["categories"])
         bias = tuple(float(b) for b in data["bias"])
         settings = FeatureSettings(**{k: bool(v) for k, v in data["features"].items()})
         names = data["names"]
-        rows = np.frombuffer(base64.b64decode(data["rows"], validate=True), dtype=_DOUBLE)
+        rows = unpack(data["rows"])
         if not all(type(n) is str for n in names) or len(set(names)) != len(names):
             raise LexiconError(f"{path}: feature names must be distinct strings.")
         if len(bias) != len(categories) or rows.size != len(names) * len(categories):
