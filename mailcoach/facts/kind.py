@@ -1,10 +1,9 @@
-"""What a dispute is about and who is writing to whom, from cues in rule data.
+"""What a dispute is about and who is writing to whom, from cues in rule data and a model.
 
-The cues live in ``lexicons/disputes.yml``. For the type: weighted patterns per
-dispute type; each cue counts at most twice, times its weight; the highest total
-wins, and the confidence is the winner's share of the two best totals (1.0 when
-nothing else scored, 0.0 when nothing scored at all). For the roles: the
-``parties`` section, read by :mod:`mailcoach.facts.roles`.
+The cues live in ``lexicons/disputes.yml``. For the type: patterns per dispute
+type, which now only tell whether a text speaks of a dispute at all; the type
+itself is read by the learned model of :mod:`mailcoach.facts.kind_model`. For
+the roles: the ``parties`` section, read by :mod:`mailcoach.facts.roles`.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from pydantic import BaseModel, ConfigDict
 
@@ -30,6 +29,9 @@ from mailcoach.facts.needs import (
 )
 from mailcoach.facts.roles import Parties, PartiesSpec, infer
 from mailcoach.resources import lexicon_dir
+
+if TYPE_CHECKING:
+    from mailcoach.facts.text_model import TextModel
 
 DISPUTES_FILE: Final = "disputes.yml"
 #: How often one cue counts at most.
@@ -125,18 +127,26 @@ def _scores(text: str, table: tuple[tuple[Any, _Compiled], ...]) -> list[tuple[A
     return [(name, sum(w * count(p, holds) for p, _, holds, w in cues)) for name, cues in table]
 
 
-def _best(scores: list[tuple[Any, int]]) -> tuple[Any, float]:
-    ranked = sorted(enumerate(scores), key=lambda x: (-x[1][1], x[0]))
-    (_, (top, score)) = ranked[0]
-    if score <= 0:
-        return None, 0.0
-    second = ranked[1][1][1] if len(ranked) > 1 else 0
-    return top, round(score / (score + second), 2)
+def _model(name: str) -> TextModel:
+    from mailcoach.facts.text_model import load_text_model
+
+    return load_text_model(lexicon_dir() / name)
 
 
 def guess_type(text: str) -> Guess:
-    """Return the dispute type of ``text`` ("other" when nothing scores) and a confidence."""
-    label, confidence = _best(_scores(text, load_cues().types))
+    """Return the dispute type of the sender's text and the model's probability for it.
+
+    The cue words of ``lexicons/disputes.yml`` tell whether the text speaks of a
+    dispute at all: with none of them it is "other" (confidence 0.0), as a lunch
+    invitation is. Which type it is, the learned type model decides
+    (:mod:`mailcoach.facts.text_model`): out of fold it is right more often than
+    the cues' weights.
+    """
+    from mailcoach.facts.text_model import TYPE_FILE
+
+    if not any(score for _, score in _scores(text, load_cues().types)):
+        return Guess("other", 0.0)
+    label, confidence = _model(TYPE_FILE).guess(text)
     return Guess(label or "other", confidence)
 
 
@@ -144,10 +154,15 @@ def guess_roles(text: str, signature: str = "") -> tuple[Guess, Guess]:
     """Return the sender's and the reader's role, with the pair's confidence.
 
     ``text`` is the sender's own text and ``signature`` the sign-off block split
-    off from it (its title is a cue). Both labels are None when no role cue occurs;
-    see :mod:`mailcoach.facts.roles` for how the cues are weighed.
+    off from it (its title is a cue). The sender's side is read by the cues (see
+    :mod:`mailcoach.facts.roles`); the relationship by the learned model of
+    :mod:`mailcoach.facts.text_model` (by the cues when the text has none of its
+    words). Both labels are None when no role cue occurs.
     """
-    guess = infer(load_cues().parties, text, signature)
+    from mailcoach.facts.text_model import SETTING_FILE
+
+    name, sure = _model(SETTING_FILE).guess(text)
+    guess = infer(load_cues().parties, text, signature, (name, sure) if name else None)
     return Guess(guess.sender, guess.confidence), Guess(guess.reader, guess.confidence)
 
 

@@ -64,6 +64,9 @@ CUE_CAP: Final = 2
 #: Evidence added to the losing answer when working out a confidence: with one
 #: cue of weight 3 and nothing against it, the answer is 3 / (3 + 2) = 0.6 sure.
 DOUBT: Final = 2
+#: The cues' confidence in a setting from which they, not the relationship model, decide
+#: it (chosen out of fold, see tools/train_kind.py).
+CUES_SURE: Final = 0.6
 #: The last lines of the sender's own text that may hold a sign-off and title
 #: (when the signature was not split off), besides the signature itself.
 CLOSING_LINES: Final = 4
@@ -344,9 +347,14 @@ def share(points: dict[str, int], order: tuple[str, ...]) -> tuple[str | None, f
     return ranked[0], best / (best + second + DOUBT)
 
 
-def infer(parties: Parties, text: str, signature: str = "") -> PartyGuess:
+def infer(
+    parties: Parties, text: str, signature: str = "", setting: tuple[str, float] | None = None
+) -> PartyGuess:
     """Return who writes to whom in ``text``, or no roles when nothing points anywhere.
 
+    ``setting``, when given, is the relationship and how sure of it a model is
+    (see :mod:`mailcoach.facts.text_model`): it decides unless the setting cues are
+    at least :data:`CUES_SURE` sure and surer than the model.
     With evidence for only one of the two questions, the other takes its first
     answer in file order, and the confidence says how little is known.
     """
@@ -358,9 +366,14 @@ def infer(parties: Parties, text: str, signature: str = "") -> PartyGuess:
     points = found.setting.copy()
     points.update(parties.voice_points(text, side))
     order = tuple(parties.settings)
-    setting, setting_sure = share(dict(points), order)
-    setting = setting or order[0]
-    pair = parties.settings[setting]
+    best, setting_sure = share(dict(points), order)
+    name = best or order[0]
+    # the model reads the relationship better out of fold, except where the cues are
+    # sure of it (a title such as "Credit Control", several cues that agree)
+    model_decides = setting_sure < CUES_SURE or (setting is not None and setting[1] > setting_sure)
+    if setting is not None and setting[0] in parties.settings and model_decides:
+        name, setting_sure = setting
+    pair = parties.settings[name]
     return PartyGuess(pair[side], pair[OTHER[side]], round(min(side_sure, setting_sure), 2))  # type: ignore[index]
 
 
