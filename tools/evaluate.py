@@ -59,6 +59,7 @@ SPLITS = (
     "dev23",
     "dev24",
     "dev25",
+    "dev26",
     "test",
     "test2",
     "test3",
