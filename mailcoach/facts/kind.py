@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final
 
 from pydantic import BaseModel, ConfigDict
 
@@ -23,7 +23,6 @@ from mailcoach.facts.needs import (
     LazyRegex,
     Needs,
     ahead_of,
-    count_matches,
     need_test,
     read_regex,
 )
@@ -34,8 +33,6 @@ if TYPE_CHECKING:
     from mailcoach.facts.text_model import TextModel
 
 DISPUTES_FILE: Final = "disputes.yml"
-#: How often one cue counts at most.
-CUE_CAP: Final = 2
 #: Dispute types in tie-break order; "other" is the fallback when nothing scores.
 DISPUTE_TYPES: Final[tuple[str, ...]] = ("payment", "delivery", "service", "billing", "contract")
 #: The roles a sender or reader can have.
@@ -115,18 +112,17 @@ def load_cues(path: Path | None = None) -> Cues:
     return Cues(spec, where)
 
 
-def _scores(text: str, table: tuple[tuple[Any, _Compiled], ...]) -> list[tuple[Any, int]]:
-    # A cue whose required text is absent cannot match: skip its scan.
+def _about_a_dispute(text: str) -> bool:
+    """Tell whether any type cue matches ``text``: stops at the first that does."""
     lowered = None if _CASE_ODD.intersection(text) else text.lower()
-
-    def count(pattern: LazyRegex, holds: Callable[[str], bool]) -> int:
-        if lowered is not None and not holds(lowered):
-            return 0
-        return count_matches(pattern, text, CUE_CAP)
-
-    return [(name, sum(w * count(p, holds) for p, _, holds, w in cues)) for name, cues in table]
+    return any(
+        (lowered is None or holds(lowered)) and pattern.search(text) is not None
+        for _, cues in load_cues().types
+        for pattern, _, holds, _ in cues
+    )
 
 
+@lru_cache(maxsize=2)
 def _model(name: str) -> TextModel:
     from mailcoach.facts.text_model import load_text_model
 
@@ -144,7 +140,7 @@ def guess_type(text: str) -> Guess:
     """
     from mailcoach.facts.text_model import TYPE_FILE
 
-    if not any(score for _, score in _scores(text, load_cues().types)):
+    if not _about_a_dispute(text):
         return Guess("other", 0.0)
     label, confidence = _model(TYPE_FILE).guess(text)
     return Guess(label or "other", confidence)
