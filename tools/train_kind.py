@@ -46,6 +46,8 @@ LEXICONS = ROOT / "lexicons"
 QUESTIONS = {"dispute-type": TYPE_FILE, "relationship": SETTING_FILE}
 #: The labelled draft sets, in training order. The sealed sets are never read here.
 LABEL_FILES = ("dev.jsonl", "dev2.jsonl", "dev3.jsonl", "dev4.jsonl", "dev5.jsonl")
+#: What a file of fresh labels (``--relabels``) may give a draft instead of its writer.
+RELABELLED = ("sender_role", "reader_role", "dispute_type")
 #: Inverse L2 strength of scikit-learn's LogisticRegression.
 C = 1.0
 #: A word needs this many training drafts to get a weight.
@@ -66,8 +68,15 @@ class Draft:
     roles: tuple[str, str]
 
 
-def read_drafts(corpus: Path = CORPUS, files: Sequence[str] = LABEL_FILES) -> list[Draft]:
-    """Read the labelled drafts: the sender's own text, as ``check`` hands it to the model."""
+def read_drafts(
+    corpus: Path = CORPUS, files: Sequence[str] = LABEL_FILES, relabels: Path | None = None
+) -> list[Draft]:
+    """Read the labelled drafts: the sender's own text, as ``check`` hands it to the model.
+
+    The roles and type of a draft listed in ``relabels`` (a JSONL file of ``file``
+    and the three labels, such as ``rewrite/kind-labels.jsonl``) are taken from
+    there instead of from its writer.
+    """
     from mailcoach.analyze import to_draft
     from mailcoach.facts.kind import load_cues
     from mailcoach.model import SegmentKind
@@ -75,6 +84,12 @@ def read_drafts(corpus: Path = CORPUS, files: Sequence[str] = LABEL_FILES) -> li
     from mailcoach.text import normalize
 
     settings = Settings()
+    relabelled = {}
+    if relabels is not None:
+        for line in relabels.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                relabelled[row["file"]] = {k: row[k] for k in RELABELLED}
     relationship = {
         role: name for name, pair in load_cues().parties.settings.items() for role in pair.values()
     }
@@ -85,7 +100,8 @@ def read_drafts(corpus: Path = CORPUS, files: Sequence[str] = LABEL_FILES) -> li
                 continue
             row = json.loads(line)
             draft = to_draft(corpus / row["file"], settings)
-            prefix = re.match(r"([A-Z]+\d?)-", Path(row["file"]).name)
+            row.update(relabelled.get(row["file"], {}))
+            prefix = re.match(r"([A-Z]+\d*)-", Path(row["file"]).name)
             writer = prefix.group(1) if prefix else Path(name).stem
             labels = {
                 "dispute-type": row["dispute_type"],
@@ -187,9 +203,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--lowo", action="store_true", help="print leave-one-writer-out accuracy; write nothing"
     )
+    parser.add_argument(
+        "--relabels",
+        type=Path,
+        help="with --lowo: labels that replace the writers' (e.g. rewrite/kind-labels.jsonl)",
+    )
     args = parser.parse_args(argv)
     if args.lowo:
-        drafts = read_drafts(args.corpus)
+        drafts = read_drafts(args.corpus, relabels=args.relabels)
         for question in QUESTIONS:
             print(question)
             scores = leave_one_writer_out(drafts, question)
