@@ -45,7 +45,14 @@ LEXICONS = ROOT / "lexicons"
 #: Each question: the weights file it is written to.
 QUESTIONS = {"dispute-type": TYPE_FILE, "relationship": SETTING_FILE}
 #: The labelled draft sets, in training order. The sealed sets are never read here.
-LABEL_FILES = ("dev.jsonl", "dev2.jsonl", "dev3.jsonl", "dev4.jsonl", "dev5.jsonl")
+LABEL_FILES = (
+    "dev.jsonl",
+    "dev2.jsonl",
+    "dev3.jsonl",
+    "dev4.jsonl",
+    "dev5.jsonl",
+    "dev6.jsonl",
+)
 #: What a file of fresh labels (``--relabels``) may give a draft instead of its writer.
 RELABELLED = ("sender_role", "reader_role", "dispute_type")
 #: Inverse L2 strength of scikit-learn's LogisticRegression.

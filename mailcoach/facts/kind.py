@@ -23,6 +23,7 @@ from mailcoach.facts.needs import (
     LazyRegex,
     Needs,
     ahead_of,
+    count_matches,
     need_test,
     read_regex,
 )
@@ -33,6 +34,12 @@ if TYPE_CHECKING:
     from mailcoach.facts.text_model import TextModel
 
 DISPUTES_FILE: Final = "disputes.yml"
+#: How often one cue counts at most.
+CUE_CAP: Final = 2
+#: A text with fewer distinct words of a text model than this is read by the cues
+#: instead: the emails the models learnt from have 43 or more, and a one-line text
+#: ("You failed to pay the $8,450.00 for invoice 10442.") is outside what they know.
+MODEL_MIN_WORDS: Final = 30
 #: Dispute types in tie-break order; "other" is the fallback when nothing scores.
 DISPUTE_TYPES: Final[tuple[str, ...]] = ("payment", "delivery", "service", "billing", "contract")
 #: The roles a sender or reader can have.
@@ -112,6 +119,29 @@ def load_cues(path: Path | None = None) -> Cues:
     return Cues(spec, where)
 
 
+def _cue_type(text: str) -> tuple[str | None, float]:
+    """Return the type whose cues weigh most in ``text`` (each counts at most twice,
+    times its weight; ties go to the type listed first) and its share of the two best."""
+    # A cue whose required text is absent cannot match: skip its scan.
+    lowered = None if _CASE_ODD.intersection(text) else text.lower()
+
+    def count(pattern: LazyRegex, holds: Callable[[str], bool]) -> int:
+        if lowered is not None and not holds(lowered):
+            return 0
+        return count_matches(pattern, text, CUE_CAP)
+
+    scores = [
+        (name, sum(w * count(p, holds) for p, _, holds, w in cues))
+        for name, cues in load_cues().types
+    ]
+    ranked = sorted(enumerate(scores), key=lambda x: (-x[1][1], x[0]))
+    (_, (top, score)) = ranked[0]
+    if score <= 0:
+        return None, 0.0
+    second = ranked[1][1][1] if len(ranked) > 1 else 0
+    return top, round(score / (score + second), 2)
+
+
 def _about_a_dispute(text: str) -> bool:
     """Tell whether any type cue matches ``text``: stops at the first that does."""
     lowered = None if _CASE_ODD.intersection(text) else text.lower()
@@ -136,13 +166,17 @@ def guess_type(text: str) -> Guess:
     dispute at all: with none of them it is "other" (confidence 0.0), as a lunch
     invitation is. Which type it is, the learned type model decides
     (:mod:`mailcoach.facts.text_model`): out of fold it is right more often than
-    the cues' weights.
+    the cues' weights. A text with fewer than :data:`MODEL_MIN_WORDS` of the
+    model's words, far shorter than the emails it learnt from, is read by the
+    cues' weights instead.
     """
     from mailcoach.facts.text_model import TYPE_FILE
 
     if not _about_a_dispute(text):
         return Guess("other", 0.0)
-    label, confidence = _model(TYPE_FILE).guess(text)
+    label, confidence = _model(TYPE_FILE).guess(text, MODEL_MIN_WORDS)
+    if label is None:
+        label, confidence = _cue_type(text)
     return Guess(label or "other", confidence)
 
 
@@ -152,12 +186,13 @@ def guess_roles(text: str, signature: str = "") -> tuple[Guess, Guess]:
     ``text`` is the sender's own text and ``signature`` the sign-off block split
     off from it (its title is a cue). The sender's side is read by the cues (see
     :mod:`mailcoach.facts.roles`); the relationship by the learned model of
-    :mod:`mailcoach.facts.text_model` (by the cues when the text has none of its
-    words). Both labels are None when no role cue occurs.
+    :mod:`mailcoach.facts.text_model` (by the cues in a text with fewer than
+    :data:`MODEL_MIN_WORDS` of its words). Both labels are None when no role cue
+    occurs.
     """
     from mailcoach.facts.text_model import SETTING_FILE
 
-    name, sure = _model(SETTING_FILE).guess(text)
+    name, sure = _model(SETTING_FILE).guess(text, MODEL_MIN_WORDS)
     guess = infer(load_cues().parties, text, signature, (name, sure) if name else None)
     return Guess(guess.sender, guess.confidence), Guess(guess.reader, guess.confidence)
 
