@@ -11,9 +11,12 @@ import pytest
 from mailcoach import check
 from mailcoach.analyze import to_draft
 from mailcoach.errors import LexiconError
+from mailcoach.facts.kind import load_cues
+from mailcoach.facts.roles import infer
 from mailcoach.facts.text_model import (
     FORMAT,
     SETTING_FILE,
+    SIDE_FILE,
     TYPE_FILE,
     TextModel,
     load_text_model,
@@ -82,6 +85,7 @@ def test_the_shipped_weights_say_where_they_came_from() -> None:
     for path, question, classes in (
         (SHIPPED, "dispute-type", types),
         (SHIPPED_SETTING, "relationship", {"trade", "retail", "freelance", "tenancy"}),
+        (lexicon_dir() / SIDE_FILE, "side", {"provider", "payer"}),
     ):
         provenance = read_header(path)["provenance"]
         assert provenance["command"] == "python tools/train_kind.py"
@@ -145,3 +149,15 @@ class TestTraining:
         from tools.train_kind import LABEL_FILES
 
         assert all(name.startswith("dev") for name in LABEL_FILES)
+
+
+def test_the_side_model_reads_a_tenant_chasing_her_deposit() -> None:
+    """The side cues read money owed to the sender as a provider's ("the balance of
+    UGX 850,000 is still owed"); the side model, trained on whole emails, reads a
+    tenant asking for her deposit back, and is surer."""
+    draft = CORPUS / "rewrite" / "dev6" / "R11-14-flat-deposit-refund.txt"
+    own = normalize(to_draft(draft, Settings()).own_text)
+    assert infer(load_cues().parties, own).sender == "landlord"  # the cues alone
+    assert load_text_model(lexicon_dir() / SIDE_FILE).guess(own)[0] == "payer"
+    report = check(draft)
+    assert (report.dispute.sender_role, report.dispute.reader_role) == ("tenant", "landlord")

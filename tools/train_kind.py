@@ -38,12 +38,18 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
-from mailcoach.facts.text_model import SETTING_FILE, TYPE_FILE, TextModel, words  # noqa: E402
+from mailcoach.facts.text_model import (  # noqa: E402
+    SETTING_FILE,
+    SIDE_FILE,
+    TYPE_FILE,
+    TextModel,
+    words,
+)
 
 CORPUS = ROOT / "tests" / "corpus" / "rewrite"
 LEXICONS = ROOT / "lexicons"
 #: Each question: the weights file it is written to.
-QUESTIONS = {"dispute-type": TYPE_FILE, "relationship": SETTING_FILE}
+QUESTIONS = {"dispute-type": TYPE_FILE, "relationship": SETTING_FILE, "side": SIDE_FILE}
 #: The labelled draft sets, in training order. The sealed sets are never read here.
 LABEL_FILES = (
     "dev.jsonl",
@@ -97,9 +103,9 @@ def read_drafts(
             if line.strip():
                 row = json.loads(line)
                 relabelled[row["file"]] = {k: row[k] for k in RELABELLED}
-    relationship = {
-        role: name for name, pair in load_cues().parties.settings.items() for role in pair.values()
-    }
+    settings_table = load_cues().parties.settings
+    relationship = {role: name for name, pair in settings_table.items() for role in pair.values()}
+    side_of = {role: side for pair in settings_table.values() for side, role in pair.items()}
     out = []
     for name in files:
         for line in (corpus / name).read_text(encoding="utf-8").splitlines():
@@ -113,6 +119,7 @@ def read_drafts(
             labels = {
                 "dispute-type": row["dispute_type"],
                 "relationship": relationship[row["sender_role"]],
+                "side": side_of[row["sender_role"]],
             }
             signature = "\n".join(
                 draft.body[s.start : s.end]
@@ -135,35 +142,49 @@ def fit(drafts: Sequence[Draft], question: str, c: float = C) -> TextModel:
     x = vectorizer.fit_transform([d.text for d in drafts])
     y = [d.labels[question] for d in drafts]
     fitted = LogisticRegression(C=c, class_weight="balanced", max_iter=10_000).fit(x, y)
+    intercept = np.asarray(fitted.intercept_, dtype=float)
+    weights = np.asarray(fitted.coef_, dtype=float).T
+    if len(fitted.classes_) == 2:  # one column for the second class: a softmax over
+        intercept = np.concatenate([-intercept / 2, intercept / 2])  # (-z/2, z/2) is
+        weights = np.hstack([-weights / 2, weights / 2])  # the sigmoid of z
     return TextModel(
         question=question,
         classes=tuple(str(k) for k in fitted.classes_),
-        intercept=np.asarray(fitted.intercept_, dtype=float),
+        intercept=intercept,
         index={str(w): int(i) for w, i in vectorizer.vocabulary_.items()},
         idf=np.asarray(vectorizer.idf_, dtype=float),
-        weights=np.asarray(fitted.coef_, dtype=float).T.copy(),
+        weights=weights.copy(),
     )
 
 
-def leave_one_writer_out(drafts: Sequence[Draft], question: str) -> dict[str, tuple[int, int, int]]:
-    """Return, per writer, (right, both roles right, drafts) of a model trained on the
-    other writers; "both roles" reads the sender's side by the cues, as ``check`` does."""
-    from mailcoach.facts.kind import load_cues
+def leave_one_writer_out(drafts: Sequence[Draft]) -> dict[str, dict[str, int]]:
+    """Return, per writer, how many of its drafts each model trained on the other
+    writers gets right, how many both roles are right as ``check`` reads them (the
+    side and setting models beside the cues), and how many drafts it has."""
+    from mailcoach.facts.kind import MODEL_MIN_WORDS, load_cues
     from mailcoach.facts.roles import infer
 
     parties = load_cues().parties
     out = {}
     for writer in sorted({d.writer for d in drafts}):
-        model = fit([d for d in drafts if d.writer != writer], question)
-        held = [d for d in drafts if d.writer == writer]
-        right = roles = 0
-        for d in held:
-            label, sure = model.guess(d.text)
-            right += label == d.labels[question]
-            setting = (label, sure) if label and question == "relationship" else None
-            guess = infer(parties, d.text, d.signature, setting)
-            roles += (guess.sender, guess.reader) == d.roles
-        out[writer] = (right, roles, len(held))
+        train = [d for d in drafts if d.writer != writer]
+        models = {question: fit(train, question) for question in QUESTIONS}
+        counts = dict.fromkeys([*QUESTIONS, "both roles", "drafts"], 0)
+        for d in (d for d in drafts if d.writer == writer):
+            answers = {q: m.guess(d.text, MODEL_MIN_WORDS) for q, m in models.items()}
+            for question, (label, _) in answers.items():
+                counts[question] += label == d.labels[question]
+            setting, side = answers["relationship"], answers["side"]
+            guess = infer(
+                parties,
+                d.text,
+                d.signature,
+                setting if setting[0] else None,
+                side if side[0] else None,
+            )
+            counts["both roles"] += (guess.sender, guess.reader) == d.roles
+            counts["drafts"] += 1
+        out[writer] = counts
     return out
 
 
@@ -217,17 +238,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     if args.lowo:
-        drafts = read_drafts(args.corpus, relabels=args.relabels)
-        for question in QUESTIONS:
-            print(question)
-            scores = leave_one_writer_out(drafts, question)
-            roles = question == "relationship"
-            for writer, (right, pair, total) in scores.items():
-                also = f"   both roles {pair:3d}/{total:<3d} {pair / total:.2f}" if roles else ""
-                print(f"  {writer:5s} {right:3d}/{total:<3d} {right / total:.2f}{also}")
-            right, pair, total = (sum(x) for x in zip(*scores.values(), strict=True))
-            also = f"   both roles {pair:3d}/{total:<3d} {pair / total:.3f}" if roles else ""
-            print(f"  all   {right:3d}/{total:<3d} {right / total:.3f}{also}")
+        scores = leave_one_writer_out(read_drafts(args.corpus, relabels=args.relabels))
+        columns = [*QUESTIONS, "both roles"]
+        print("writer  " + "".join(f"{c:>16s}" for c in columns))
+        total = {c: sum(s[c] for s in scores.values()) for c in [*columns, "drafts"]}
+        for writer, counts in [*scores.items(), ("all", total)]:
+            n = counts["drafts"]
+            cells = "".join(f"{counts[c]:>6d}/{n:<3d} {counts[c] / n:.3f}" for c in columns)
+            print(f"{writer:6s}  {cells}")
         return
     for name, text in train_texts(args.corpus).items():
         path = args.output / name

@@ -348,23 +348,31 @@ def share(points: dict[str, int], order: tuple[str, ...]) -> tuple[str | None, f
 
 
 def infer(
-    parties: Parties, text: str, signature: str = "", setting: tuple[str, float] | None = None
+    parties: Parties,
+    text: str,
+    signature: str = "",
+    setting: tuple[str, float] | None = None,
+    side: tuple[str, float] | None = None,
 ) -> PartyGuess:
     """Return who writes to whom in ``text``, or no roles when nothing points anywhere.
 
     ``setting``, when given, is the relationship and how sure of it a model is
     (see :mod:`mailcoach.facts.text_model`): it decides unless the setting cues are
-    at least :data:`CUES_SURE` sure and surer than the model.
+    at least :data:`CUES_SURE` sure and surer than the model. ``side``, likewise, is
+    the sender's side and a model's probability for it: it decides where it is surer
+    than the side cues.
     With evidence for only one of the two questions, the other takes its first
     answer in file order, and the confidence says how little is known.
     """
     found = parties.evidence(text, signature)
     if not found.side and not found.setting:
         return PartyGuess(None, None, 0.0)
-    side, side_sure = share(found.side, SIDES)
-    side = side or SIDES[0]
+    cue_side, side_sure = share(found.side, SIDES)
+    sender_side: Side = cue_side or SIDES[0]  # type: ignore[assignment]
+    if side is not None and side[0] in SIDES and side[1] > side_sure:
+        sender_side, side_sure = side  # type: ignore[assignment]
     points = found.setting.copy()
-    points.update(parties.voice_points(text, side))
+    points.update(parties.voice_points(text, sender_side))
     order = tuple(parties.settings)
     best, setting_sure = share(dict(points), order)
     name = best or order[0]
@@ -374,7 +382,9 @@ def infer(
     if setting is not None and setting[0] in parties.settings and model_decides:
         name, setting_sure = setting
     pair = parties.settings[name]
-    return PartyGuess(pair[side], pair[OTHER[side]], round(min(side_sure, setting_sure), 2))  # type: ignore[index]
+    return PartyGuess(
+        pair[sender_side], pair[OTHER[sender_side]], round(min(side_sure, setting_sure), 2)
+    )
 
 
 #: A form of "be" (or "get") right before a participle makes the subject the one
