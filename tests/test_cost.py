@@ -341,3 +341,19 @@ def test_control_bytes_are_counted_as_one_by_one(head: bytes) -> None:
 
     by_byte = sum(1 for byte in head if byte < 0x20 and byte not in _TEXT_CONTROL_BYTES)
     assert len(head.translate(None, _NOT_CONTROL_BYTES)) == by_byte
+
+
+def test_building_every_matcher_keeps_the_words_of_the_rule_examples() -> None:
+    """Words first read inside a memory zone are made again in every zone; the rules'
+    example sentences (dispute mail's common words) are read before the first one."""
+    from mailcoach.nlp.components import RuleMatcher
+    from mailcoach.nlp.pipeline import build_matchers
+
+    nlp = build_matchers()
+    rules = nlp.get_pipe("mailcoach_rules")
+    assert isinstance(rules, RuleMatcher)
+    examples = [t for r in rules.rules for t in (*r.spec.examples.flag, *r.spec.examples.pass_)]
+    with nlp.memory_zone():
+        words = {token.text for text in examples for token in nlp.make_doc(text)}
+    strings = nlp.vocab.strings  # what the zone did not free
+    assert all(word in strings for word in words)

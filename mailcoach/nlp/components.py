@@ -73,8 +73,17 @@ class RuleMatcher(_SerializedRules):
         self.all_built = False
 
     def build_all(self) -> None:
-        """Build every rule's matcher now; after this, checks may run in memory zones."""
+        """Build every rule's matcher now; after this, checks may run in memory zones.
+
+        The words of the rules' example sentences are read into the vocabulary (and
+        the tokenizer's cache) here too, outside any zone, so that they stay: a word
+        first met inside a zone is made again in every zone after it, and zones cost
+        about 5% more per dense email without this (1,509 sentences, 0.06 s).
+        """
         self.compiled.build_all()
+        for rule in self.rules:
+            for text in (*rule.spec.examples.flag, *rule.spec.examples.pass_):
+                self.make_doc(text)
         self.all_built = True
 
     def __call__(self, doc: Doc) -> Doc:
