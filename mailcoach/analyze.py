@@ -23,7 +23,6 @@ from mailcoach.model import (
     Finding,
     Report,
     Segment,
-    SegmentKind,
     SentenceSentiment,
     Sentiment,
     Severity,
@@ -193,10 +192,7 @@ class _Builder:
         notes = draft.notes
         if not draft.own_text.strip() and not any("nothing to check" in n for n in notes):
             notes = (*notes, "nothing to check: the message has no text of the sender's own")
-        signature = "\n".join(
-            draft.body[s.start : s.end] for s in draft.segments if s.kind is SegmentKind.SIGNATURE
-        )
-        found = extract_dispute(draft.own_text, to=draft.to, signature=signature)
+        found = extract_dispute(draft.own_text, to=draft.to, signature=draft.signature_text)
         dispute = given_roles(found, self.settings)
         sentences = [draft.body[s.start : s.end] for s in self.sentences]
         return Report(

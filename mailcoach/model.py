@@ -100,6 +100,13 @@ class Draft:
         """Return the sender's own text, segments joined by blank lines."""
         return "\n\n".join(self.body[s.start : s.end] for s in self.own_segments)
 
+    @property
+    def signature_text(self) -> str:
+        """Return the sign-off blocks split off the sender's text, joined by newlines."""
+        return "\n".join(
+            self.body[s.start : s.end] for s in self.segments if s.kind is SegmentKind.SIGNATURE
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:

@@ -92,7 +92,6 @@ def read_drafts(
     """
     from mailcoach.analyze import to_draft
     from mailcoach.facts.kind import load_cues
-    from mailcoach.model import SegmentKind
     from mailcoach.settings import Settings
     from mailcoach.text import normalize
 
@@ -121,14 +120,9 @@ def read_drafts(
                 "relationship": relationship[row["sender_role"]],
                 "side": side_of[row["sender_role"]],
             }
-            signature = "\n".join(
-                draft.body[s.start : s.end]
-                for s in draft.segments
-                if s.kind is SegmentKind.SIGNATURE
-            )
             roles = (row["sender_role"], row["reader_role"])
-            own = normalize(draft.own_text)
-            out.append(Draft(row["file"], writer, own, normalize(signature), labels, roles))
+            own, signature = normalize(draft.own_text), normalize(draft.signature_text)
+            out.append(Draft(row["file"], writer, own, signature, labels, roles))
     return out
 
 
