@@ -152,31 +152,25 @@ def fit(drafts: Sequence[Draft], question: str, c: float = C) -> TextModel:
 
 
 def leave_one_writer_out(drafts: Sequence[Draft]) -> dict[str, dict[str, int]]:
-    """Return, per writer, how many of its drafts each model trained on the other
-    writers gets right, how many both roles are right as ``check`` reads them (the
-    side and setting models beside the cues), and how many drafts it has."""
-    from mailcoach.facts.kind import MODEL_MIN_WORDS, load_cues
-    from mailcoach.facts.roles import infer
+    """Return, per writer, how many of its drafts the models trained on the other
+    writers get right, and how many drafts it has. The type and both roles are read
+    as ``check`` reads them (``guess_type`` and ``guess_roles``, cues included) with
+    the fold's models; "relationship" and "side" are those models alone."""
+    from mailcoach.facts.kind import MODEL_MIN_WORDS, guess_roles, guess_type
 
-    parties = load_cues().parties
     out = {}
     for writer in sorted({d.writer for d in drafts}):
         train = [d for d in drafts if d.writer != writer]
         models = {question: fit(train, question) for question in QUESTIONS}
         counts = dict.fromkeys([*QUESTIONS, "both roles", "drafts"], 0)
         for d in (d for d in drafts if d.writer == writer):
-            answers = {q: m.guess(d.text, MODEL_MIN_WORDS) for q, m in models.items()}
-            for question, (label, _) in answers.items():
+            kind = guess_type(d.text, models["dispute-type"]).label
+            counts["dispute-type"] += kind == d.labels["dispute-type"]
+            for question in ("relationship", "side"):
+                label, _ = models[question].guess(d.text, MODEL_MIN_WORDS)
                 counts[question] += label == d.labels[question]
-            setting, side = answers["relationship"], answers["side"]
-            guess = infer(
-                parties,
-                d.text,
-                d.signature,
-                setting if setting[0] else None,
-                side if side[0] else None,
-            )
-            counts["both roles"] += (guess.sender, guess.reader) == d.roles
+            who, whom = guess_roles(d.text, d.signature, (models["relationship"], models["side"]))
+            counts["both roles"] += (who.label, whom.label) == d.roles
             counts["drafts"] += 1
         out[writer] = counts
     return out

@@ -163,7 +163,7 @@ def _model(name: str) -> TextModel:
     return load_text_model(lexicon_dir() / name)
 
 
-def guess_type(text: str) -> Guess:
+def guess_type(text: str, model: TextModel | None = None) -> Guess:
     """Return the dispute type of the sender's text and the model's probability for it.
 
     The cue words of ``lexicons/disputes.yml`` tell whether the text speaks of a
@@ -172,32 +172,37 @@ def guess_type(text: str) -> Guess:
     (:mod:`mailcoach.facts.text_model`): out of fold it is right more often than
     the cues' weights. A text with fewer than :data:`MODEL_MIN_WORDS` of the
     model's words, far shorter than the emails it learnt from, is read by the
-    cues' weights instead.
+    cues' weights instead. ``model`` replaces the shipped type model (the training
+    tool scores its out-of-fold models through here).
     """
     from mailcoach.facts.text_model import TYPE_FILE
 
     if not _about_a_dispute(text):
         return Guess("other", 0.0)
-    label, confidence = _model(TYPE_FILE).guess(text, MODEL_MIN_WORDS)
+    label, confidence = (model or _model(TYPE_FILE)).guess(text, MODEL_MIN_WORDS)
     if label is None:
         label, confidence = _cue_type(text)
     return Guess(label or "other", confidence)
 
 
-def guess_roles(text: str, signature: str = "") -> tuple[Guess, Guess]:
+def guess_roles(
+    text: str, signature: str = "", models: tuple[TextModel, TextModel] | None = None
+) -> tuple[Guess, Guess]:
     """Return the sender's and the reader's role, with the pair's confidence.
 
     ``text`` is the sender's own text and ``signature`` the sign-off block split
-    off from it (its title is a cue). The sender's side is read by the cues (see
-    :mod:`mailcoach.facts.roles`); the relationship by the learned model of
-    :mod:`mailcoach.facts.text_model` (by the cues in a text with fewer than
-    :data:`MODEL_MIN_WORDS` of its words). Both labels are None when no role cue
-    occurs.
+    off from it (its title is a cue). The cues of :mod:`mailcoach.facts.roles` and
+    the learned setting and side models of :mod:`mailcoach.facts.text_model` read
+    the relationship and the sender's side together (see ``infer``); a text with
+    fewer than :data:`MODEL_MIN_WORDS` of the models' words is read by the cues
+    alone. ``models`` (setting, side) replaces the shipped models. Both labels are
+    None when no role cue occurs.
     """
     from mailcoach.facts.text_model import SETTING_FILE, SIDE_FILE
 
-    setting, setting_sure = _model(SETTING_FILE).guess(text, MODEL_MIN_WORDS)
-    side, side_sure = _model(SIDE_FILE).guess(text, MODEL_MIN_WORDS)
+    setting_model, side_model = models or (_model(SETTING_FILE), _model(SIDE_FILE))
+    setting, setting_sure = setting_model.guess(text, MODEL_MIN_WORDS)
+    side, side_sure = side_model.guess(text, MODEL_MIN_WORDS)
     guess = infer(
         load_cues().parties,
         text,
