@@ -64,7 +64,7 @@ _WORD = re.compile(r"[^\W\d_]{2,}(?:'[^\W\d_]+)*")
 
 
 def words(text: str) -> list[str]:
-    """Return the lower-cased words of ``text`` that the type model reads, in order."""
+    """Return the lower-cased words of ``text`` that the text models read, in order."""
     return _WORD.findall(text.lower().replace("\u2019", "'"))
 
 
