@@ -251,3 +251,33 @@ def test_an_apology_after_a_time_of_day_is_not_read_as_one_hostile_sentence() ->
         "and we are sorry for it.\n"
     )
     assert [f.rule_id for f in report.findings] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("no battery. called the branch twice", 2),  # phone-typed: no capital after "."
+        ('kept saying "tomorrow". honestly no', 2),
+        ("I paid it. then nothing happened.", 2),
+        ("Wood, nails etc. and paint.", 1),  # abbreviations before a lower-case word
+        ("It came 3 hrs. later than booked.", 1),
+        ("It costs approx. ten pounds.", 1),
+    ],
+)
+def test_a_full_stop_before_a_lower_case_word_ends_a_sentence_unless_it_abbreviates(
+    text: str, sentences: int
+) -> None:
+    from mailcoach.nlp.pipeline import get_pipeline
+
+    assert len(list(get_pipeline()(text).sents)) == sentences
+
+
+def test_phone_typed_sentences_are_checked_one_by_one() -> None:
+    """Read as one sentence, "your manager said ..." made everything after it a report
+    of what someone else said, and the insult at the end went unflagged."""
+    report = check(
+        "paid for the sofa on 3 june. your manager said delivery by friday. still nothing. "
+        "you people are a joke."
+    )
+    assert report.verdict is not Verdict.OK
+    assert any(report.body[f.start : f.end].startswith("you people") for f in report.findings)

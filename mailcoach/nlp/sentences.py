@@ -27,6 +27,14 @@ ABBREVIATIONS = frozenset(
     """no nos nr num ref refs approx vs cf incl excl tel ext dept co ltd inc st
     mr mrs ms dr prof""".split()
 )
+#: Words that a full stop abbreviates when a lower-case word follows ("etc. and",
+#: "approx. ten"). After any other word a full stop ends the sentence even before a
+#: lower-case word: phone-typed mail often starts its sentences in lower case ("no
+#: battery. called the branch"). A word with no vowel ("hrs.", "pcs.") is one too.
+LOWER_ABBREVIATIONS = ABBREVIATIONS | frozenset(
+    """etc ca esp resp viz al fig figs vol pp min max qty est misc govt corp approx
+    wrt abt yr yrs mo mos wk wks""".split()
+)
 #: Times of day the tokenizer keeps whole with their full stop ("11 a.m."): a
 #: capitalised word after one on the same line opens a new sentence ("until after
 #: 11 a.m. The breakdown was ..."), unless it names a day, a month or a time zone.
@@ -161,9 +169,11 @@ def _time_stop(doc: Doc, i: int) -> bool:
 def _abbreviation_stop(doc: Doc, stop: Token) -> bool:
     """Tell whether the full stop ``stop`` closes an abbreviation inside a sentence.
 
-    True after a known abbreviation ("no.", "approx.") or before a lower-case word or
-    a number on the same line ("e.g. the", "ca. 30"); a line break after it still
-    ends the sentence.
+    True after a known abbreviation ("no.", "approx.") before a number or a capital,
+    after one that abbreviates before a lower-case word ("etc. and", "hrs. later"),
+    and before a number after a short word ("ca. 30"); a line break after it still
+    ends the sentence, and so does a full stop after a word before a lower-case
+    word ("no battery. called the branch").
     """
     if stop.text != "." or stop.i == 0 or stop.i + 1 >= len(doc):
         return False
@@ -181,9 +191,14 @@ def _abbreviation_stop(doc: Doc, stop: Token) -> bool:
         nxt.text[:1].isdigit() or nxt.text[:1].isupper() or nxt.text[:1] == "#"
     ):
         return True
-    return nxt.text[:1].islower() or (
-        nxt.text[:1].isdigit() and len(before.text) <= 4 and before.is_alpha
-    )
+    if nxt.text[:1].islower():
+        return before.is_alpha and _abbreviates(before.lower_)
+    return nxt.text[:1].isdigit() and len(before.text) <= 4 and before.is_alpha
+
+
+def _abbreviates(word: str) -> bool:
+    """Tell whether ``word`` followed by a full stop reads as an abbreviation."""
+    return word in LOWER_ABBREVIATIONS or len(word) == 1 or not set(word) & set("aeiouy")
 
 
 @Language.component("mailcoach_sentences", assigns=["token.is_sent_start"])
