@@ -59,6 +59,16 @@ TODAY = datetime.date(2026, 11, 4)
         ("Invoices of $1,200, $300 and $1,200 again.", ("$1,200", "$300")),
         ("Invoice 10442 for USD 8,450 is open.", ("USD 8,450",)),
         ("Pay £40.5 now.", ("£40.5",)),
+        # the ways the rest of the world writes money: Indian grouping, more ISO codes,
+        # local abbreviations and symbols, currency words after the figure
+        ("The bill is INR 3,54,000 in all.", ("INR 354,000",)),
+        ("Balance ₹12,34,567.50 due.", ("₹1,234,567.50",)),
+        ("its PHP 187,220?? the quote was PHP 148,000", ("PHP 187,220", "PHP 148,000")),
+        ("We paid Rs. 45,000 and then Rs 5,000.", ("Rs 45,000", "Rs 5,000")),
+        ("KSh 12,500 for the flour, NGN 450,000 for the diesel.", ("KSh 12,500", "NGN 450,000")),
+        ("I sent ₦450,000 and ₱12,000.", ("₦450,000", "₱12,000")),
+        ("It came to 45,000 rupees.", ("45,000 rupees",)),
+        ("RM 800 was deducted.", ("RM 800",)),
     ],
 )
 def test_amounts_found_and_normalised(text: str, expected: tuple[str, ...]) -> None:
@@ -78,6 +88,7 @@ def test_amounts_found_and_normalised(text: str, expected: tuple[str, ...]) -> N
         "Invoice 10442 covers 450 hours of work.",
         "Please read clause 7.2 again.",
         "We sent 3 EUR invoices and 2 USD invoices.",
+        "Mrs 45 Green Lane paid ALL 500 invoices.",
     ],
 )
 def test_numbers_without_currency_are_not_amounts(text: str) -> None:
@@ -159,6 +170,10 @@ def test_numbers_that_are_not_references(text: str) -> None:
         ("We spoke on Friday, October 30.", ("2026-10-30",)),
         ("Due October 15; reminded October 15 and Nov 1.", ("2026-10-15", "2026-11-01")),
         ("It was due 31/06/2026.", ()),
+        # phone-typed mail writes months in lower case
+        ("bought it on 2 march, only the panels came on 19 march", ("2027-03-02", "2027-03-19")),
+        ("the quote u sent aug 28, paid on aug 30", ("2026-08-28", "2026-08-30")),
+        ("due sept 14th", ("2026-09-14",)),
     ],
 )
 def test_absolute_dates(text: str, expected: tuple[str, ...]) -> None:
@@ -202,6 +217,7 @@ def test_relative_dates_resolve_against_today(text: str, expected: str) -> None:
         "You may 5 times ask; the answer is the same.",
         "May I ask when this will be fixed?",
         "We will march on with the project.",
+        "They may 2 weeks from now decide.",
         "We have 15 pallets and 3 crates.",
         "The fix ships in version 1.2.10.",
         "Please check INV-2026-0042.",

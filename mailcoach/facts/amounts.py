@@ -11,6 +11,7 @@ from mailcoach.facts.patterns import (
     CURRENCY_CODES,
     DOLLAR_PREFIXES,
     EUROPEAN_NUMBER,
+    LOCAL_UNITS,
 )
 from mailcoach.facts.spans import triple_span, unique, without_overlaps
 
@@ -41,15 +42,15 @@ def amount_spans(text: str) -> list[tuple[int, int, str]]:
 
 
 def _word_symbol(word: str) -> str:
-    """Return the symbol for a currency written as a word.
+    """Return the unit for a currency written as a word after the figure.
 
     Args:
-        word: "dollars" or "euros", in any case.
+        word: "dollars", "euros", "rupees" ..., in any case.
 
     Returns:
-        ``"$"`` or ``"€"``.
+        ``"$"`` or ``"€"`` for dollars and euros; other words as themselves, lower case.
     """
-    return "$" if word.lower() == "dollars" else "€"
+    return {"dollars": "$", "euros": "€"}.get(word.lower(), word.lower())
 
 
 def _format_amount(match: re.Match[str], unit: str) -> str:
@@ -57,19 +58,24 @@ def _format_amount(match: re.Match[str], unit: str) -> str:
 
     Args:
         match: a match of one of the amount patterns (groups num, big, word).
-        unit: the symbol, dollar prefix or ISO code found with the number.
+        unit: the symbol, dollar prefix, ISO code, local abbreviation ("Rs") or
+            currency word found with the number.
 
     Returns:
-        ``"<symbol><number>"`` for symbols, ``"<CODE> <number>"`` for codes.
+        ``"<symbol><number>"`` for symbols, ``"<CODE> <number>"`` for codes and local
+        abbreviations, ``"<number> <word>"`` for currency words other than dollars and
+        euros.
     """
     number = _format_number(match["num"])
     if match["big"]:
         number += match["big"]
     elif match["word"]:
         number += " " + match["word"]
-    code = dict(DOLLAR_PREFIXES).get(unit, unit)
-    if code in CURRENCY_CODES:
+    code = dict(DOLLAR_PREFIXES).get(unit, unit.rstrip("."))
+    if code in CURRENCY_CODES or code in LOCAL_UNITS:
         return f"{code} {number}"
+    if code.isalpha():  # a currency word after the figure: "45,000 rupees"
+        return f"{number} {code}"
     return f"{code}{number}"
 
 

@@ -14,12 +14,28 @@ from typing import Final
 #: position (two to three times faster on a draft; see facts.needs.lookahead). When a
 #: pattern changes, tests/test_dispute.py names the lookahead it should now have.
 
-#: ISO 4217 codes recognised next to a number (upper case only).
+#: ISO 4217 codes recognised next to a number (upper case only). Codes that are also
+#: common English words in capitals ("ALL", "TOP", "CUP", "MOP") are left out.
 CURRENCY_CODES: Final[frozenset[str]] = frozenset(
     {
         "USD", "EUR", "GBP", "CAD", "AUD", "NZD", "CHF", "JPY", "CNY", "INR", "SEK", "NOK", "DKK",
-        "PLN", "CZK", "HUF", "ZAR", "SGD", "HKD", "MXN", "BRL", "AED"
+        "PLN", "CZK", "HUF", "ZAR", "SGD", "HKD", "MXN", "BRL", "AED", "PHP", "NGN", "KES",
+        "GHS", "UGX", "TZS", "ZMW", "RWF", "ETB", "EGP", "MAD", "XOF", "XAF", "PKR", "BDT",
+        "LKR", "NPR", "MYR", "IDR", "THB", "VND", "KRW", "TWD", "ILS", "TRY", "SAR", "QAR",
+        "KWD", "BHD", "OMR", "JOD", "RON", "BGN", "ISK", "UAH", "RUB", "CLP", "COP", "PEN",
+        "ARS", "UYU", "JMD", "TTD", "BBD", "FJD"
     }
+)  # fmt: skip
+
+#: Local abbreviations written before a figure like a code ("Rs 45,000", "KSh 12,500",
+#: "RM 800"), kept as written (several countries write "Rs").
+LOCAL_UNITS: Final[frozenset[str]] = frozenset({"Rs", "KSh", "Ksh", "RM"})
+
+#: Currency names written after a figure ("500 dollars", "45,000 rupees"). Dollars and
+#: euros are read as "$" and "€"; the rest stay words.
+CURRENCY_WORDS: Final[tuple[str, ...]] = (
+    "dollars", "euros", "rupees", "pesos", "naira", "shillings", "rand", "dirhams",
+    "ringgit", "baht", "yen", "cedis",
 )  # fmt: skip
 
 #: Dollar prefixes that name a currency, normalised to its code.
@@ -109,6 +125,7 @@ _COUNT: Final = rf"(?:\d{{1,3}}|(?i:{_NUMBER_WORD}))\b"
 #: A money figure: US grouping, European grouping, comma decimals, or plain.
 _MONEY: Final = (
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?"
+    r"|\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d{1,2})?"  # Indian grouping: 3,54,000
     r"|\d{1,3}(?:\.\d{3})+(?:,\d{2})?"
     r"|\d+,\d{2}"
     r"|\d+(?:\.\d{1,2})?)"
@@ -117,20 +134,21 @@ _MONEY: Final = (
 )
 #: A figure written the European way: "1.200", "1.200,50", "12,50".
 EUROPEAN_NUMBER: Final[re.Pattern[str]] = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d{2})?|\d+,\d{2}")
-_SYMBOLS: Final = "$£€¥₹"
+_SYMBOLS: Final = "$£€¥₹₦₱₩₺₪₫₴₽฿₵"
 _CODES: Final = "|".join(sorted(CURRENCY_CODES))
+_LOCAL: Final = "|".join(sorted(LOCAL_UNITS))
 _PREFIXES: Final = "|".join(re.escape(p) for p, _ in DOLLAR_PREFIXES)
 
 AMOUNT_SYMBOL_FIRST: Final[re.Pattern[str]] = re.compile(
-    rf"(?=[\$ACHNSU£¥€₹])(?<![\w{_SYMBOLS}])(?P<sym>{_PREFIXES}|[{_SYMBOLS}])\s?"
+    rf"(?=[\$ACHNSU£¥฿₦₩₪₫€₱₴₵₹₺₽])(?<![\w{_SYMBOLS}])(?P<sym>{_PREFIXES}|[{_SYMBOLS}])\s?"
     rf"{_MONEY}"
 )
 AMOUNT_CODE_FIRST: Final[re.Pattern[str]] = re.compile(
-    rf"(?=[ABCDEGHIJMNPSUZ])\b(?P<code>{_CODES})\s?{_MONEY}"
+    rf"(?=[ABCDEFGHIJKLMNOPQRSTUVXZ])\b(?P<code>{_CODES}|{_LOCAL})(?:(?<=Rs)\.)?\s?{_MONEY}"
 )
 AMOUNT_UNIT_AFTER: Final[re.Pattern[str]] = re.compile(
     rf"(?<![\w.,{_SYMBOLS}]){_MONEY}\s?"
-    rf"(?:(?P<sym>[{_SYMBOLS}])|(?P<code>{_CODES})\b|(?P<name>(?i:dollars|euros))\b)"
+    rf"(?:(?P<sym>[{_SYMBOLS}])|(?P<code>{_CODES})\b|(?P<name>(?i:{'|'.join(CURRENCY_WORDS)}))\b)"
     rf"(?!\s?[\d{_SYMBOLS}])(?!\s(?i:{'|'.join(sorted(NOT_MONEY_AFTER))})\b)"
 )
 
@@ -155,16 +173,19 @@ INVOICE_TOKEN: Final[re.Pattern[str]] = re.compile(
 QUANTITY_AFTER: Final[re.Pattern[str]] = re.compile(r"[^\S\n]{0,3}(?:%|(?P<word>[A-Za-z]+)\b)")
 YEAR_ONLY: Final[re.Pattern[str]] = re.compile(r"(?:19|20)\d{2}")
 
+#: A month name, capitalised or (phone-typed mail) not: "2 march", "aug 28". Only
+#: "May" must be capitalised: "may" is far more often the verb ("2 may arrive").
 _MONTH: Final = (
-    r"(?P<mon>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
-    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\b\.?"
+    r"(?P<mon>[Jj]an(?:uary)?|[Ff]eb(?:ruary)?|[Mm]ar(?:ch)?|[Aa]pr(?:il)?|May|[Jj]une?|[Jj]uly?"
+    r"|[Aa]ug(?:ust)?|[Ss]ep(?:t(?:ember)?)?|[Oo]ct(?:ober)?|[Nn]ov(?:ember)?|[Dd]ec(?:ember)?)"
+    r"\b\.?"
 )
 _MONTH_AHEAD: Final = r"(?-i:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
 _DAY: Final = r"(?P<day>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?\b"
 _YEAR: Final = r"(?P<year>(?:19|20)\d{2})\b"
 
 DATE_MONTH_DAY: Final[re.Pattern[str]] = re.compile(
-    rf"(?=[ADFJMNOS])\b{_MONTH}[^\S\n]+(?:the[^\S\n]+)?{_DAY}(?:,?[^\S\n]+{_YEAR})?(?![:.]\d)"
+    rf"(?=[ADFJMNOSadfjmnos])\b{_MONTH}[^\S\n]+(?:the[^\S\n]+)?{_DAY}(?:,?[^\S\n]+{_YEAR})?(?![:.]\d)"
 )
 DATE_DAY_MONTH: Final[re.Pattern[str]] = re.compile(
     rf"(?=[0123456789])\b{_DAY}[^\S\n]+(?:of[^\S\n]+)?{_MONTH}(?:,?[^\S\n]+{_YEAR})?"
