@@ -181,15 +181,22 @@ def test_bad_weights_file_is_a_clear_error(
         load_classifier(path)
 
 
-def _model_rule_folder(folder: Path, weights: str, rule_id: str, flag: str) -> Settings:
-    """Write a lexicon folder holding one blaming model rule and its weights file."""
+def _model_rule_folder(
+    folder: Path, weights: str, rule_id: str, flag: str, context: str = ""
+) -> Settings:
+    """Write a lexicon folder holding one blaming model rule and its weights file (and
+    ``context``, the in-context model's weights, read through ``params.context``)."""
     (folder / "w.json").write_text(weights, encoding="utf-8")
+    params = "weights: w.json, threshold: 0.5"
+    if context:
+        (folder / "c.json").write_text(context, encoding="utf-8")
+        params += ", context: {weights: c.json, threshold: 0.5}"
     (folder / "blaming.yml").write_text(
         f"""\
 - id: {rule_id}
   kind: model
   level: warning
-  params: {{weights: w.json, threshold: 0.5}}
+  params: {{{params}}}
   message: "Reads as blame."
   why: "Blame gets argued with."
   suggestion: "Say what happened."
@@ -209,6 +216,53 @@ def test_model_rule_needs_its_category_in_the_weights(tmp_path: Path) -> None:
     )
     with pytest.raises(LexiconError, match="has no 'blaming' scores"):
         mailcoach.check("Hello.", settings=settings)
+
+
+def test_an_in_context_model_needs_its_hurtful_scores(tmp_path: Path) -> None:
+    settings = _model_rule_folder(
+        tmp_path,
+        _weights(["blaming"], [0.0], {}),
+        "blaming.our-model",
+        "You again.",
+        context=_weights(["blaming"], [0.0], {}),
+    )
+    with pytest.raises(LexiconError, match=r"params\.context\.weights: c\.json has no 'hurtful'"):
+        mailcoach.check("Hello.", settings=settings)
+
+
+def test_the_in_context_model_flags_what_the_sentence_model_rates_below_its_thresholds() -> None:
+    """A dig at the end of a sentence of facts: each category of the sentence model
+    stays under its threshold (though not far under); the model trained on whole
+    drafts finds it hurtful, and the rule of the category it rates highest flags it."""
+    text = (
+        "We paid the deposit in March and have heard nothing since, which tells me "
+        "exactly how much our custom is worth to you."
+    )
+    from mailcoach.nlp.pipeline import get_pipeline, rules_for
+    from mailcoach.rules.compile import HURTFUL, model_sentences
+
+    rules = [r for r in rules_for(Settings()) if r.spec.kind == "model"]
+    thresholds = {r.category.value: float(r.spec.params["threshold"]) for r in rules}
+    context = rules[0].spec.params["context"]
+    [(_, words, sentence, previous)] = model_sentences(get_pipeline()(text))
+    scores = load_classifier(SHIPPED).probabilities(words, sentence, previous)
+    assert all(scores[c] < t for c, t in thresholds.items())
+    in_context = load_classifier(lexicon_dir() / context["weights"])
+    hurt = in_context.probabilities(words, sentence, previous)
+    assert hurt[HURTFUL] >= context["threshold"]
+    leaning = max(thresholds, key=lambda c: scores[c] / thresholds[c])
+    assert scores[leaning] / thresholds[leaning] >= context["floor"]
+    # which category: the in-context model's own scores say
+    best = max(thresholds, key=lambda c: hurt[c])
+    assert _model_findings(text) == {f"{best}.model"}
+
+
+def test_shipped_in_context_weights_learnt_from_dev_drafts_only() -> None:
+    header = read_header(lexicon_dir() / "context-weights.json")
+    trained_on = header["provenance"]["trained_on"]
+    assert trained_on and all(name.startswith("dev") for name in trained_on), trained_on
+    model = load_classifier(lexicon_dir() / "context-weights.json")
+    assert model.categories == ("hurtful", *(c.value for c in Category))
 
 
 # Hostile sentences in phrasings no word list holds; the model carries them.

@@ -171,7 +171,11 @@ def examples_of(rows: Iterable[Row], unit: str) -> list[Example]:
     return out
 
 
-def fit(examples: Sequence[Example], options: Options = Options()) -> Classifier:
+def fit(
+    examples: Sequence[Example],
+    options: Options = Options(),
+    categories: Sequence[str] = CATEGORIES,
+) -> Classifier:
     """Fit one converged logistic regression per category; return the classifier."""
     import numpy as np
     from scipy.sparse import csr_matrix
@@ -192,9 +196,9 @@ def fit(examples: Sequence[Example], options: Options = Options()) -> Classifier
         (np.array(data), np.array(cols, dtype=np.int64), np.array(ptr)),
         shape=(len(found), len(vocabulary)),
     )
-    weights = np.zeros((len(vocabulary), len(CATEGORIES)))
+    weights = np.zeros((len(vocabulary), len(categories)))
     bias = []
-    for j, category in enumerate(CATEGORIES):
+    for j, category in enumerate(categories):
         y = np.array([category in e.labels for e in examples], dtype=np.int64)
         if y.min() == y.max():  # nothing (or everything) to learn: a constant score
             bias.append(10.0 if y.max() else -10.0)
@@ -214,17 +218,19 @@ def fit(examples: Sequence[Example], options: Options = Options()) -> Classifier
         for f, i in index.items()
         if np.abs(weights[i]).max() >= options.prune
     }
-    return Classifier(CATEGORIES, tuple(bias), kept_rows, options.features)
+    return Classifier(tuple(categories), tuple(bias), kept_rows, options.features)
 
 
-def provenance(counts: dict[str, int], options: Options, date: str) -> dict[str, object]:
+def provenance(
+    counts: dict[str, int], options: Options, date: str, tool: str = "tools/train_model.py"
+) -> dict[str, object]:
     """Return where a weights file came from: command, data, date, library versions."""
     import numpy
     import scipy
     import sklearn
 
     return {
-        "command": "python tools/train_model.py" + (f" --date {date}" if date else ""),
+        "command": f"python {tool}" + (f" --date {date}" if date else ""),
         "trained_on": counts,
         "date": date,
         "settings": {

@@ -34,6 +34,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from mailcoach.nlp.classifier import FeatureSettings  # noqa: E402
+from mailcoach.rules.compile import HURTFUL  # noqa: E402
 from tools.scoring import per_category, search_thresholds  # noqa: E402
 from tools.train_model import (  # noqa: E402
     CATEGORIES,
@@ -64,6 +65,19 @@ class Item:
     sentences: list[tuple[tuple[str, ...], str, object, frozenset[str]]]
     #: per scored sentence, out-of-fold probability per category
     probs: list[dict[str, float]] = field(default_factory=list)
+    #: per scored sentence, the shipped in-context model's scores ("hurtful", and which
+    #: category; it learns from whole drafts of the rewrite corpus, none of these
+    #: writers' text)
+    context: list[dict[str, float]] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """How the model rules read the in-context model (``params.context``)."""
+
+    threshold: float
+    #: the sentence model's best rating (against its threshold) a sentence needs too
+    floor: float = 0.0
 
 
 def fold_of(row: Row) -> str:
@@ -144,8 +158,20 @@ def build_items(rows: Sequence[Row]) -> list[Item]:
             if scored:
                 sents.append((words, text, previous, gates.get(start, frozenset())))
             previous = (words, text)
-        items.append(Item(row, fold_of(row), rules, sents))
+        items.append(Item(row, fold_of(row), rules, sents, context=_in_context(sents)))
     return items
+
+
+def _in_context(
+    sentences: Sequence[tuple[tuple[str, ...], str, object, frozenset[str]]],
+) -> list[dict[str, float]]:
+    """The shipped in-context model's scores of each scored sentence."""
+    from mailcoach.nlp.classifier import load_classifier
+    from mailcoach.resources import lexicon_dir
+    from tools.train_context import CONTEXT_FILE
+
+    model = load_classifier(lexicon_dir() / CONTEXT_FILE)
+    return [model.probabilities(w, t, p) for w, t, p, _ in sentences]  # type: ignore[arg-type]
 
 
 def _sentence_offsets(text: str) -> list[int]:
@@ -260,24 +286,35 @@ class Result:
         )
 
 
-def predict(item: Item, system: str, thresholds: dict[str, float]) -> frozenset[str]:
-    """Return the categories ``system`` ("rules", "model", "rules+model") flags."""
-    model = {
-        c
-        for probs, (_, _, _, gate) in zip(item.probs, item.sentences, strict=True)
-        for c in CATEGORIES
-        if probs[c] >= thresholds[c] and (system == "model" or c in gate)
-    }
+def predict(
+    item: Item, system: str, thresholds: dict[str, float], context: Context | None = None
+) -> frozenset[str]:
+    """Return the categories ``system`` ("rules", "model", "rules+model") flags; with
+    ``context``, a sentence no category reached is flagged when the in-context model
+    finds it hurtful and the sentence model leans at least ``floor`` of the way, for
+    the category the in-context model rates highest, as the model rules do."""
     if system == "rules":
         return item.rules
+    model: set[str] = set()
+    for i, (probs, (_, _, _, gate)) in enumerate(zip(item.probs, item.sentences, strict=True)):
+        reached = {c for c in CATEGORIES if probs[c] >= thresholds[c]}
+        hurt = item.context[i]
+        if not reached and context is not None and hurt[HURTFUL] >= context.threshold:
+            leaning = max(CATEGORIES, key=lambda c: probs[c] / thresholds[c])
+            if probs[leaning] / thresholds[leaning] >= context.floor:
+                which = hurt if all(c in hurt for c in CATEGORIES) else None
+                reached = {max(CATEGORIES, key=lambda c: which[c]) if which else leaning}
+        model.update(c for c in reached if system == "model" or c in gate)
     if system == "model":
         return frozenset(model)
     return item.rules | model
 
 
-def score(items: Iterable[Item], system: str, thresholds: dict[str, float]) -> Result:
+def score(
+    items: Iterable[Item], system: str, thresholds: dict[str, float], context: Context | None = None
+) -> Result:
     """Score ``system`` on ``items``."""
-    pairs = [(i.row.labels, predict(i, system, thresholds)) for i in items]
+    pairs = [(i.row.labels, predict(i, system, thresholds, context)) for i in items]
     per = {c: (p, r, f) for c, (p, r, f, _) in per_category(pairs).items()}
     hurtful = [p for g, p in pairs if g]
     clean = [p for g, p in pairs if not g]
@@ -291,25 +328,33 @@ def score(items: Iterable[Item], system: str, thresholds: dict[str, float]) -> R
     )
 
 
-def choose_thresholds(items: Sequence[Item], max_fpr: float) -> dict[str, float]:
+def choose_thresholds(
+    items: Sequence[Item], max_fpr: float, context: Context | None = None
+) -> dict[str, float]:
     """Pick each category's threshold for rules+model F1 on out-of-fold scores, one
     category at a time, keeping the clean FPR under ``max_fpr``."""
 
     def goodness(trial: dict[str, float]) -> tuple[bool, float]:
-        r = score(items, "rules+model", trial)
+        r = score(items, "rules+model", trial, context)
         return r.clean_fpr <= max_fpr, r.macro_f1
 
     return search_thresholds(goodness)
 
 
-def report(items: Sequence[Item], thresholds: dict[str, float], per_fold: bool) -> None:
+def report(
+    items: Sequence[Item],
+    thresholds: dict[str, float],
+    per_fold: bool,
+    context: Context | None = None,
+) -> None:
     """Print pooled (and per-fold) scores of the three systems."""
     for system in ("rules", "model", "rules+model"):
-        print(f"{system:12s} {score(items, system, thresholds).line()}")
+        print(f"{system:12s} {score(items, system, thresholds, context).line()}")
     if per_fold:
         for fold in sorted({i.fold for i in items}):
             part = [i for i in items if i.fold == fold]
-            r, rm = score(part, "rules", thresholds), score(part, "rules+model", thresholds)
+            r = score(part, "rules", thresholds)
+            rm = score(part, "rules+model", thresholds, context)
             print(
                 f"  {fold:16s} rules F1 {r.macro_f1:.3f} FPR {r.clean_fpr:.3f} | rules+model "
                 f"F1 {rm.macro_f1:.3f} rec {rm.any_recall:.3f} FPR {rm.clean_fpr:.3f} (n={rm.n})"
@@ -326,6 +371,18 @@ def shipped_thresholds() -> dict[str, float]:
         for r in rules_for(Settings())
         if r.spec.kind == "model"
     }
+
+
+def shipped_context() -> Context | None:
+    """Return how the shipped model rules read the in-context model (None: they don't)."""
+    from mailcoach.nlp.pipeline import rules_for
+    from mailcoach.settings import Settings
+
+    for rule in rules_for(Settings()):
+        if rule.spec.kind == "model" and "context" in rule.spec.params:
+            given = rule.spec.params["context"]
+            return Context(float(given["threshold"]), float(given.get("floor", 0.0)))
+    return None
 
 
 def sealed_scores() -> None:
@@ -380,6 +437,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--load-oof", type=Path, help="re-threshold saved out-of-fold scores")
     parser.add_argument("--dump-sentences", type=Path, help="write the texts to embed, and stop")
     parser.add_argument("--embeddings", type=Path, help="bake-off (b): folder with vectors.npy")
+    parser.add_argument(
+        "--context",
+        metavar="THRESHOLD[,FLOOR]",
+        help="read the in-context model so (default: as the shipped model rules do; "
+        "'none': not at all)",
+    )
     args = parser.parse_args(argv)
     if args.sealed:
         sealed_scores()
@@ -414,14 +477,22 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.save_oof:
         args.save_oof.write_text(json.dumps([i.probs for i in items]), "utf-8")
     thresholds = shipped_thresholds()
-    print(f"options {options}\nthresholds (shipped) {thresholds}")
-    report(items, thresholds, args.per_fold)
+    if args.context is None:
+        context = shipped_context()
+    elif args.context == "none":
+        context = None
+    else:
+        context = Context(*(float(x) for x in args.context.split(",")))
+    print(f"options {options}\nthresholds (shipped) {thresholds}\nin context {context}")
+    report(items, thresholds, args.per_fold, context)
     if args.choose:
-        thresholds = choose_thresholds(items, args.choose)
+        thresholds = choose_thresholds(items, args.choose, context)
         print(f"thresholds (chosen out of fold, clean FPR <= {args.choose}) {thresholds}")
-        report(items, thresholds, args.per_fold)
+        report(items, thresholds, args.per_fold, context)
     if args.json:
-        pooled = {s: score(items, s, thresholds).__repr__() for s in ("rules", "rules+model")}
+        pooled = {
+            s: score(items, s, thresholds, context).__repr__() for s in ("rules", "rules+model")
+        }
         args.json.write_text(json.dumps(pooled, indent=1), "utf-8")
 
 

@@ -797,11 +797,33 @@ class SentimentKind(Kind):
 MODEL_MIN_WORDS = 4
 
 
+class _ContextParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    weights: str = Field(pattern=r"^[\w.-]+\.json$")
+    threshold: float = Field(gt=0.0, lt=1.0)
+    floor: float = Field(default=0.0, ge=0.0, lt=1.0)
+
+
 class _ModelParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     weights: str = Field(pattern=r"^[\w.-]+\.json$")
     threshold: float = Field(gt=0.0, lt=1.0)
+    context: _ContextParams | None = None
+
+
+#: The score an in-context model (``params.context`` of a model rule) must have.
+HURTFUL = "hurtful"
+
+
+@dataclass(frozen=True, slots=True)
+class _ModelRule:
+    rule: Rule
+    threshold: float
+    category: str
+    #: the in-context model's weights file, threshold and floor, if the rule has one
+    context: tuple[Path, float, float] | None
 
 
 class ModelKind(Kind):
@@ -815,23 +837,41 @@ class ModelKind(Kind):
     weights file, in the rule file's folder. The model is scored once per
     sentence for all its rules. Like a ``sentiment`` rule it reports a sentence only when no
     other rule of its category flagged inside it (see ``GuardFilter``).
+
+    With ``context`` (a second weights file with a "hurtful" score, trained
+    on the sentences of whole drafts, and its threshold), a sentence that no rule of
+    the same sentence model flagged but that the in-context model finds hurtful is
+    flagged when the sentence model's best rating (against its threshold) is at
+    least ``floor``: by the rule, among those with a ``context``, whose category the
+    in-context model rates highest, if it scores the categories too, else the one
+    the sentence model rates highest.
     """
 
     name = "model"
 
     def __init__(self, vocab: Vocab, make_doc: Callable[[str], Doc]) -> None:
         super().__init__(vocab, make_doc)
-        #: per weights file: each rule, its threshold and its category's name
-        self.by_model: dict[Path, list[tuple[Rule, float, str]]] = {}
+        #: per weights file: its rules
+        self.by_model: dict[Path, list[_ModelRule]] = {}
 
     def add(self, rule: Rule) -> None:
         from mailcoach.nlp.classifier import load_classifier
 
         p = _params(rule, _ModelParams)
-        path = Path(rule.file).parent / p.weights
+        folder = Path(rule.file).parent
+        path = folder / p.weights
         if rule.category.value not in load_classifier(path).categories:
             raise _fail(rule, f"params.weights: {p.weights} has no '{rule.category.value}' scores")
-        self.by_model.setdefault(path, []).append((rule, p.threshold, rule.category.value))
+        context = None
+        if p.context is not None:
+            context = (folder / p.context.weights, p.context.threshold, p.context.floor)
+            if HURTFUL not in load_classifier(context[0]).categories:
+                raise _fail(
+                    rule, f"params.context.weights: {p.context.weights} has no '{HURTFUL}' scores"
+                )
+        self.by_model.setdefault(path, []).append(
+            _ModelRule(rule, p.threshold, rule.category.value, context)
+        )
         super().add(rule)
 
     def find(self, doc: Doc, words: Words, *, parsed_only: bool = False) -> Iterator[Candidate]:
@@ -842,11 +882,27 @@ class ModelKind(Kind):
         sentences = list(_model_sentences(doc, words))
         for path, rules in self.by_model.items():
             model = load_classifier(path)
+            in_context = [r for r in rules if r.context is not None]
             for start, end, sentence_words, text, previous in sentences:
                 scores = model.probabilities(sentence_words, text, previous)
-                for rule, threshold, category in rules:
-                    if scores[category] >= threshold:
-                        yield Candidate(rule, start, end)
+                fired = False
+                for r in rules:
+                    if scores[r.category] >= r.threshold:
+                        fired = True
+                        yield Candidate(r.rule, start, end)
+                if fired or not in_context:
+                    continue
+                best = max(in_context, key=lambda r: scores[r.category] / r.threshold)
+                assert best.context is not None
+                weights, threshold, floor = best.context
+                if scores[best.category] / best.threshold < floor:
+                    continue
+                hurt = load_classifier(weights).probabilities(sentence_words, text, previous)
+                if hurt[HURTFUL] < threshold:
+                    continue
+                if all(r.category in hurt for r in in_context):  # it says which, too
+                    best = max(in_context, key=lambda r: hurt[r.category])
+                yield Candidate(best.rule, start, end)
 
 
 def model_sentences(
