@@ -89,3 +89,17 @@ def test_a_sentence_is_searched_for_a_pattern_unless_it_cannot_match() -> None:
                 skipped += 1
                 assert not pattern.search(text), (pattern.pattern[:80], text)
     assert skipped > len(texts)  # most sentences are skipped for most patterns
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The parts never came. pls send them by wed.",
+        "The heater is still broken. can u fix it by tmrw arvo?",
+        "The tap is leaking again. I need a technician by 6pm today.",
+    ],
+)
+def test_a_phone_typed_next_step_with_a_date_is_credited(text: str) -> None:
+    """Notes that said "no next step with a date" for "by wed" or "by tmrw" were wrong."""
+    done = {item.id: item.ok for item in mailcoach.check(text).checklist}
+    assert done["next-step"]

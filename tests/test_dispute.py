@@ -203,6 +203,12 @@ def test_absolute_dates(text: str, expected: tuple[str, ...]) -> None:
         ("We will follow up in a month.", "2026-12-04"),
         ("We will follow up within 5 business days.", "2026-11-11"),
         ("We wrote three days ago.", "2026-11-01"),
+        # phone-typed: short weekday names, "tmrw", and today itself
+        ("pls pay by wed", "2026-11-11"),
+        ("need it by thurs latest", "2026-11-05"),
+        ("it broke last fri", "2026-10-30"),
+        ("can u fix it by tmrw arvo", "2026-11-05"),
+        ("I need a technician by 6pm today.", "2026-11-04"),
     ],
 )
 def test_relative_dates_resolve_against_today(text: str, expected: str) -> None:
@@ -218,6 +224,7 @@ def test_relative_dates_resolve_against_today(text: str, expected: str) -> None:
         "May I ask when this will be fixed?",
         "We will march on with the project.",
         "They may 2 weeks from now decide.",
+        "We'll be done by sun down.",
         "We have 15 pallets and 3 crates.",
         "The fix ships in version 1.2.10.",
         "Please check INV-2026-0042.",

@@ -257,7 +257,7 @@ def test_money_is_written_the_way_the_dispute_reader_reads_it(
     amount: Decimal, currency: str, text: str
 ) -> None:
     assert format_money(amount, currency) == text
-    (fact,) = find_facts(f"The balance is {text} today.")
+    (fact,) = find_facts(f"The balance is {text} in all.")
     assert fact.kind == "amount" and fact.value == text
 
 

@@ -535,3 +535,17 @@ def test_a_cut_sentence_leaves_its_neighbours_a_space_apart() -> None:
         if not e.replacement
     ), "the case needs a cut from mid-line"
     assert re.search(r"[a-z][.!?][A-Z]", result.text) is None, result.text
+
+
+def test_a_reported_promise_is_no_deadline_to_confirm_by() -> None:
+    """A reported promise ("you promised the parts by Thursday") is the reader's: asking them
+    to confirm "by Thursday" would set a deadline the writer never set, and the draft's
+    own deadline (25 October) is already past, so no weekday of it means the coming one."""
+    text = (
+        "Hi Sam,\n\nYou promised the parts by Thursday and nothing came. Frankly you are "
+        "useless. The whole order had to be with us by 25 October.\n\nJo\n"
+    )
+    result = rewrite(check(text), today=datetime.date(2026, 12, 7))
+    assert "Thursday?" not in result.text
+    assert result.text.count("Thursday") == 1
+    assert any("(25 October) is before today" in n for n in result.notes)

@@ -23,6 +23,8 @@ from mailcoach.facts.patterns import (
     DATE_PERIOD_END,
     DATE_WEEKDAY,
     MONTH_NUMBERS,
+    TOMORROW_FORMS,
+    WEEKDAY_SHORT,
     WEEKDAY_STEMS,
 )
 from mailcoach.facts.references import is_quantity_next
@@ -186,7 +188,7 @@ def _numeric_date(match: re.Match[str]) -> datetime.date | None:
 
 
 def _near_day(match: re.Match[str], today: datetime.date) -> datetime.date:
-    """Resolve yesterday, tomorrow and the day before/after them.
+    """Resolve yesterday, today, tomorrow and the day before/after them.
 
     Args:
         match: a match of ``DATE_NEAR_DAY``.
@@ -196,7 +198,9 @@ def _near_day(match: re.Match[str], today: datetime.date) -> datetime.date:
         The date.
     """
     word = (match["far"] or match["near"]).lower().split()[-1]
-    step = 1 if word == "tomorrow" else -1
+    if word in ("today", "tonight"):
+        return today
+    step = 1 if word in TOMORROW_FORMS else -1
     return today + datetime.timedelta(days=step * (2 if match["far"] else 1))
 
 
@@ -213,7 +217,11 @@ def _weekday_date(match: re.Match[str], today: datetime.date) -> datetime.date:
     Returns:
         The date.
     """
-    weekday = WEEKDAY_STEMS.index(match["wd"].lower())
+    if match["wd"]:
+        weekday = WEEKDAY_STEMS.index(match["wd"].lower())
+    else:  # a short name: "wed", "thurs"
+        short = match["short"].lower()
+        weekday = next(i for i, p in enumerate(WEEKDAY_SHORT) if re.fullmatch(p, short))
     modifier = " ".join(match["mod"].lower().split())
     if modifier in ("last", "past", "this past"):
         back = (today.weekday() - weekday) % 7 or 7

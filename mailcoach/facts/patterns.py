@@ -104,6 +104,9 @@ TENS: Final[tuple[str, ...]] = (
     "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
 )  # fmt: skip
 WEEKDAY_STEMS: Final[tuple[str, ...]] = ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun")
+#: Short weekday names after "by", "next" ... ("by wed", "next thurs"), Monday first;
+#: not "sun", which is far more often the sun.
+WEEKDAY_SHORT: Final[tuple[str, ...]] = ("mon", "tues?", "weds?", "thu(?:rs?)?", "fri", "sat")
 MONTH_NUMBERS: Final[tuple[tuple[str, int], ...]] = (
     ("jan", 1), ("feb", 2), ("mar", 3), ("apr", 4), ("may", 5), ("jun", 6),
     ("jul", 7), ("aug", 8), ("sep", 9), ("oct", 10), ("nov", 11), ("dec", 12),
@@ -199,14 +202,16 @@ DATE_NUMERIC: Final[re.Pattern[str]] = re.compile(
     r"(?<![\w/.-])(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)"
     r"(?P<year>(?:19|20)\d{2}|(?<=/)\d{2})(?![\w/-]|\.\d)"
 )
+#: "tomorrow" as phone-typed mail writes it.
+TOMORROW_FORMS: Final[frozenset[str]] = frozenset({"tomorrow", "tmrw", "tmr", "2moro", "tmoro"})
 DATE_NEAR_DAY: Final[re.Pattern[str]] = re.compile(
-    r"(?i)(?=[ty])\b(?:the\s+day\s+(?P<far>after\s+tomorrow|before\s+yesterday)"
-    r"|(?P<near>yesterday|tomorrow))\b"
+    r"(?i)(?=[2ty])\b(?:the\s+day\s+(?P<far>after\s+tomorrow|before\s+yesterday)"
+    r"|(?P<near>yesterday|tomorrow|tmrw|tmr|2moro|tmoro|today|tonight))\b"
 )
 DATE_WEEKDAY: Final[re.Pattern[str]] = re.compile(
     r"(?i)(?=[bclnptu])\b(?P<mod>this\s+past|this\s+coming|last|past|next|coming|this|by|before"
     r"|until|till|no\s+later\s+than)\s+"
-    rf"(?P<wd>{'|'.join(WEEKDAY_STEMS)})day\b"
+    rf"(?:(?P<wd>{'|'.join(WEEKDAY_STEMS)})day|(?P<short>{'|'.join(WEEKDAY_SHORT)}))\b"
     rf"(?!\s+of\b)(?!,?\s+(?:the\s+)?(?:\d|{_MONTH_AHEAD}))"
 )
 DATE_PERIOD_END: Final[re.Pattern[str]] = re.compile(

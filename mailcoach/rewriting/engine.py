@@ -247,6 +247,11 @@ def tidy(sentence: str, *, capital: bool = True) -> str:
     return sentence_case(out) if capital else out
 
 
+#: A promise the draft reports rather than a deadline it sets: "you promised the parts
+#: by Thursday", "I was told it would be fixed before Friday".
+_REPORTED_PROMISE = re.compile(
+    r"(?i)\b(?:promised|said|told|assured|agreed|was\s+supposed|were\s+supposed|should\s+have)\b"
+)
 _DIGIT_WORD = re.compile(r"[^\s(),;:!?\"']*\d[^\s(),;:!?\"']*")
 _NUMBER_WORD = re.compile(
     r"(?i)\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twice)\b"
@@ -1476,7 +1481,7 @@ class _Rewriter:
             self._completion = (done, Edit(at, at, "\n\n" + sentence, None, why), notes)
         if "next-step" in missing and date is None:
             today = f"{self.today.day} {self.today:%B %Y}"
-            past = [f.text for f in self._deadlines(words)]
+            past = [f.text.rstrip(".") for f in self._deadlines(words)]
             if past:
                 notes.append(
                     f"the deadline the draft sets ({_and_list(past)}) is before today, "
@@ -1492,7 +1497,8 @@ class _Rewriter:
         return self._completion
 
     def _deadlines(self, words: str) -> list[Fact]:
-        """Return the dates the writer sets as deadlines: after "by", "before" or "until"."""
+        """Return the dates the writer sets as deadlines: after "by", "before" or "until",
+        and not in a promise the draft reports ("you promised the parts by Thursday")."""
         out = []
         for fact in find_facts(words, today=self.today):
             if fact.kind != "date":
@@ -1500,17 +1506,26 @@ class _Rewriter:
             lead = words[max(0, fact.start - 12) : fact.start] + fact.text
             if re.search(r"(?i)\b(?:by|before|until)\b", lead) is None:
                 continue  # "processed in 7 working days" is no deadline of the writer's
+            clause = words[max(0, fact.start - 60) : fact.start]
+            clause = re.split(r"[.!?;]\s", clause)[-1]
+            if _REPORTED_PROMISE.search(clause):
+                continue  # someone else's broken promise, not the writer's deadline
             out.append(fact)
         return out
 
     def _date_ahead(self, words: str) -> DateFact | None:
         """Return the earliest date still to come that the writer sets as a deadline.
 
-        None when the draft gives no such date after ``today``.
+        None when the draft gives no such date after ``today``, and when one of its
+        deadlines is already past: the draft was written before today, and a weekday
+        it names ("by Thursday") meant one near then, not the one after today.
         """
+        deadlines = self._deadlines(words)
+        if any(f.value < self.today.isoformat() for f in deadlines):
+            return None
         ahead = [
             (f.value, _date_fact(f, self.today))
-            for f in self._deadlines(words)
+            for f in deadlines
             if f.value > self.today.isoformat()
         ]
         return min(ahead, key=lambda x: x[0])[1] if ahead else None
