@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import hashlib
 import json
 import re
 import shutil
@@ -44,9 +43,15 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
 
 from mailcoach.nlp.classifier import WEIGHTS_FILE, Classifier, FeatureSettings  # noqa: E402
 from mailcoach.rules.compile import HURTFUL  # noqa: E402
-from mailcoach.weights import read_header  # noqa: E402
 from tools.train_kind import LABEL_FILES  # noqa: E402
-from tools.train_model import Example, Options, fit, provenance  # noqa: E402
+from tools.train_model import (  # noqa: E402
+    Example,
+    Options,
+    fit,
+    provenance,
+    recorded_date,
+    write_weights,
+)
 
 CORPUS = ROOT / "tests" / "corpus" / "rewrite"
 CONTEXT_FILE = "context-weights.json"
@@ -275,7 +280,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     options = Options(c=args.c, features=OPTIONS.features)
     if args.lowo:
         thresholds = [float(t) for t in args.thresholds.split(",")]
-        tallies = leave_one_writer_out(read_labelled(args.corpus), thresholds, options, args.floor)
+        tallies = leave_one_writer_out(
+            read_labelled(args.corpus), thresholds, options, args.floor, not args.no_categories
+        )
         print(
             f"C = {args.c:g}, floor {args.floor:g}; rows: the in-context threshold "
             "('none': the sentence model alone)"
@@ -289,14 +296,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                 f"{t['a right category']}/{t['caught, categories known']} with a right one"
             )
         return
-    date = args.date
-    if date is None:
-        shipped = read_header(args.output) if args.output.exists() else {}
-        date = shipped.get("provenance", {}).get("date", "")
-    text = train_text(args.corpus, date, options)
-    args.output.write_text(text, encoding="utf-8")
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    print(f"{args.output}: {text.count(chr(10)) - 2} features, sha256 {digest}")
+    date = args.date if args.date is not None else recorded_date(args.output)
+    write_weights(args.output, train_text(args.corpus, date, options))
 
 
 if __name__ == "__main__":

@@ -269,19 +269,22 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="the date to record (YYYY-MM-DD); default: the date in the current output file",
     )
     args = parser.parse_args(argv)
-    date = args.date
-    if date is None:
-        date = (
-            read_header(args.output).get("provenance", {}).get("date", "")
-            if args.output.exists()
-            else ""
-        )
-    text = train_text(args.corpus, date)
-    args.output.write_text(text, encoding="utf-8")
+    date = args.date if args.date is not None else recorded_date(args.output)
+    write_weights(args.output, train_text(args.corpus, date))
+
+
+def recorded_date(path: Path) -> str:
+    """Return the training date a weights file records ("" if there is none)."""
+    return str(read_header(path).get("provenance", {}).get("date", "")) if path.exists() else ""
+
+
+def write_weights(path: Path, text: str) -> None:
+    """Write a weights file and say what was written."""
     import hashlib
 
+    path.write_text(text, encoding="utf-8")
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    print(f"{args.output}: {text.count(chr(10)) - 2} features, sha256 {digest}")
+    print(f"{path}: {text.count(chr(10)) - 2} features, sha256 {digest}")
 
 
 if __name__ == "__main__":
