@@ -15,14 +15,15 @@ from typing import Final
 #: pattern changes, tests/test_dispute.py names the lookahead it should now have.
 
 #: ISO 4217 codes recognised next to a number (upper case only). Codes that are also
-#: common English words in capitals ("ALL", "TOP", "CUP", "MOP") are left out.
+#: English words ("ALL", "TOP", "CUP", "MOP", "MAD", "TRY", "PEN", "COP") are left out:
+#: a rewrite keeps a code's capitals where it lowers a shouted word.
 CURRENCY_CODES: Final[frozenset[str]] = frozenset(
     {
         "USD", "EUR", "GBP", "CAD", "AUD", "NZD", "CHF", "JPY", "CNY", "INR", "SEK", "NOK", "DKK",
         "PLN", "CZK", "HUF", "ZAR", "SGD", "HKD", "MXN", "BRL", "AED", "PHP", "NGN", "KES",
-        "GHS", "UGX", "TZS", "ZMW", "RWF", "ETB", "EGP", "MAD", "XOF", "XAF", "PKR", "BDT",
-        "LKR", "NPR", "MYR", "IDR", "THB", "VND", "KRW", "TWD", "ILS", "TRY", "SAR", "QAR",
-        "KWD", "BHD", "OMR", "JOD", "RON", "BGN", "ISK", "UAH", "RUB", "CLP", "COP", "PEN",
+        "GHS", "UGX", "TZS", "ZMW", "RWF", "ETB", "EGP", "XOF", "XAF", "PKR", "BDT",
+        "LKR", "NPR", "MYR", "IDR", "THB", "VND", "KRW", "TWD", "ILS", "SAR", "QAR",
+        "KWD", "BHD", "OMR", "JOD", "RON", "BGN", "ISK", "UAH", "RUB", "CLP",
         "ARS", "UYU", "JMD", "TTD", "BBD", "FJD"
     }
 )  # fmt: skip
