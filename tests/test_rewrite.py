@@ -549,3 +549,12 @@ def test_a_reported_promise_is_no_deadline_to_confirm_by() -> None:
     assert "Thursday?" not in result.text
     assert result.text.count("Thursday") == 1
     assert any("(25 October) is before today" in n for n in result.notes)
+
+
+def test_the_writers_own_as_agreed_still_sets_a_deadline() -> None:
+    from mailcoach.rewriting.engine import _REPORTED_PROMISE
+
+    assert _REPORTED_PROMISE.search("You promised the parts by")
+    assert _REPORTED_PROMISE.search("I was told it would be fixed before")
+    assert not _REPORTED_PROMISE.search("As agreed, please pay by")
+    assert not _REPORTED_PROMISE.search("As I said, the balance is due by")

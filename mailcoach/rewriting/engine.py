@@ -248,9 +248,12 @@ def tidy(sentence: str, *, capital: bool = True) -> str:
 
 
 #: A promise the draft reports rather than a deadline it sets: "you promised the parts
-#: by Thursday", "I was told it would be fixed before Friday".
+#: by Thursday", "I was told it would be fixed before Friday"; not the writer's own
+#: "as agreed" or "as I said", which still set one.
 _REPORTED_PROMISE = re.compile(
-    r"(?i)\b(?:promised|said|told|assured|agreed|was\s+supposed|were\s+supposed|should\s+have)\b"
+    r"(?i)\b(?:you|he|she|they|someone|somebody|your\s+\w+|the\s+\w+)\s+"
+    r"(?:promised|said|told\s+(?:me|us)|assured\s+(?:me|us)|agreed)\b"
+    r"|\b(?:was|were)\s+(?:supposed|promised|told|assured)\b|\bshould\s+have\b"
 )
 _DIGIT_WORD = re.compile(r"[^\s(),;:!?\"']*\d[^\s(),;:!?\"']*")
 _NUMBER_WORD = re.compile(
