@@ -51,11 +51,11 @@ def test_retraining_gives_the_shipped_weights_byte_for_byte() -> None:
 
 
 #: Leave one writer out over the rewrite corpus's dev drafts, through ``check`` with
-#: the shipped thresholds: today's figures (7 December 2026, fifth session: 262 of 379
-#: hurtful sentences caught, 0.691, against 238 with the sentence model alone; 12 of 78
-#: calm drafts warned, as without it) minus a small margin.
-MIN_CAUGHT = 0.67
-MAX_CALM_WARNED = 13
+#: the shipped thresholds: today's figures (7 December 2026, end of the fifth session,
+#: with dev7: 308 of 472 hurtful sentences caught, 0.653, against 284 with the sentence
+#: model alone; 18 of 102 calm drafts warned, as without it) minus a small margin.
+MIN_CAUGHT = 0.63
+MAX_CALM_WARNED = 19
 
 
 @pytest.mark.skipif(

@@ -58,6 +58,7 @@ LABEL_FILES = (
     "dev4.jsonl",
     "dev5.jsonl",
     "dev6.jsonl",
+    "dev7.jsonl",
 )
 #: What a file of fresh labels (``--relabels``) may give a draft instead of its writer.
 RELABELLED = ("sender_role", "reader_role", "dispute_type")
