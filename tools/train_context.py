@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import functools
 import json
-import re
 import shutil
 import sys
 import tempfile
@@ -43,7 +42,7 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
 
 from mailcoach.nlp.classifier import WEIGHTS_FILE, Classifier, FeatureSettings  # noqa: E402
 from mailcoach.rules.compile import HURTFUL  # noqa: E402
-from tools.train_kind import LABEL_FILES  # noqa: E402
+from tools.train_kind import LABEL_FILES, writer_of  # noqa: E402
 from tools.train_model import (  # noqa: E402
     Example,
     Options,
@@ -52,6 +51,7 @@ from tools.train_model import (  # noqa: E402
     recorded_date,
     write_weights,
 )
+from tools.yardstick import write_model_rules  # noqa: E402
 
 CORPUS = ROOT / "tests" / "corpus" / "rewrite"
 CONTEXT_FILE = "context-weights.json"
@@ -95,8 +95,7 @@ def read_labelled(corpus: Path = CORPUS, files: Sequence[str] = LABEL_FILES) -> 
         for line in (corpus / name).read_text(encoding="utf-8").splitlines():
             if line.strip():
                 row = json.loads(line)
-                prefix = re.match(r"([A-Z]+\d*)-", Path(row["file"]).name)
-                writer = prefix.group(1) if prefix else Path(name).stem
+                writer = writer_of(row["file"], name)
                 hurtful = tuple(row.get("hurtful", []))
                 kinds = tuple(categories.get((row["file"], h), ()) for h in hurtful)
                 path = corpus / row["file"]
@@ -175,27 +174,18 @@ def _fold_lexicon(
     """Write model rules like the shipped ones that read ``weights_text`` in context at
     ``threshold`` (None: no in-context model); return the shipped model rules' ids (to
     disable)."""
-    from mailcoach.nlp.pipeline import rules_for
     from mailcoach.resources import lexicon_dir
-    from mailcoach.settings import Settings
 
     if weights_text is not None:
         (folder / CONTEXT_FILE).write_text(weights_text, encoding="utf-8")
     shutil.copyfile(lexicon_dir() / WEIGHTS_FILE, folder / WEIGHTS_FILE)
-    shipped = [r for r in rules_for(Settings()) if r.spec.kind == "model"]
-    for rule in shipped:
-        spec = rule.spec.model_dump(by_alias=True, exclude_none=True)
-        spec["id"] = f"{rule.category.value}.fold-model"
-        spec["params"].pop("context", None)
-        if weights_text is not None:
-            spec["params"]["context"] = {
-                "weights": CONTEXT_FILE,
-                "threshold": threshold,
-                "floor": floor,
-            }
-        with (folder / f"{rule.category.value}.yml").open("w", encoding="utf-8") as handle:
-            json.dump([spec], handle)  # JSON is YAML
-    return tuple(r.id for r in shipped)
+    context = {"weights": CONTEXT_FILE, "threshold": threshold, "floor": floor}
+
+    def params(shipped: dict[str, object]) -> dict[str, object]:
+        shipped.pop("context", None)
+        return shipped if weights_text is None else {**shipped, "context": context}
+
+    return write_model_rules(folder, "fold-model", params)
 
 
 def _score(drafts: Sequence[Labelled], settings: object, tally: Counter[str]) -> None:

@@ -82,6 +82,13 @@ class Draft:
     roles: tuple[str, str]
 
 
+def writer_of(file: str, label_file: str) -> str:
+    """Return the writer of a labelled draft: its file name's prefix ("I-", "R3-"), or
+    for a set with no prefixes (the first dev set) the set itself."""
+    prefix = re.match(r"([A-Z]+\d*)-", Path(file).name)
+    return prefix.group(1) if prefix else Path(label_file).stem
+
+
 def read_drafts(
     corpus: Path = CORPUS, files: Sequence[str] = LABEL_FILES, relabels: Path | None = None
 ) -> list[Draft]:
@@ -114,8 +121,7 @@ def read_drafts(
             row = json.loads(line)
             draft = to_draft(corpus / row["file"], settings)
             row.update(relabelled.get(row["file"], {}))
-            prefix = re.match(r"([A-Z]+\d*)-", Path(row["file"]).name)
-            writer = prefix.group(1) if prefix else Path(name).stem
+            writer = writer_of(row["file"], name)
             labels = {
                 "dispute-type": row["dispute_type"],
                 "relationship": relationship[row["sender_role"]],

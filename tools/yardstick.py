@@ -86,23 +86,34 @@ def fold_of(row: Row) -> str:
     return f"{stem}:{row.writer}" if row.writer else stem
 
 
+def write_model_rules(
+    folder: Path, suffix: str, params: Callable[[dict[str, object]], dict[str, object]]
+) -> tuple[str, ...]:
+    """Write a copy of each shipped model rule to ``folder`` (id ``<category>.<suffix>``,
+    ``params`` made from the shipped ones); return the shipped rules' ids, to disable."""
+    from mailcoach.nlp.pipeline import rules_for
+    from mailcoach.settings import Settings
+
+    shipped = [r for r in rules_for(Settings()) if r.spec.kind == "model"]
+    for rule in shipped:
+        spec = rule.spec.model_dump(by_alias=True, exclude_none=True)
+        spec["id"] = f"{rule.category.value}.{suffix}"
+        spec["params"] = params(dict(spec["params"]))
+        with (folder / f"{rule.category.value}.yml").open("w", encoding="utf-8") as handle:
+            json.dump([spec], handle)  # JSON is YAML
+    return tuple(r.id for r in shipped)
+
+
 def _gate_lexicon(folder: Path) -> tuple[str, ...]:
     """Write model rules that fire on every sentence they may score; return the ids to
     disable (the shipped model rules)."""
     from mailcoach.nlp.classifier import Classifier
-    from mailcoach.nlp.pipeline import rules_for
-    from mailcoach.settings import Settings
 
     always = Classifier(CATEGORIES, tuple(30.0 for _ in CATEGORIES), {})
     (folder / "always.json").write_text(always.to_text({"about": "yardstick gate"}), "utf-8")
-    shipped = [r for r in rules_for(Settings()) if r.spec.kind == "model"]
-    for rule in shipped:
-        spec = rule.spec.model_dump(by_alias=True, exclude_none=True)
-        spec["id"] = f"{rule.category.value}.yardstick-gate"
-        spec["params"] = {"weights": "always.json", "threshold": 0.5}
-        with (folder / f"{rule.category.value}.yml").open("w", encoding="utf-8") as handle:
-            json.dump([spec], handle)  # JSON is YAML
-    return tuple(r.id for r in shipped)
+    return write_model_rules(
+        folder, "yardstick-gate", lambda _: {"weights": "always.json", "threshold": 0.5}
+    )
 
 
 def gate_pass(rows: Sequence[Row]) -> list[tuple[frozenset[str], dict[int, frozenset[str]]]]:
