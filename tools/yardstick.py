@@ -34,7 +34,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from mailcoach.nlp.classifier import FeatureSettings  # noqa: E402
-from mailcoach.rules.compile import HURTFUL  # noqa: E402
+from mailcoach.rules.compile import in_context_pick  # noqa: E402
 from tools.scoring import per_category, search_thresholds  # noqa: E402
 from tools.train_model import (  # noqa: E402
     CATEGORIES,
@@ -301,20 +301,20 @@ def predict(
     item: Item, system: str, thresholds: dict[str, float], context: Context | None = None
 ) -> frozenset[str]:
     """Return the categories ``system`` ("rules", "model", "rules+model") flags; with
-    ``context``, a sentence no category reached is flagged when the in-context model
-    finds it hurtful and the sentence model leans at least ``floor`` of the way, for
-    the category the in-context model rates highest, as the model rules do."""
+    ``context``, a sentence no category reached may be flagged by the in-context
+    model, decided as the model rules decide it (``in_context_pick``)."""
     if system == "rules":
         return item.rules
     model: set[str] = set()
     for i, (probs, (_, _, _, gate)) in enumerate(zip(item.probs, item.sentences, strict=True)):
         reached = {c for c in CATEGORIES if probs[c] >= thresholds[c]}
-        hurt = item.context[i]
-        if not reached and context is not None and hurt[HURTFUL] >= context.threshold:
-            leaning = max(CATEGORIES, key=lambda c: probs[c] / thresholds[c])
-            if probs[leaning] / thresholds[leaning] >= context.floor:
-                which = hurt if all(c in hurt for c in CATEGORIES) else None
-                reached = {max(CATEGORIES, key=lambda c: which[c]) if which else leaning}
+        if not reached and context is not None:
+            picked = in_context_pick(
+                {c: (c, probs[c] / thresholds[c]) for c in CATEGORIES},
+                lambda _: (None, context.threshold, context.floor),
+                lambda _, hurt=item.context[i]: hurt,
+            )
+            reached = {picked} if picked is not None else set()
         model.update(c for c in reached if system == "model" or c in gate)
     if system == "model":
         return frozenset(model)

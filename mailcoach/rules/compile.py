@@ -11,10 +11,10 @@ import bisect
 import difflib
 import functools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -815,9 +815,11 @@ class _ModelParams(BaseModel):
 
 #: The score an in-context model (``params.context`` of a model rule) must have.
 HURTFUL = "hurtful"
+_K = TypeVar("_K")
+_W = TypeVar("_W")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # hashed by identity: a key per rule
 class _ModelRule:
     rule: Rule
     threshold: float
@@ -882,7 +884,7 @@ class ModelKind(Kind):
         sentences = list(_model_sentences(doc, words))
         for path, rules in self.by_model.items():
             model = load_classifier(path)
-            in_context = [r for r in rules if r.context is not None]
+            in_context = {r: r.context for r in rules if r.context is not None}
             for start, end, sentence_words, text, previous in sentences:
                 scores = model.probabilities(sentence_words, text, previous)
                 fired = False
@@ -892,17 +894,50 @@ class ModelKind(Kind):
                         yield Candidate(r.rule, start, end)
                 if fired or not in_context:
                     continue
-                best = max(in_context, key=lambda r: scores[r.category] / r.threshold)
-                assert best.context is not None
-                weights, threshold, floor = best.context
-                if scores[best.category] / best.threshold < floor:
-                    continue
-                hurt = load_classifier(weights).probabilities(sentence_words, text, previous)
-                if hurt[HURTFUL] < threshold:
-                    continue
-                if all(r.category in hurt for r in in_context):  # it says which, too
-                    best = max(in_context, key=lambda r: hurt[r.category])
-                yield Candidate(best.rule, start, end)
+                picked = in_context_pick(
+                    {r: (r.category, scores[r.category] / r.threshold) for r in in_context},
+                    in_context.__getitem__,
+                    _scoring(sentence_words, text, previous),
+                )
+                if picked is not None:
+                    yield Candidate(picked.rule, start, end)
+
+
+def _scoring(
+    words: list[str], text: str, previous: tuple[list[str], str] | None
+) -> Callable[[Path], Mapping[str, float]]:
+    """Return how a weights file scores one sentence (read only if it is asked)."""
+    from mailcoach.nlp.classifier import load_classifier
+
+    return lambda weights: load_classifier(weights).probabilities(words, text, previous)
+
+
+def in_context_pick(
+    ratings: Mapping[_K, tuple[str, float]],
+    context_of: Callable[[_K], tuple[_W, float, float]],
+    score: Callable[[_W], Mapping[str, float]],
+) -> _K | None:
+    """Return which of the rules with a ``context`` flags a sentence that no model rule
+    flagged, or None (see ``ModelKind``): the shared decision of the model rules and
+    of the yardstick, which replays it on out-of-fold scores.
+
+    Args:
+        ratings: per rule, its category and the sentence model's probability for it
+            against the rule's threshold.
+        context_of: a rule's in-context weights, threshold and floor.
+        score: the in-context model's scores of the sentence, given its weights;
+            called only when the sentence model leans far enough.
+    """
+    leaning = max(ratings, key=lambda r: ratings[r][1])
+    weights, threshold, floor = context_of(leaning)
+    if ratings[leaning][1] < floor:
+        return None
+    hurt = score(weights)
+    if hurt[HURTFUL] < threshold:
+        return None
+    if all(category in hurt for category, _ in ratings.values()):  # it says which, too
+        return max(ratings, key=lambda r: hurt[ratings[r][0]])
+    return leaning
 
 
 def model_sentences(
