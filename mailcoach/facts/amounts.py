@@ -12,6 +12,7 @@ from mailcoach.facts.patterns import (
     DOLLAR_PREFIXES,
     EUROPEAN_NUMBER,
     LOCAL_UNITS,
+    SPACE_GROUP,
 )
 from mailcoach.facts.spans import triple_span, unique, without_overlaps
 
@@ -83,12 +84,15 @@ def _format_number(raw: str) -> str:
     """Return a money figure with comma grouping and its decimals as written.
 
     Args:
-        raw: the figure as matched ("8450", "8,450.00", "1.200,50", "12,50").
+        raw: the figure as matched ("8450", "8,450.00", "1.200,50", "12,50", "3 150,00").
 
     Returns:
         The figure in US notation: "8,450", "8,450.00", "1,200.50", "12.50".
     """
-    if EUROPEAN_NUMBER.fullmatch(raw) is not None:
+    spaced = re.sub(SPACE_GROUP, "", raw)
+    if spaced != raw:  # "3 150,00", "1'250.00"
+        whole, _, decimals = spaced.replace(",", ".").partition(".")
+    elif EUROPEAN_NUMBER.fullmatch(raw) is not None:
         whole, _, decimals = raw.replace(".", "").partition(",")
     else:
         whole, _, decimals = raw.replace(",", "").partition(".")

@@ -126,11 +126,16 @@ _NUMBER_WORD: Final = (
 #: A count written in digits or words ("3", "three", "forty-five", "a").
 _COUNT: Final = rf"(?:\d{{1,3}}|(?i:{_NUMBER_WORD}))\b"
 
+#: What groups thousands in a figure written the French, Polish or Swiss way
+#: ("3 150,00", "1'250.00"): a space (plain, no-break or narrow no-break) or an
+#: apostrophe.
+SPACE_GROUP: Final = "[ \u00a0\u202f'\u2019]"
 #: A money figure: US grouping, European grouping, comma decimals, or plain.
 _MONEY: Final = (
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?"
     r"|\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d{1,2})?"  # Indian grouping: 3,54,000
     r"|\d{1,3}(?:\.\d{3})+(?:,\d{2})?"
+    rf"|\d{{1,3}}(?:{SPACE_GROUP}\d{{3}})+(?:[.,]\d{{2}})?"  # 3 150,00 / 1'250.00
     r"|\d+,\d{2}"
     r"|\d+(?:\.\d{1,2})?)"
     r"(?!\d|[.,]\d)"
