@@ -29,6 +29,11 @@ Gate = Callable[[str], bool]
 Situation = Literal["broken-promise", "repeated", "terms-withdrawn", "own-side"]
 
 
+#: A day of the month named alone, a date to the reader who knows the month ("Can
+#: you confirm the 28th works?"); too loose for the facts, enough for a next step.
+_DAY_OF_MONTH = re.compile(r"(?i)\bthe\s+(?:[12]?\d|3[01])(?:st|nd|rd|th)\b")
+
+
 class _Item(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -188,7 +193,10 @@ def checklist(
         elif item.test == "pattern":
             ok = any(hit(patterns, k) for k in every)
         elif item.test == "pattern-with-date":
-            ok = any(hit(patterns, k) and has_date(plain[k]) for k in every)
+            ok = any(
+                hit(patterns, k) and (has_date(plain[k]) or _DAY_OF_MONTH.search(plain[k]))
+                for k in every
+            )
         elif item.test == "benchmark":
             benchmark = gated(coaching.benchmark)
             ok = any(hit(benchmark, k) for k in every)

@@ -34,6 +34,7 @@ import datetime
 import functools
 import itertools
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import IntEnum
@@ -538,9 +539,11 @@ class _Rewriter:
         spec = rule.spec.rewrite if rule is not None else None
         if spec is None:
             return None
+        rest = self.body[finding.end : sentence.end].lstrip()
         if spec.at_start and (
             self.body[sentence.start : finding.start].strip()
-            or not self.body[finding.end : sentence.end].lstrip().startswith(",")
+            or not rest.startswith(",")
+            or _RELATIVE.match(rest[1:])  # "Per my last email, which I also sent on ..."
         ):
             return None
         match = self.body[finding.start : finding.end]
@@ -778,8 +781,9 @@ class _Rewriter:
 
         "I'm sure you'd rather spend it on something more fun than your teeth, but
         the bill still has to be paid" keeps "The bill still has to be paid". A
-        clause counts as content by its parse (:mod:`mailcoach.rewriting.content`)
-        or by a ``content`` pattern (a request, an offer, a commitment); None when
+        clause counts as content by its parse (:mod:`mailcoach.rewriting.content`),
+        by a ``content`` pattern (a request, an offer, a commitment) or by naming a
+        proportionate step (``steps.yml``); None when
         every main clause, or none, is content, and for an admission (a liability
         finding), whose clauses are the writer's to keep. ``text`` is an edit of
         the sentence to cut further ("The payment hasn't arrived again and this is
@@ -812,7 +816,10 @@ class _Rewriter:
             if (
                 head in parsed
                 or shares
-                or (carries_content(words) and not any(a <= head.idx < b for a, b in skip))
+                or (
+                    (carries_content(words) or load_steps().named_in(words))
+                    and not any(a <= head.idx < b for a, b in skip)
+                )
             ):
                 keep.extend(tokens)
         if not keep or len(keep) == sum(len(own(h)) for h in heads):
@@ -895,6 +902,26 @@ class _Rewriter:
         bare = root is not None and not any(c.dep_ in _SUBJECT_DEPS for c in root.children)
         after = self._parse(new)
         return well_formed(after, imperative=bare) is not None or lost_negation(before, after)
+
+    def _orphan_pronoun(self, old: str, new: str) -> bool:
+        """Tell whether a cut took away what the subject of ``new`` refers to: its
+        main clause's subject is "it", "they", "this"... and the cut words held a noun
+        ("Your checkout is impressive, it charged me ..." -> "It charged me ...")."""
+        if not _is_cut(old, new):
+            return False  # a rephrasing says what it refers to itself
+        after = self._parse(new)
+        subject = next(
+            (t for t in after if t.dep_ in _SUBJECT_DEPS and t.head.dep_ == "ROOT"), None
+        )
+        if subject is None or subject.lower_ not in _ANAPHORS:
+            return False
+        kept = Counter(t.lower_ for t in after)
+        for token in self._parse(old):
+            if kept[token.lower_] > 0:
+                kept[token.lower_] -= 1
+            elif token.pos_ in {"NOUN", "PROPN"}:
+                return True
+        return False
 
     def _scrap(self, text: str) -> bool:
         """Tell whether ``text`` holds no verb at all ("The lot of you.")."""
@@ -1156,17 +1183,28 @@ class _Rewriter:
         skip = self._menace_spans(sentence, words=False)
         return bool(content_clauses(self._parse(text), load_keep(), skip))
 
+    def _heading(self, text: str) -> bool:
+        """Tell whether ``text`` is a heading or a name line, not a sentence: it ends
+        in no full stop, question or exclamation mark, nor colon, and has no verb."""
+        return not text.rstrip().endswith((".", "!", "?", ":")) and not self._has_verb(text)
+
     def removable(self, sentence: _Sentence) -> bool:
         """Tell whether nothing of a sentence need survive.
 
         It holds no fact, number, count or question, no request, offer,
-        commitment or attachment (``content`` in ``lexicons/coaching.yml``)
-        outside its menace (:meth:`_menace_spans`): the flagged words, a threat
-        that names no proportionate step, words a rephrasing takes out whole;
+        commitment, attachment (``content`` in ``lexicons/coaching.yml``) or
+        proportionate step (``templates/rewrites/steps.yml``) outside its menace
+        (:meth:`_menace_spans`): the flagged words, a threat that names no
+        proportionate step, words a rephrasing takes out whole;
         and no clause that reports what happened, was promised or is the state
         of things (:meth:`reports`).
         """
         text = self.body[sentence.start : sentence.end]
+        if self._heading(text):
+            return False  # a subject line goes with the email, not with its tone
+        line = self.body[self.body.rfind("\n", 0, sentence.start) + 1 : sentence.start]
+        if _LIST_MARK.fullmatch(line):
+            return False  # a point of a list ("2. A sans-serif wordmark only."): its own item
         if (
             find_facts(text, today=self.today)
             or "?" in text
@@ -1178,7 +1216,10 @@ class _Rewriter:
         chars = list(text)
         for a, b in self._menace_spans(sentence):
             chars[max(0, a) : b] = " " * (min(len(text), b) - max(0, a))
-        return not carries_content("".join(chars)) and not self.reports(sentence)
+        left = "".join(chars)
+        if load_steps().named_in(left):
+            return False  # a step the writer may take ("look at other suppliers") stays
+        return not carries_content(left) and not self.reports(sentence)
 
     def _valid(self, sentence: _Sentence) -> list[str]:
         """Return the sentence's rewrites that keep every invariant, lightest first."""
@@ -1189,8 +1230,9 @@ class _Rewriter:
             if s is not sentence
         }
         out: list[str] = []
-        if not old.rstrip().endswith((".", "!", "?", ":")) and not self._has_verb(old):
-            return out  # a heading or a name line ("ACME TELECOM SAS"), not a sentence
+        if self._heading(old):  # a subject line, a name line ("ACME TELECOM SAS")
+            # only its shouting goes: "double debit on my card AGAIN" -> "... again"
+            return [new for new, _ in self._candidates(sentence) if _only_case(old, new)][:1]
         quoted = [old[a:b] for a, b in self._reported(sentence)]
         for new, template in self._candidates(sentence):
             if not new or new == old or new in out:
@@ -1211,6 +1253,8 @@ class _Rewriter:
                 continue  # the edit broke the grammar
             if not template and self._broken(old, new):
                 continue  # a dangling joining word, a clause without subject or verb
+            if not template and self._orphan_pronoun(old, new):
+                continue  # "it charged me" once "Your checkout is ..." went
             if not template and self._scrap(new) and self.removable(sentence):
                 continue  # an outburst cut to a scrap ("The lot of you."): it goes whole
             if self._is_fragment(new) and not self._is_fragment(old):
@@ -1658,6 +1702,19 @@ def _before_deletion(body: str, insertion: Edit, edits: Sequence[Edit]) -> Edit:
     follow = len(after) - len(after.lstrip("\n"))
     trail = "\n" * max(0, 2 - follow) if after.strip() and follow else ""
     return replace(insertion, start=gone.start, end=gone.start, replacement=lead + text + trail)
+
+
+#: What opens a point of a list, alone on its line before the sentence: "2.", "b)", "-".
+_LIST_MARK = re.compile(r"[^\S\n]*(?:\(?(?:\d{1,2}|[a-z])[.)]|[-*\u2022\u2013])[^\S\n]*")
+#: A relative clause that hangs on the words before it ("..., which I sent on 9 August").
+_RELATIVE = re.compile(r"\s*(?:which|who|whom|whose|where)\b", re.IGNORECASE)
+#: Subjects that refer back to something said before them.
+_ANAPHORS = frozenset({"it", "they", "this", "that", "these", "those", "he", "she"})
+
+
+def _only_case(old: str, new: str) -> bool:
+    """Tell whether ``new`` is ``old`` with only some letters' case changed."""
+    return new != old and len(new) == len(old) and new.lower() == old.lower()
 
 
 def _common_prefix(a: str, b: str) -> int:
