@@ -28,7 +28,7 @@ from mailcoach.model import (
     Severity,
     Verdict,
 )
-from mailcoach.nlp import SPANS_KEY
+from mailcoach.nlp import RESERVE_KEY, SPANS_KEY
 from mailcoach.nlp.partial import parse_sentences
 from mailcoach.nlp.pipeline import (
     BATCH_SIZE,
@@ -128,6 +128,8 @@ class _Builder:
         self._words: frozenset[str] | None = None
         self._advice: dict[str, str] = {}  # own_advice of each suggestion (many findings share one)
         self.findings: list[Finding] = []
+        #: sentences flagged only if the draft has a warning elsewhere (``RESERVE_KEY``)
+        self.reserve: list[Finding] = []
         self.sentences: list[SentenceSentiment] = []
 
     @property
@@ -155,7 +157,9 @@ class _Builder:
 
         offset = segment.start
         allowed = _allowed(doc_text(doc), self.settings.allow) if self.settings.allow else []
-        for span in doc.spans[SPANS_KEY]:
+        spans = [(span, False) for span in doc.spans[SPANS_KEY]]
+        spans += [(span, True) for span in doc.spans.get(RESERVE_KEY, [])]
+        for span, reserve in spans:
             rule = self.rules.get(span.id_)
             if rule is None:
                 continue
@@ -164,7 +168,7 @@ class _Builder:
             start, end = (offset + i for i in folded.span(span.start_char, span.end_char))
             text = self.draft.body[start:end]
             line, column = self.lines.position(start)
-            self.findings.append(
+            (self.reserve if reserve else self.findings).append(
                 Finding(
                     rule_id=rule.id,
                     category=rule.category,
@@ -186,7 +190,10 @@ class _Builder:
 
     def report(self) -> Report:
         draft = self.draft
-        findings = tuple(sorted(self.findings, key=lambda f: (f.start, f.end, f.rule_id)))
+        flagged = self.findings
+        if any(f.severity >= Severity.WARNING for f in flagged):  # hurt seldom comes alone
+            flagged = flagged + self.reserve
+        findings = tuple(sorted(flagged, key=lambda f: (f.start, f.end, f.rule_id)))
         scores = [s.compound for s in self.sentences]
         compound = round(sum(scores) / len(scores), 4) if scores else 0.0
         notes = draft.notes
@@ -229,7 +236,7 @@ def _sentences_to_parse(doc: Doc, matcher: RuleMatcher, guards: GuardFilter) -> 
     """
     needed = set(matcher.compiled.sentences_to_parse(doc))
     starts = [a for a, _, _ in Words.cached(doc).sentences]
-    for span in doc.spans[SPANS_KEY]:
+    for span in [*doc.spans[SPANS_KEY], *doc.spans.get(RESERVE_KEY, [])]:
         if guards.needs_parse(span.id_):
             # sentences are in order and cover the doc: those from the one holding
             # the span's first token to the one holding its last

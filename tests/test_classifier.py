@@ -257,6 +257,50 @@ def test_the_in_context_model_flags_what_the_sentence_model_rates_below_its_thre
     assert _model_findings(text) == {f"{best}.model"}
 
 
+def test_a_sentence_that_clears_only_the_warned_draft_bars_needs_a_warning_elsewhere() -> None:
+    """A pointed aside under the in-context model's first threshold but over its
+    ``in_warned_draft`` one: alone in a calm draft it is left be; beside a warning
+    it is flagged, and it never is what warns a draft."""
+    aside = "I'm sure your other customers get their orders on time."
+    calm = f"Order 5512 arrived on Friday, two days late. {aside}"
+    heated = f"Order 5512 arrived on Friday, two days late, which is ridiculous. {aside}"
+    from mailcoach.nlp.pipeline import get_pipeline, rules_for
+    from mailcoach.rules.compile import HURTFUL, model_sentences
+
+    rules = [r for r in rules_for(Settings()) if r.spec.kind == "model"]
+    context = rules[0].spec.params["context"]
+    second = context["in_warned_draft"]
+    [(_, words, sentence, previous)] = model_sentences(get_pipeline()(aside))
+    hurt = load_classifier(lexicon_dir() / context["weights"]).probabilities(
+        words, sentence, previous
+    )[HURTFUL]
+    assert second["threshold"] <= hurt < context["threshold"]
+    assert mailcoach.check(calm).findings == ()
+    found = {f.text: f.rule_id for f in mailcoach.check(heated).findings}
+    assert found.get(aside, "").endswith(".model")
+    assert "ridiculous" in found
+
+
+def test_in_context_pick_tells_a_reserve_from_a_flag() -> None:
+    """The decision shared by the model rules and the yardstick: the first bars flag,
+    the in_warned_draft bars give a reserve, and the floor of each is its own."""
+    from mailcoach.rules.compile import HURTFUL, InContext, in_context_pick
+
+    both = InContext("w", 0.9, 0.4, (0.7, 0.2))
+
+    def pick(lean: float, hurt: float, context: InContext[str] = both) -> object:
+        return in_context_pick(
+            {"blaming": ("blaming", lean)}, lambda _: context, lambda _: {HURTFUL: hurt}
+        )
+
+    assert pick(0.5, 0.95) == ("blaming", False)
+    assert pick(0.5, 0.8) == ("blaming", True)
+    assert pick(0.3, 0.95) == ("blaming", True)  # under the first floor, over the second
+    assert pick(0.1, 0.95) is None
+    assert pick(0.5, 0.6) is None
+    assert pick(0.5, 0.8, InContext("w", 0.9, 0.4)) is None
+
+
 def test_shipped_in_context_weights_learnt_from_dev_drafts_only() -> None:
     header = read_header(lexicon_dir() / "context-weights.json")
     trained_on = header["provenance"]["trained_on"]

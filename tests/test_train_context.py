@@ -51,10 +51,11 @@ def test_retraining_gives_the_shipped_weights_byte_for_byte() -> None:
 
 
 #: Leave one writer out over the rewrite corpus's dev drafts, through ``check`` with
-#: the shipped thresholds: today's figures (7 December 2026, end of the fifth session,
-#: with dev7: 308 of 472 hurtful sentences caught, 0.653, against 284 with the sentence
-#: model alone; 18 of 102 calm drafts warned, as without it) minus a small margin.
-MIN_CAUGHT = 0.63
+#: the shipped thresholds: today's figures (7 December 2026, sixth session, with dev7
+#: and the second pair of bars in a warned draft: 348 of 472 hurtful sentences caught,
+#: 0.737, against 308 with the first pair alone and 284 with the sentence model alone;
+#: 18 of 102 calm drafts warned, as without it) minus a small margin.
+MIN_CAUGHT = 0.71
 MAX_CALM_WARNED = 19
 
 
@@ -65,9 +66,15 @@ def test_whole_drafts_of_writers_left_out() -> None:
     from tools.yardstick import shipped_context
 
     context = shipped_context()
-    assert context is not None
-    tallies = leave_one_writer_out(read_labelled(), [context.threshold], floor=context.floor)
-    shipped, alone = tallies[f"{context.threshold:g}"], tallies["none"]
+    assert context is not None and context.warned is not None
+    tallies = leave_one_writer_out(
+        read_labelled(), [context.threshold], floor=context.floor, warned=[context.warned]
+    )
+    first = tallies[f"{context.threshold:g}"]
+    shipped = tallies[f"{context.threshold:g}+{context.warned[0]:g}/{context.warned[1]:g}"]
+    alone = tallies["none"]
     assert shipped["caught"] / shipped["hurtful"] >= MIN_CAUGHT, dict(shipped)
-    assert shipped["caught"] > alone["caught"], (dict(shipped), dict(alone))
+    assert shipped["caught"] > first["caught"] > alone["caught"], (dict(shipped), dict(alone))
     assert shipped["calm warned"] <= MAX_CALM_WARNED, dict(shipped)
+    # a warned draft's second pair adds no calm draft: it needs a warning already there
+    assert shipped["calm warned"] == first["calm warned"], (dict(shipped), dict(first))

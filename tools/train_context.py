@@ -169,17 +169,24 @@ def train_text(corpus: Path = CORPUS, date: str = "", options: Options = OPTIONS
 
 
 def _fold_lexicon(
-    folder: Path, weights_text: str | None, threshold: float = 0.0, floor: float = 0.0
+    folder: Path,
+    weights_text: str | None,
+    threshold: float = 0.0,
+    floor: float = 0.0,
+    warned: tuple[float, float] | None = None,
 ) -> tuple[str, ...]:
     """Write model rules like the shipped ones that read ``weights_text`` in context at
-    ``threshold`` (None: no in-context model); return the shipped model rules' ids (to
-    disable)."""
+    ``threshold`` and ``floor`` (and ``warned``: the threshold and floor in a draft
+    with a warning elsewhere, if any; ``weights_text`` None: no in-context model);
+    return the shipped model rules' ids (to disable)."""
     from mailcoach.resources import lexicon_dir
 
     if weights_text is not None:
         (folder / CONTEXT_FILE).write_text(weights_text, encoding="utf-8")
     shutil.copyfile(lexicon_dir() / WEIGHTS_FILE, folder / WEIGHTS_FILE)
-    context = {"weights": CONTEXT_FILE, "threshold": threshold, "floor": floor}
+    context: dict[str, object] = {"weights": CONTEXT_FILE, "threshold": threshold, "floor": floor}
+    if warned is not None:
+        context["in_warned_draft"] = {"threshold": warned[0], "floor": warned[1]}
 
     def params(shipped: dict[str, object]) -> dict[str, object]:
         shipped.pop("context", None)
@@ -211,6 +218,7 @@ def _score(drafts: Sequence[Labelled], settings: object, tally: Counter[str]) ->
                 tally["a right category"] += any(f.category.value in kinds for f in on_it)
         tally["calm"] += not draft.hostile
         tally["calm warned"] += not draft.hostile and bool(warned)
+        tally["warnings"] += len(warned)
         tally["unlisted warnings"] += sum(
             not any(f.start < b and a < f.end for a, b in spans) for f in warned
         )
@@ -222,9 +230,12 @@ def leave_one_writer_out(
     options: Options = OPTIONS,
     floor: float = 0.0,
     categories: bool = True,
+    warned: Sequence[tuple[float, float]] = (),
 ) -> dict[str, Counter[str]]:
     """Return, per threshold (and "none": the sentence model alone), the tallies of
-    every writer checked with a model trained on the other writers."""
+    every writer checked with a model trained on the other writers; with ``warned``,
+    also per threshold and floor in a draft with a warning elsewhere (at the first
+    of ``thresholds``)."""
     from mailcoach.settings import Settings
 
     tallies: dict[str, Counter[str]] = {"none": Counter()}
@@ -235,11 +246,14 @@ def leave_one_writer_out(
         held = [d for d in drafts if d.writer == writer]
         model = train([d for d in drafts if d.writer != writer], options, categories)
         text = model.to_text({"about": f"fold {writer}"})
-        for threshold in thresholds:
+        trials: list[tuple[str, float, tuple[float, float] | None]]
+        trials = [(f"{t:g}", t, None) for t in thresholds]
+        trials += [(f"{thresholds[0]:g}+{a:g}/{b:g}", thresholds[0], (a, b)) for a, b in warned]
+        for name, threshold, second in trials:
             with tempfile.TemporaryDirectory() as tmp:
-                disable = _fold_lexicon(Path(tmp), text, threshold, floor)
+                disable = _fold_lexicon(Path(tmp), text, threshold, floor, second)
                 settings = Settings(lexicons=(tmp,), disable=disable)
-                _score(held, settings, tallies.setdefault(f"{threshold:g}", Counter()))
+                _score(held, settings, tallies.setdefault(name, Counter()))
     return tallies
 
 
@@ -262,6 +276,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--floor", type=float, default=0.0, help="with --lowo: the sentence model's floor"
     )
     parser.add_argument(
+        "--warned",
+        default="",
+        help="with --lowo: space-separated THRESHOLD/FLOOR pairs to try in a draft with a "
+        "warning elsewhere (at the first of --thresholds)",
+    )
+    parser.add_argument(
         "--no-categories",
         action="store_true",
         help="with --lowo: no category scores (the sentence model picks the category)",
@@ -270,8 +290,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     options = Options(c=args.c, features=OPTIONS.features)
     if args.lowo:
         thresholds = [float(t) for t in args.thresholds.split(",")]
+        warned = [tuple(float(x) for x in pair.split("/")) for pair in args.warned.split()]
         tallies = leave_one_writer_out(
-            read_labelled(args.corpus), thresholds, options, args.floor, not args.no_categories
+            read_labelled(args.corpus),
+            thresholds,
+            options,
+            args.floor,
+            not args.no_categories,
+            warned,  # type: ignore[arg-type]
         )
         print(
             f"C = {args.c:g}, floor {args.floor:g}; rows: the in-context threshold "
@@ -279,10 +305,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         )
         for name, t in tallies.items():
             print(
-                f"{name:>5}: hurtful caught {t['caught']}/{t['hurtful']} "
+                f"{name:>12}: hurtful caught {t['caught']}/{t['hurtful']} "
                 f"({t['caught'] / max(t['hurtful'], 1):.3f}); calm drafts warned "
-                f"{t['calm warned']}/{t['calm']}; warnings on unlisted sentences "
-                f"{t['unlisted warnings']}; of those caught with known categories, "
+                f"{t['calm warned']}/{t['calm']}; warnings {t['warnings']}, on unlisted "
+                f"sentences {t['unlisted warnings']}; of those caught with known categories, "
                 f"{t['a right category']}/{t['caught, categories known']} with a right one"
             )
         return

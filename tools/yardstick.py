@@ -34,7 +34,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from mailcoach.nlp.classifier import FeatureSettings  # noqa: E402
-from mailcoach.rules.compile import in_context_pick  # noqa: E402
+from mailcoach.rules.compile import InContext, in_context_pick  # noqa: E402
 from tools.scoring import per_category, search_thresholds  # noqa: E402
 from tools.train_model import (  # noqa: E402
     CATEGORIES,
@@ -78,6 +78,9 @@ class Context:
     threshold: float
     #: the sentence model's best rating (against its threshold) a sentence needs too
     floor: float = 0.0
+    #: the threshold and floor in a draft with a warning elsewhere (whole drafts only:
+    #: the yardstick scores each sentence alone and never applies them)
+    warned: tuple[float, float] | None = None
 
 
 def fold_of(row: Row) -> str:
@@ -311,10 +314,11 @@ def predict(
         if not reached and context is not None:
             picked = in_context_pick(
                 {c: (c, probs[c] / thresholds[c]) for c in CATEGORIES},
-                lambda _: (None, context.threshold, context.floor),
+                # no in_warned_draft bars: a sentence scored alone has no warning elsewhere
+                lambda _: InContext(None, context.threshold, context.floor),
                 lambda _, hurt=item.context[i]: hurt,
             )
-            reached = {picked} if picked is not None else set()
+            reached = {picked[0]} if picked is not None else set()
         model.update(c for c in reached if system == "model" or c in gate)
     if system == "model":
         return frozenset(model)
@@ -392,7 +396,12 @@ def shipped_context() -> Context | None:
     for rule in rules_for(Settings()):
         if rule.spec.kind == "model" and "context" in rule.spec.params:
             given = rule.spec.params["context"]
-            return Context(float(given["threshold"]), float(given.get("floor", 0.0)))
+            second = given.get("in_warned_draft")
+            return Context(
+                float(given["threshold"]),
+                float(given.get("floor", 0.0)),
+                (float(second["threshold"]), float(second.get("floor", 0.0))) if second else None,
+            )
     return None
 
 
@@ -493,7 +502,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     elif args.context == "none":
         context = None
     else:
-        context = Context(*(float(x) for x in args.context.split(",")))
+        threshold, floor = (float(x) for x in args.context.split(","))
+        context = Context(threshold, floor)
     print(f"options {options}\nthresholds (shipped) {thresholds}\nin context {context}")
     report(items, thresholds, args.per_fold, context)
     if args.choose:

@@ -8,3 +8,6 @@ mailcoach (and running ``mailcoach --help``) does not pay for loading spaCy.
 SPANS_KEY = "mailcoach"
 #: Every match that survived its guards, before overlaps were resolved (for rule tests).
 CANDIDATES_KEY = "mailcoach_candidates"
+#: Sentences the in-context model flags only in a draft that has a warning elsewhere
+#: (``params.context.in_warned_draft`` of a model rule), after their guards.
+RESERVE_KEY = "mailcoach_reserve"

@@ -18,7 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from mailcoach.model import Severity
-from mailcoach.nlp import CANDIDATES_KEY, SPANS_KEY
+from mailcoach.nlp import CANDIDATES_KEY, RESERVE_KEY, SPANS_KEY
 from mailcoach.nlp.guards import GUARDS, PARSE_GUARDS
 from mailcoach.nlp.sentences import sentence_of
 from mailcoach.rules.compile import CompiledRules, is_parsed
@@ -87,10 +87,12 @@ class RuleMatcher(_SerializedRules):
         self.all_built = True
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.spans[SPANS_KEY] = [
-            Span(doc, c.start, c.end, label=c.rule.category.value, span_id=c.rule.id)
-            for c in self.compiled.find(doc)
-        ]
+        found: dict[bool, list[Span]] = {False: [], True: []}
+        for c in self.compiled.find(doc):
+            found[c.reserve].append(
+                Span(doc, c.start, c.end, label=c.rule.category.value, span_id=c.rule.id)
+            )
+        doc.spans[SPANS_KEY], doc.spans[RESERVE_KEY] = found[False], found[True]
         return doc
 
     def add_parsed(self, doc: Doc) -> Doc:
@@ -153,7 +155,9 @@ class GuardFilter(_SerializedRules):
 
     Within one category, overlapping matches keep the most severe, then the longest.
     A ``sentiment`` rule's sentence is dropped when another rule flagged inside it;
-    a ``model`` rule's, when another rule of its category did.
+    a ``model`` rule's, when another rule of its category did. A reserve sentence
+    (``RESERVE_KEY``) is dropped when its guards excuse it or anything kept overlaps
+    it; whether the draft has a warning to keep it for is the report's to judge.
     """
 
     def __init__(self, rules: RuleSet) -> None:
@@ -209,6 +213,14 @@ class GuardFilter(_SerializedRules):
             if taken.setdefault(span.label_, _Taken()).take(span.start, span.end):
                 kept.append((span, rule))
         doc.spans[SPANS_KEY] = sorted((s for s, _ in kept), key=lambda s: (s.start, s.end))
+        flagged = _Reach([s for s, _ in kept])
+        doc.spans[RESERVE_KEY] = [
+            s
+            for s in doc.spans.get(RESERVE_KEY, [])
+            if (rule := self.by_id.get(s.id_)) is not None
+            and not self._excused(s, rule)
+            and not flagged.overlaps(s.start, s.end)
+        ]
         return doc
 
 

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -42,11 +42,13 @@ TREE_OPS = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """A raw match of a rule: tokens ``doc[start:end]``."""
+    """A raw match of a rule: tokens ``doc[start:end]``; ``reserve``: one that stands
+    only in a draft with a warning elsewhere (see ``ModelKind``)."""
 
     rule: Rule
     start: int
     end: int
+    reserve: bool = False
 
 
 def _fail(rule: Rule, what: str) -> LexiconError:
@@ -797,12 +799,16 @@ class SentimentKind(Kind):
 MODEL_MIN_WORDS = 4
 
 
-class _ContextParams(BaseModel):
+class _BarParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    weights: str = Field(pattern=r"^[\w.-]+\.json$")
     threshold: float = Field(gt=0.0, lt=1.0)
     floor: float = Field(default=0.0, ge=0.0, lt=1.0)
+
+
+class _ContextParams(_BarParams):
+    weights: str = Field(pattern=r"^[\w.-]+\.json$")
+    in_warned_draft: _BarParams | None = None
 
 
 class _ModelParams(BaseModel):
@@ -819,13 +825,25 @@ _K = TypeVar("_K")
 _W = TypeVar("_W")
 
 
+@dataclass(frozen=True, slots=True)
+class InContext(Generic[_W]):
+    """How a model rule reads an in-context model: its weights, the threshold its
+    ``hurtful`` score must reach and the floor the sentence model's leaning must
+    reach; and, if set, a lower pair of both for a draft with a warning elsewhere."""
+
+    weights: _W
+    threshold: float
+    floor: float
+    in_warned_draft: tuple[float, float] | None = None
+
+
 @dataclass(frozen=True, slots=True, eq=False)  # hashed by identity: a key per rule
 class _ModelRule:
     rule: Rule
     threshold: float
     category: str
-    #: the in-context model's weights file, threshold and floor, if the rule has one
-    context: tuple[Path, float, float] | None
+    #: the in-context model's weights file and bars, if the rule has one
+    context: InContext[Path] | None
 
 
 class ModelKind(Kind):
@@ -846,7 +864,10 @@ class ModelKind(Kind):
     flagged when the sentence model's best rating (against its threshold) is at
     least ``floor``: by the rule, among those with a ``context``, whose category the
     in-context model rates highest, if it scores the categories too, else the one
-    the sentence model rates highest.
+    the sentence model rates highest. With ``context.in_warned_draft`` (a lower
+    threshold and floor), a sentence that clears only those is a reserve: it is
+    flagged only in a draft that has a warning elsewhere (see ``GuardFilter`` and
+    ``mailcoach.analyze``), where hurt seldom comes alone.
     """
 
     name = "model"
@@ -865,9 +886,15 @@ class ModelKind(Kind):
         if rule.category.value not in load_classifier(path).categories:
             raise _fail(rule, f"params.weights: {p.weights} has no '{rule.category.value}' scores")
         context = None
-        if p.context is not None:
-            context = (folder / p.context.weights, p.context.threshold, p.context.floor)
-            if HURTFUL not in load_classifier(context[0]).categories:
+        if (c := p.context) is not None:
+            warned = c.in_warned_draft
+            context = InContext(
+                folder / c.weights,
+                c.threshold,
+                c.floor,
+                (warned.threshold, warned.floor) if warned is not None else None,
+            )
+            if HURTFUL not in load_classifier(context.weights).categories:
                 raise _fail(
                     rule, f"params.context.weights: {p.context.weights} has no '{HURTFUL}' scores"
                 )
@@ -900,7 +927,7 @@ class ModelKind(Kind):
                     _scoring(sentence_words, text, previous),
                 )
                 if picked is not None:
-                    yield Candidate(picked.rule, start, end)
+                    yield Candidate(picked[0].rule, start, end, reserve=picked[1])
 
 
 def _scoring(
@@ -914,30 +941,38 @@ def _scoring(
 
 def in_context_pick(
     ratings: Mapping[_K, tuple[str, float]],
-    context_of: Callable[[_K], tuple[_W, float, float]],
+    context_of: Callable[[_K], InContext[_W]],
     score: Callable[[_W], Mapping[str, float]],
-) -> _K | None:
+) -> tuple[_K, bool] | None:
     """Return which of the rules with a ``context`` flags a sentence that no model rule
-    flagged, or None (see ``ModelKind``): the shared decision of the model rules and
-    of the yardstick, which replays it on out-of-fold scores.
+    flagged, and whether only in a draft with a warning elsewhere (a reserve); or
+    None (see ``ModelKind``): the shared decision of the model rules and of the
+    yardstick, which replays it on out-of-fold scores.
 
     Args:
         ratings: per rule, its category and the sentence model's probability for it
             against the rule's threshold.
-        context_of: a rule's in-context weights, threshold and floor.
+        context_of: how a rule reads its in-context model.
         score: the in-context model's scores of the sentence, given its weights;
             called only when the sentence model leans far enough.
     """
     leaning = max(ratings, key=lambda r: ratings[r][1])
-    weights, threshold, floor = context_of(leaning)
-    if ratings[leaning][1] < floor:
+    context = context_of(leaning)
+    bars = [(context.threshold, context.floor, False)]
+    if context.in_warned_draft is not None:
+        bars.append((*context.in_warned_draft, True))
+    lean = ratings[leaning][1]
+    if all(lean < floor for _, floor, _ in bars):
         return None
-    hurt = score(weights)
-    if hurt[HURTFUL] < threshold:
+    hurt = score(context.weights)
+    reserve = next(
+        (r for threshold, floor, r in bars if lean >= floor and hurt[HURTFUL] >= threshold), None
+    )
+    if reserve is None:
         return None
     if all(category in hurt for category, _ in ratings.values()):  # it says which, too
-        return max(ratings, key=lambda r: hurt[ratings[r][0]])
-    return leaning
+        return max(ratings, key=lambda r: hurt[ratings[r][0]]), reserve
+    return leaning, reserve
 
 
 def model_sentences(
