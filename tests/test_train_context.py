@@ -51,12 +51,12 @@ def test_retraining_gives_the_shipped_weights_byte_for_byte() -> None:
 
 
 #: Leave one writer out over the rewrite corpus's dev drafts, through ``check`` with
-#: the shipped thresholds: today's figures (7 December 2026, sixth session, with dev7
-#: and the second pair of bars in a warned draft: 348 of 472 hurtful sentences caught,
-#: 0.737, against 308 with the first pair alone and 284 with the sentence model alone;
-#: 18 of 102 calm drafts warned, as without it) minus a small margin.
-MIN_CAUGHT = 0.71
-MAX_CALM_WARNED = 19
+#: the shipped thresholds: today's figures (7 December 2026, sixth session, with dev8
+#: and the second pair of bars in a warned draft: 410 of 569 hurtful sentences caught,
+#: 0.721, against 369 with the first pair alone and 334 with the sentence model alone;
+#: 24 of 126 calm drafts warned, as without it) minus a small margin.
+MIN_CAUGHT = 0.70
+MAX_CALM_WARNED = 25
 
 
 @pytest.mark.skipif(

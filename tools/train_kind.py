@@ -59,6 +59,7 @@ LABEL_FILES = (
     "dev5.jsonl",
     "dev6.jsonl",
     "dev7.jsonl",
+    "dev8.jsonl",
 )
 #: What a file of fresh labels (``--relabels``) may give a draft instead of its writer.
 RELABELLED = ("sender_role", "reader_role", "dispute_type")
