@@ -99,3 +99,39 @@ def test_apparently_is_a_report_not_a_tone_word() -> None:
 def test_a_day_of_the_month_is_a_date_for_the_next_step() -> None:
     items = {i.id: i.ok for i in checklist(["Can you confirm the 28th works?"], Dispute(), [])}
     assert items["next-step"]
+
+
+def test_a_question_without_a_verb_asks_nothing_and_may_go() -> None:
+    """"Third time lucky?" was kept as a question: a jab with a question mark."""
+    body = (
+        "Hi Lou,\n\nThe beans came short again, 4 bags of 6 on 2 May. Third time lucky? "
+        "Please send the missing 2 bags by 9 May.\n\nKim\n"
+    )
+    text, notes = _rewrite(body)
+    assert "Third time lucky?" not in text
+    assert "Please send the missing 2 bags by 9 May." in text
+    assert any("Third time lucky?" in n for n in notes)  # said in the notes, not silent
+
+
+def test_a_rhetorical_question_loses_its_scorn_and_stays_a_question() -> None:
+    body = (
+        "Hi Lou,\n\nThe new draft still uses the thin lines we flagged on 3 May. Did you "
+        "even open the feedback document we sent? Please send round three by 20 May.\n\nKim\n"
+    )
+    text, _ = _rewrite(body)
+    assert "Did you open the feedback document we sent?" in text
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I'd be grateful if you could confirm the refund by 10 January.",
+        "Otherwise pay the full balance by 28 Feb.",
+        "Or pay half first and the rest by 15 Mar, just tell me which one.",
+    ],
+)
+def test_a_request_with_a_date_is_a_next_step(sentence: str) -> None:
+    """The rewrite added "Could you confirm the next step in writing by ...?" to drafts
+    that asked for exactly that already (reviewer B: "usually something to cut")."""
+    items = {i.id: i.ok for i in checklist([sentence], Dispute(), [])}
+    assert items["next-step"]

@@ -1183,6 +1183,13 @@ class _Rewriter:
         skip = self._menace_spans(sentence, words=False)
         return bool(content_clauses(self._parse(text), load_keep(), skip))
 
+    def _jab(self, sentence: _Sentence) -> bool:
+        """Tell whether a question asks nothing: it has no verb, and a rule flags it as
+        sarcasm or passive aggression ("Third time lucky?")."""
+        text = self.body[sentence.start : sentence.end]
+        jabs = {Category.SARCASTIC, Category.PASSIVE_AGGRESSIVE}
+        return self._scrap(text) and any(f.category in jabs for f in sentence.findings)
+
     def _heading(self, text: str) -> bool:
         """Tell whether ``text`` is a heading or a name line, not a sentence: it ends
         in no full stop, question or exclamation mark, nor colon, and has no verb."""
@@ -1207,7 +1214,7 @@ class _Rewriter:
             return False  # a point of a list ("2. A sans-serif wordmark only."): its own item
         if (
             find_facts(text, today=self.today)
-            or "?" in text
+            or ("?" in text and not self._jab(sentence))
             or _DIGIT_WORD.search(text)
             or _NUMBER_WORD.search(text)
             or any(entry.compiled.search(text) for entry in load_counts())
