@@ -135,3 +135,24 @@ def test_a_request_with_a_date_is_a_next_step(sentence: str) -> None:
     that asked for exactly that already (reviewer B: "usually something to cut")."""
     items = {i.id: i.ok for i in checklist([sentence], Dispute(), [])}
     assert items["next-step"]
+
+
+def test_a_dig_tacked_on_at_the_end_goes_and_the_step_stays() -> None:
+    """A sentence the model flags whole: its last clause is the dig."""
+    text, _ = _rewrite((DEV8 / "R25-15-leak-repair-tenant.txt").read_text(encoding="utf-8"))
+    assert "If it's still not fixed by the end of the month, I'll be contacting the RTB." in text
+    assert "long before then" not in text
+
+
+def test_a_last_clause_that_commits_to_a_step_is_never_cut() -> None:
+    text, _ = _rewrite((DEV8 / "R28-15-vienna-radiators-cold.txt").read_text(encoding="utf-8"))
+    assert "because then we must buy electric heaters and I will deduct them from the rent" in text
+
+
+def test_a_model_finding_excuses_no_offer_in_its_sentence() -> None:
+    """A sentence the model flags as a whole was removed with the offer in it ("print
+    and outdoor use is something I'm very happy to license"): a model finding names no
+    words, so none of its sentence is excused from the content check."""
+    path = DEV8 / "R25-11-photographer-usage.eml"
+    text = rewrite(check(path), today=TODAY, complete=False).text
+    assert "something I'm very happy to license" in text

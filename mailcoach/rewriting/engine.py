@@ -721,6 +721,25 @@ class _Rewriter:
                     return a, b + 1, ""
         return None
 
+    @staticmethod
+    def _tail_cut(text: str) -> _Mark | None:
+        """Return the cut of a sentence's last clause, set off by a comma, semicolon or
+        dash: where the sentence model flags a sentence of facts, the dig is most often
+        tacked on at its end ("..., so I'm not sure why this is on our invoice", "...,
+        though I'm sure you'll have someone out long before then"). A cut that would
+        take content is refused by the caller, and the re-check judges what is left."""
+        end = len(text.rstrip().rstrip(".!?"))
+        breaks = list(_CLAUSE_BREAK.finditer(text, 0, end))
+        if not breaks:
+            return None
+        last = breaks[-1]
+        tail = text[last.end() : end]
+        if len(tail.split()) < 3 or len(text[: last.start()].split()) < 4:
+            return None
+        if _COMMITMENT.search(tail) or load_steps().named_in(tail):
+            return None  # "..., because then I will deduct them from the rent": it stays
+        return last.start(), end, ""
+
     def _clause_cut(self, text: str, a: int, b: int) -> _Mark | None:
         """Return the cut that drops the comma-delimited clause holding ``text[a:b]``."""
         end = len(text.rstrip(".!?"))
@@ -759,6 +778,7 @@ class _Rewriter:
                 if self._is_model(finding):
                     options.append(self._first_aside(text, doc))
                     options.append(self._tone_cut(text, doc))
+                    options.append(self._tail_cut(text))
                 options.append(self._adjunct_cut(text, doc, a, b))
             options.append(self._clause_cut(text, a, b))
             mark = next(
@@ -1062,13 +1082,22 @@ class _Rewriter:
 
         The flagged words themselves ("How could you …" is no request), and every
         clause that holds a threat (a threat is a commitment the rewrite may soften
-        or take out).
+        or take out); a rule's words, never the whole sentence of a model finding
+        other than a threat.
         """
         old = self.body[sentence.start : sentence.end]
-        spans = [(f.start - sentence.start, f.end - sentence.start) for f in sentence.findings]
+        # a model finding names no words (its span is the whole sentence): it excuses
+        # nothing, or a cut of a sentence it flags could take an offer with it; but a
+        # threat's "I'll ..." is the menace itself, whoever found it
+        pointed = [
+            f
+            for f in sentence.findings
+            if not self._is_model(f) or f.category is Category.THREATENING
+        ]
+        spans = [(f.start - sentence.start, f.end - sentence.start) for f in pointed]
         threats = [
             (f.start - sentence.start, f.end - sentence.start)
-            for f in sentence.findings
+            for f in pointed
             if f.category is Category.THREATENING
         ]
         bounds = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(old)), len(old)]
@@ -1713,6 +1742,8 @@ def _before_deletion(body: str, insertion: Edit, edits: Sequence[Edit]) -> Edit:
 
 #: What opens a point of a list, alone on its line before the sentence: "2.", "b)", "-".
 _LIST_MARK = re.compile(r"[^\S\n]*(?:\(?(?:\d{1,2}|[a-z])[.)]|[-*\u2022\u2013])[^\S\n]*")
+#: What the writer undertakes to do: "I will", "we'll", "I shall", "we must".
+_COMMITMENT = re.compile(r"(?i)\b(?:I|we)(?:\s+will|['\u2019]ll|\s+shall|\s+must)\b")
 #: A relative clause that hangs on the words before it ("..., which I sent on 9 August").
 _RELATIVE = re.compile(r"\s*(?:which|who|whom|whose|where)\b", re.IGNORECASE)
 #: Subjects that refer back to something said before them.
