@@ -117,6 +117,15 @@ def is_benchmark(sentence: str) -> bool:
     return any(p.search(plain) for p in load_coaching().benchmark)
 
 
+def asks_something(text: str) -> bool:
+    """Tell whether ``text`` already asks the reader for something, with or without a
+    date: a question, or the words of a next step or of a confirmation request."""
+    plain = normalize(text)
+    coaching = load_coaching()
+    asks = (*coaching.patterns["next-step"], *coaching.patterns["confirmation"])
+    return "?" in plain or any(p.search(plain) for p in asks)
+
+
 def asks_for_refund(text: str) -> bool:
     """Tell whether ``text`` is from someone waiting for their own refund."""
     plain = normalize(text)

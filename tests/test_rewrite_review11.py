@@ -41,7 +41,7 @@ def test_a_space_or_an_apostrophe_groups_thousands(text: str, amount: str) -> No
 
 
 def test_a_rephrased_opener_keeps_what_its_relative_clause_hangs_on() -> None:
-    """"Per my last email, which I sent on 9 May, ..." once became "To recap, which
+    """ "Per my last email, which I sent on 9 May, ..." once became "To recap, which
     I sent on 9 May, ...": the rephrasing takes out the noun the clause refers to."""
     sentence = "Per my last email, which I also sent on 9 May, the invoice is unpaid."
     text, _ = _rewrite(f"Hi Tom,\n\n{sentence}\n\nAnna\n")
@@ -102,7 +102,7 @@ def test_a_day_of_the_month_is_a_date_for_the_next_step() -> None:
 
 
 def test_a_question_without_a_verb_asks_nothing_and_may_go() -> None:
-    """"Third time lucky?" was kept as a question: a jab with a question mark."""
+    """ "Third time lucky?" was kept as a question: a jab with a question mark."""
     body = (
         "Hi Lou,\n\nThe beans came short again, 4 bags of 6 on 2 May. Third time lucky? "
         "Please send the missing 2 bags by 9 May.\n\nKim\n"

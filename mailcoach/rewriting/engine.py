@@ -31,6 +31,7 @@ the benchmark clause is inserted once, after the sender's last paragraph.
 from __future__ import annotations
 
 import datetime
+import difflib
 import functools
 import itertools
 import re
@@ -43,6 +44,7 @@ from typing import TYPE_CHECKING
 from mailcoach.analyze import Source, analyze_drafts, check
 from mailcoach.coaching import (
     asks_for_refund,
+    asks_something,
     carries_content,
     claim_words,
     content_marks,
@@ -372,7 +374,47 @@ def _apply_marks(text: str, marks: Sequence[_Mark]) -> str | None:
         same_opener = text.split()[0].lower().strip(",") == opener if text.split() else False
         if short or (opener in _SUBORDINATE and not asks and not same_opener):
             return None
-    return tidy(out.strip(), capital=any(a == 0 for a, _, _ in edits))
+    return tidy(_articles(text, out.strip()), capital=any(a == 0 for a, _, _ in edits))
+
+
+_ARTICLE = re.compile(r"\b([Aa]n?)(\s+)([A-Za-z][\w'-]*)")
+#: Words that open with a vowel letter but a consonant sound, or the other way round.
+_CONSONANT_SOUND = re.compile(r"(?i)(?:uni|use|usu|ure|eu|ewe|one\b|once\b|u\.)")
+_VOWEL_SOUND = re.compile(r"(?i)(?:hour|honest|honou?r|heir)")
+
+
+def _articles(old: str, new: str) -> str:
+    """Return ``new`` with "a" and "an" agreeing with the word a cut brought next to
+    them ("a cowboy outfit" -> "a outfit" -> "an outfit"); pairs the writer wrote
+    stay as they were."""
+
+    def fix(m: re.Match[str]) -> str:
+        article, space, word = m[1], m[2], m[3]
+        if m[0] in old:
+            return m[0]
+        vowel = (word[0] in "aeiouAEIOU" and not _CONSONANT_SOUND.match(word)) or bool(
+            _VOWEL_SOUND.match(word)
+        )
+        right = ("an" if vowel else "a") if article.islower() else ("An" if vowel else "A")
+        return right + space + word
+
+    return _ARTICLE.sub(fix, new)
+
+
+def _cut_runs(old: str, new: str, least: int = 3) -> list[str]:
+    """Return the runs of at least ``least`` words that ``new`` cut out of ``old``, as
+    written (none when ``new`` is no cut of ``old``)."""
+    if not _is_cut(old, new):
+        return []
+    before = old.split()
+    key = [w.lower().strip(".,;:!?\u2014-") for w in before]
+    after = [w.lower().strip(".,;:!?\u2014-") for w in new.split()]
+    runs = []
+    matcher = difflib.SequenceMatcher(a=key, b=after, autojunk=False)
+    for op, i, j, _, _ in matcher.get_opcodes():
+        if op in {"delete", "replace"} and j - i >= least:
+            runs.append(" ".join(before[i:j]).strip(",;:.!?\u2014- "))
+    return runs
 
 
 def _is_cut(old: str, new: str) -> bool:
@@ -1466,12 +1508,18 @@ class _Rewriter:
     def change_notes(self) -> list[str]:
         """Return what the writer should know about the sentences that were rewritten.
 
-        A count of earlier requests no plain restatement could carry, and an
-        open-ended offer that a rephrasing bounded (its ``note`` in ``rephrase.yml``).
+        The words a cut took out of a sentence that stays (three or more: a clause,
+        an aside, never silently), a count of earlier requests no plain restatement
+        could carry, and an open-ended offer that a rephrasing bounded (its ``note``
+        in ``rephrase.yml``).
         """
         out: list[str] = []
         for sentence, new in self.changed:
             old = self.body[sentence.start : sentence.end]
+            for words in _cut_runs(old, new):
+                out.append(
+                    f"cut from a sentence: \u201c{words}\u201d; put back what you need of it"
+                )
             for m in self.lost_counts(sentence, new):
                 out.append(
                     f"the count of earlier requests (\u201c{m[0]}\u201d) was taken out with the "
@@ -1512,8 +1560,9 @@ class _Rewriter:
     def completion(self) -> tuple[list[str], Edit | None, list[str]]:
         """Return what the rewrite adds for the checklist, its edit, and notes.
 
-        Only a flagged draft is completed (a calm one comes back unchanged, and
-        one that apologises or admits a failure asks nothing of the reader): where
+        Only a flagged draft that asks the reader nothing is completed (a calm one
+        comes back unchanged; one that apologises or admits a failure asks nothing of
+        the reader; one that asks already would be asked twice): where
         the checklist finds no next step with a date (a draft that already asks
         for something by a date gets nothing: a confirmation request would repeat
         its deadline) and may find no request for written confirmation, one
@@ -1547,6 +1596,11 @@ class _Rewriter:
         if not missing:
             return self._completion
         words = self._own_words()
+        if asks_something(words):
+            # it asks already, only without a date or "in writing": an added request
+            # would repeat it (blind reviewers: "usually something to cut"); the
+            # checklist says what is missing
+            return self._completion
         date = self._date_ahead(words)
         sentence = _squash(render(FOLDER, "complete.j2", missing=missing, date=date))
         notes: list[str] = []
