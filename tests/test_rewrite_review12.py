@@ -46,3 +46,14 @@ def test_a_draft_that_already_asks_gets_no_added_request() -> None:
     result = rewrite(check(body), today=TODAY)
     assert not result.completed
     assert "in writing" not in result.text
+
+
+def test_a_past_deadline_said_three_times_is_named_once() -> None:
+    """The note listed "(October 31, October 31 and October 31)"."""
+    body = (
+        "Hi Lee,\n\nYou still haven't paid the October rent, which was due by October 31. "
+        "I said by October 31 and I meant by October 31, you useless lot.\n\nSam\n"
+    )
+    result = rewrite(check(body), today=TODAY)
+    notes = [n for n in result.notes if n.startswith("the deadline the draft sets")]
+    assert notes and "(October 31)" in notes[0], result.notes

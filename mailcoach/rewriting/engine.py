@@ -1596,17 +1596,16 @@ class _Rewriter:
         if not missing:
             return self._completion
         words = self._own_words()
-        if asks_something(words):
-            # it asks already, only without a date or "in writing": an added request
-            # would repeat it (blind reviewers: "usually something to cut"); the
-            # checklist says what is missing
-            return self._completion
+        # a draft that asks already, only without a date or "in writing", gets no added
+        # request: it would repeat it (blind reviewers: "usually something to cut");
+        # the checklist says what is missing, and a past deadline is still named below
+        asks = asks_something(words)
         date = self._date_ahead(words)
         sentence = _squash(render(FOLDER, "complete.j2", missing=missing, date=date))
         notes: list[str] = []
         done: list[str] = []
         invented = [w for w in _DIGIT_WORD.findall(sentence) if w.strip(".?") not in words]
-        if sentence and not invented and self._reads_clean(sentence):
+        if sentence and not asks and not invented and self._reads_clean(sentence):
             at = _insertion_point(self.body, own_text[-1])
             done = [sentence]
             notes.append(
@@ -1618,7 +1617,7 @@ class _Rewriter:
             self._completion = (done, Edit(at, at, "\n\n" + sentence, None, why), notes)
         if "next-step" in missing and date is None:
             today = f"{self.today.day} {self.today:%B %Y}"
-            past = [f.text.rstrip(".") for f in self._deadlines(words)]
+            past = list(dict.fromkeys(f.text.rstrip(".") for f in self._deadlines(words)))
             if past:
                 notes.append(
                     f"the deadline the draft sets ({_and_list(past)}) is before today, "
