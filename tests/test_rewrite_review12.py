@@ -35,6 +35,8 @@ def test_a_cut_leaves_the_article_agreeing_with_the_next_word() -> None:
     assert _articles("an utterly useless repair", "an repair") == "a repair"
     assert _articles("a shoddy union job", "a union job") == "a union job"
     assert _articles("an hour", "an hour") == "an hour"  # the writer's own pair stays
+    assert _articles("Plan A, frankly, is late.", "Plan A is late.") == "Plan A is late."
+    assert _articles("A useless, awful outfit.", "A outfit.") == "An outfit."
 
 
 def test_a_draft_that_already_asks_gets_no_added_request() -> None:

@@ -390,8 +390,8 @@ def _articles(old: str, new: str) -> str:
 
     def fix(m: re.Match[str]) -> str:
         article, space, word = m[1], m[2], m[3]
-        if m[0] in old:
-            return m[0]
+        if m[0] in old or (article[0] == "A" and m.start() > 0):
+            return m[0]  # the writer's own pair, or a capital "A" that names ("Plan A is")
         vowel = (word[0] in "aeiouAEIOU" and not _CONSONANT_SOUND.match(word)) or bool(
             _VOWEL_SOUND.match(word)
         )
