@@ -59,3 +59,15 @@ def test_a_past_deadline_said_three_times_is_named_once() -> None:
     result = rewrite(check(body), today=TODAY)
     notes = [n for n in result.notes if n.startswith("the deadline the draft sets")]
     assert notes and "(October 31)" in notes[0], result.notes
+
+
+def test_an_outburst_on_a_line_of_its_own_is_no_heading() -> None:
+    """A subject line keeps its place; "absolutely pathetic" alone on a line goes."""
+    body = (
+        "Hi Sam,\n\nInvoice 2231 is three weeks late.\nabsolutely pathetic\n\n"
+        "Please pay by Friday.\n\nJo\n"
+    )
+    result = rewrite(check(body), today=TODAY)
+    assert "pathetic" not in result.text
+    assert "Invoice 2231 is three weeks late." in result.text
+    assert any("absolutely pathetic" in n for n in result.notes)

@@ -1263,8 +1263,19 @@ class _Rewriter:
 
     def _heading(self, text: str) -> bool:
         """Tell whether ``text`` is a heading or a name line, not a sentence: it ends
-        in no full stop, question or exclamation mark, nor colon, and has no verb."""
-        return not text.rstrip().endswith((".", "!", "?", ":")) and not self._has_verb(text)
+        in no full stop, question or exclamation mark, nor colon, has no verb, and
+        opens with a label ("Subject:", "Re:") or capitalises every word ("ACME
+        TELECOM SAS"); "absolutely pathetic" on a line of its own is an outburst."""
+        words = text.split()
+        return (
+            bool(words)
+            and not text.rstrip().endswith((".", "!", "?", ":"))
+            and not self._has_verb(text)
+            and (
+                _LABEL.match(text.strip()) is not None
+                or all(w[:1].isupper() or not w[:1].isalpha() for w in words)
+            )
+        )
 
     def removable(self, sentence: _Sentence) -> bool:
         """Tell whether nothing of a sentence need survive.
@@ -1308,8 +1319,11 @@ class _Rewriter:
             if s is not sentence
         }
         out: list[str] = []
-        if self._heading(old):  # a subject line, a name line ("ACME TELECOM SAS")
-            # only its shouting goes: "double debit on my card AGAIN" -> "... again"
+        if not old.rstrip().endswith((".", "!", "?", ":")) and not self._has_verb(old):
+            if not self._heading(old):
+                return out  # a verbless line: no edit of it stands as a sentence
+            # a subject line or a name line: only its shouting goes ("double debit on
+            # my card AGAIN" -> "... again")
             return [new for new, _ in self._candidates(sentence) if _only_case(old, new)][:1]
         quoted = [old[a:b] for a, b in self._reported(sentence)]
         for new, template in self._candidates(sentence):
@@ -1793,6 +1807,8 @@ def _before_deletion(body: str, insertion: Edit, edits: Sequence[Edit]) -> Edit:
     return replace(insertion, start=gone.start, end=gone.start, replacement=lead + text + trail)
 
 
+#: What opens a heading line: "Subject:", "Re:", "Ref:".
+_LABEL = re.compile(r"(?i)(?:subject|subj|re|fwd?|ref|regarding)\s*:")
 #: What opens a point of a list, alone on its line before the sentence: "2.", "b)", "-".
 _LIST_MARK = re.compile(r"[^\S\n]*(?:\(?(?:\d{1,2}|[a-z])[.)]|[-*\u2022\u2013])[^\S\n]*")
 #: What the writer undertakes to do: "I will", "we'll", "I shall", "we must".
