@@ -66,12 +66,13 @@ def test_whole_drafts_of_writers_left_out() -> None:
     from tools.yardstick import shipped_context
 
     context = shipped_context()
-    assert context is not None and context.warned is not None
+    assert context is not None and context.in_warned_draft is not None
+    warned = context.in_warned_draft
     tallies = leave_one_writer_out(
-        read_labelled(), [context.threshold], floor=context.floor, warned=[context.warned]
+        read_labelled(), [context.threshold], floor=context.floor, warned=[warned]
     )
     first = tallies[f"{context.threshold:g}"]
-    shipped = tallies[f"{context.threshold:g}+{context.warned[0]:g}/{context.warned[1]:g}"]
+    shipped = tallies[f"{context.threshold:g}+{warned[0]:g}/{warned[1]:g}"]
     alone = tallies["none"]
     assert shipped["caught"] / shipped["hurtful"] >= MIN_CAUGHT, dict(shipped)
     assert shipped["caught"] > first["caught"] > alone["caught"], (dict(shipped), dict(alone))

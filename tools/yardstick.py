@@ -71,16 +71,11 @@ class Item:
     context: list[dict[str, float]] = field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True)
-class Context:
-    """How the model rules read the in-context model (``params.context``)."""
-
-    threshold: float
-    #: the sentence model's best rating (against its threshold) a sentence needs too
-    floor: float = 0.0
-    #: the threshold and floor in a draft with a warning elsewhere (whole drafts only:
-    #: the yardstick scores each sentence alone and never applies them)
-    warned: tuple[float, float] | None = None
+#: How the model rules read the in-context model (``params.context``); its weights are
+#: unused here (the items hold the shipped model's scores), and so are the bars of
+#: ``in_warned_draft``: the yardstick scores each sentence alone, with no warning
+#: elsewhere.
+Context = InContext[Path | None]
 
 
 def fold_of(row: Row) -> str:
@@ -315,7 +310,7 @@ def predict(
             picked = in_context_pick(
                 {c: (c, probs[c] / thresholds[c]) for c in CATEGORIES},
                 # no in_warned_draft bars: a sentence scored alone has no warning elsewhere
-                lambda _: InContext(None, context.threshold, context.floor),
+                lambda _: replace(context, in_warned_draft=None),
                 lambda _, hurt=item.context[i]: hurt,
             )
             reached = {picked[0]} if picked is not None else set()
@@ -391,17 +386,12 @@ def shipped_thresholds() -> dict[str, float]:
 def shipped_context() -> Context | None:
     """Return how the shipped model rules read the in-context model (None: they don't)."""
     from mailcoach.nlp.pipeline import rules_for
+    from mailcoach.rules.compile import model_rule_context
     from mailcoach.settings import Settings
 
     for rule in rules_for(Settings()):
-        if rule.spec.kind == "model" and "context" in rule.spec.params:
-            given = rule.spec.params["context"]
-            second = given.get("in_warned_draft")
-            return Context(
-                float(given["threshold"]),
-                float(given.get("floor", 0.0)),
-                (float(second["threshold"]), float(second.get("floor", 0.0))) if second else None,
-            )
+        if rule.spec.kind == "model" and (context := model_rule_context(rule)) is not None:
+            return context
     return None
 
 
@@ -503,7 +493,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         context = None
     else:
         threshold, floor = (float(x) for x in args.context.split(","))
-        context = Context(threshold, floor)
+        context = InContext(None, threshold, floor)
     print(f"options {options}\nthresholds (shipped) {thresholds}\nin context {context}")
     report(items, thresholds, args.per_fold, context)
     if args.choose:

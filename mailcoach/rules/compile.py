@@ -823,15 +823,16 @@ class _ModelParams(BaseModel):
 HURTFUL = "hurtful"
 _K = TypeVar("_K")
 _W = TypeVar("_W")
+_Weights = TypeVar("_Weights", covariant=True)  # read only: InContext is frozen
 
 
 @dataclass(frozen=True, slots=True)
-class InContext(Generic[_W]):
+class InContext(Generic[_Weights]):
     """How a model rule reads an in-context model: its weights, the threshold its
     ``hurtful`` score must reach and the floor the sentence model's leaning must
     reach; and, if set, a lower pair of both for a draft with a warning elsewhere."""
 
-    weights: _W
+    weights: _Weights
     threshold: float
     floor: float
     in_warned_draft: tuple[float, float] | None = None
@@ -844,6 +845,25 @@ class _ModelRule:
     category: str
     #: the in-context model's weights file and bars, if the rule has one
     context: InContext[Path] | None
+
+
+def model_rule_context(rule: Rule) -> InContext[Path] | None:
+    """Return how a ``model`` rule reads its in-context model (``params.context``), with
+    the weights file's path; None if it has none.
+
+    Raises:
+        LexiconError: if the rule's params are invalid.
+    """
+    c = _params(rule, _ModelParams).context
+    if c is None:
+        return None
+    warned = c.in_warned_draft
+    return InContext(
+        Path(rule.file).parent / c.weights,
+        c.threshold,
+        c.floor,
+        (warned.threshold, warned.floor) if warned is not None else None,
+    )
 
 
 class ModelKind(Kind):
@@ -885,19 +905,11 @@ class ModelKind(Kind):
         path = folder / p.weights
         if rule.category.value not in load_classifier(path).categories:
             raise _fail(rule, f"params.weights: {p.weights} has no '{rule.category.value}' scores")
-        context = None
-        if (c := p.context) is not None:
-            warned = c.in_warned_draft
-            context = InContext(
-                folder / c.weights,
-                c.threshold,
-                c.floor,
-                (warned.threshold, warned.floor) if warned is not None else None,
+        context = model_rule_context(rule)
+        if context is not None and HURTFUL not in load_classifier(context.weights).categories:
+            raise _fail(
+                rule, f"params.context.weights: {context.weights.name} has no '{HURTFUL}' scores"
             )
-            if HURTFUL not in load_classifier(context.weights).categories:
-                raise _fail(
-                    rule, f"params.context.weights: {p.context.weights} has no '{HURTFUL}' scores"
-                )
         self.by_model.setdefault(path, []).append(
             _ModelRule(rule, p.threshold, rule.category.value, context)
         )
