@@ -1261,16 +1261,19 @@ class _Rewriter:
         jabs = {Category.SARCASTIC, Category.PASSIVE_AGGRESSIVE}
         return self._scrap(text) and any(f.category in jabs for f in sentence.findings)
 
+    def _verbless_line(self, text: str) -> bool:
+        """Tell whether ``text`` ends in no full stop, question or exclamation mark, nor
+        colon, and has no verb: a heading, a name line or an outburst."""
+        return not text.rstrip().endswith((".", "!", "?", ":")) and not self._has_verb(text)
+
     def _heading(self, text: str) -> bool:
-        """Tell whether ``text`` is a heading or a name line, not a sentence: it ends
-        in no full stop, question or exclamation mark, nor colon, has no verb, and
-        opens with a label ("Subject:", "Re:") or capitalises every word ("ACME
-        TELECOM SAS"); "absolutely pathetic" on a line of its own is an outburst."""
+        """Tell whether ``text`` is a heading or a name line, not a sentence: a verbless
+        line that opens with a label ("Subject:", "Re:") or capitalises every word
+        ("ACME TELECOM SAS"); "absolutely pathetic" on a line of its own is an outburst."""
         words = text.split()
         return (
             bool(words)
-            and not text.rstrip().endswith((".", "!", "?", ":"))
-            and not self._has_verb(text)
+            and self._verbless_line(text)
             and (
                 _LABEL.match(text.strip()) is not None
                 or all(w[:1].isupper() or not w[:1].isalpha() for w in words)
@@ -1319,7 +1322,7 @@ class _Rewriter:
             if s is not sentence
         }
         out: list[str] = []
-        if not old.rstrip().endswith((".", "!", "?", ":")) and not self._has_verb(old):
+        if self._verbless_line(old):
             if not self._heading(old):
                 return out  # a verbless line: no edit of it stands as a sentence
             # a subject line or a name line: only its shouting goes ("double debit on
