@@ -35,6 +35,7 @@ from mailcoach.nlp.pipeline import (
     PIPELINE_LOCK,
     build_matchers,
     get_pipeline,
+    import_pipeline_code,
     parse_pipes,
     rules_for,
 )
@@ -481,6 +482,7 @@ def _in_parallel(drafts: Iterator[Draft], settings: Settings, jobs: int) -> Iter
         return
     queue = itertools.chain(ahead, drafts)
     pending: deque[Future[list[Report]]] = deque()
+    import_pipeline_code(settings)  # forked workers then start with it imported
     pool = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(settings,))
     finished = False
     try:

@@ -189,6 +189,27 @@ def test_workers_are_capped_by_the_inputs() -> None:
     assert len(rest) == 39
 
 
+def test_a_batch_imports_the_pipeline_code_before_its_workers_but_loads_no_model() -> None:
+    """Forked workers start with spaCy and our components imported (half a second
+    of CPU each otherwise); the parent itself loads no pipeline."""
+    script = (
+        "import sys\n"
+        "from mailcoach import check_many\n"
+        "from mailcoach.inputs import parse_text\n"
+        "from mailcoach.nlp.pipeline import _pipeline\n"
+        "assert 'spacy' not in sys.modules\n"
+        "drafts = [parse_text(f'You never pay on time, number {i}.') for i in range(40)]\n"
+        "reports = list(check_many(drafts, jobs=2))\n"
+        "assert len(reports) == 40 and all(r.findings for r in reports)\n"
+        "assert 'spacy' in sys.modules and 'mailcoach.nlp.components' in sys.modules\n"
+        "assert _pipeline.cache_info().currsize == 0\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+
+
 def test_a_long_batch_frees_what_its_drafts_add_to_the_vocabulary() -> None:
     """After the first chunk, drafts are checked in memory zones: the strings their
     amounts and references added to the vocabulary are gone after their chunk (memory
