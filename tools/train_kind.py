@@ -60,6 +60,7 @@ LABEL_FILES = (
     "dev6.jsonl",
     "dev7.jsonl",
     "dev8.jsonl",
+    "dev9.jsonl",
 )
 #: What a file of fresh labels (``--relabels``) may give a draft instead of its writer.
 RELABELLED = ("sender_role", "reader_role", "dispute_type")
