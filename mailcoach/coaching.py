@@ -7,6 +7,7 @@ recognise a benchmark clause already in a draft, used by the rewriter too.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
@@ -31,6 +32,12 @@ Situation = Literal["broken-promise", "repeated", "terms-withdrawn", "own-side"]
 
 #: A day of the month named alone, a date to the reader who knows the month ("Can
 #: you confirm the 28th works?"); too loose for the facts, enough for a next step.
+#: A weekday set as a deadline: "by Friday 11 am", "before next Tuesday".
+_BY_WEEKDAY = re.compile(
+    r"(?i)\b(?:by|before|until|till|no\s+later\s+than)\s+(?:this\s+|next\s+|"
+    r"(?:the\s+)?end\s+of\s+(?:the\s+)?(?:day\s+)?(?:on\s+)?)?"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day\b"
+)
 _DAY_OF_MONTH = re.compile(r"(?i)\bthe\s+(?:[12]?\d|3[01])(?:st|nd|rd|th)\b")
 
 
@@ -165,6 +172,24 @@ def situations(text: str) -> frozenset[str]:
     return frozenset(name for name, pats in found.items() if any(p.search(plain) for p in pats))
 
 
+#: A line that opens a list of what the writer asks for: "What we need:", "We ask you
+#: for following:", "Please arrange:".
+_ASKING_LEAD = re.compile(
+    r"(?i)\b(?:need|needs|want|ask|asking|expect|require|request|requesting|following|"
+    r"please|kindly)\b[^:]*:\s*$"
+)
+
+
+def _asked_above(plain: Sequence[str], k: int, asks: Callable[[int], bool]) -> bool:
+    """Tell whether sentence ``k`` is a point of a list that a request opens: the
+    nearest line above it, within six, that ends with a colon asks for something
+    ("What we need:" then "- the balance delivered by Friday 11 am")."""
+    for j in range(k - 1, max(-1, k - 7), -1):
+        if plain[j].rstrip().endswith(":"):
+            return bool(_ASKING_LEAD.search(plain[j])) or asks(j)
+    return False
+
+
 def checklist(
     sentences: Sequence[str], dispute: Dispute, findings: Sequence[Finding]
 ) -> tuple[ChecklistItem, ...]:
@@ -202,10 +227,11 @@ def checklist(
         elif item.test == "pattern":
             ok = any(hit(patterns, k) for k in every)
         elif item.test == "pattern-with-date":
-            ok = any(
-                hit(patterns, k) and (has_date(plain[k]) or _DAY_OF_MONTH.search(plain[k]))
-                for k in every
-            )
+            dated = [
+                bool(has_date(p) or _DAY_OF_MONTH.search(p) or _BY_WEEKDAY.search(p)) for p in plain
+            ]
+            asks = functools.partial(hit, patterns)
+            ok = any(dated[k] and (asks(k) or _asked_above(plain, k, asks)) for k in every)
         elif item.test == "benchmark":
             benchmark = gated(coaching.benchmark)
             ok = any(hit(benchmark, k) for k in every)

@@ -124,7 +124,8 @@ def benchmark_clause(
         params: the form and the figures; the positive form with defaults if None.
         facts: the draft's or the case's facts, available to the template.
         refund: the writer is waiting for their own refund; the clause is then
-            about the refund (``refund.j2``) whatever the dispute type.
+            about the refund (``refund.j2``) whatever the dispute type and role (a
+            tenant chasing a deposit gets no repair clause).
         defaults: fill a missing count, terms or period with the type's stock
             value; False leaves ``[bracketed]`` blanks (see :attr:`Benchmark.blanks`).
         template: a template of ``templates/benchmark/`` chosen by the sender's
@@ -147,7 +148,7 @@ def benchmark_clause(
     text = " ".join(
         render(
             FOLDER,
-            f"{template}.j2" if template else "refund.j2" if refund else f"{kind}.j2",
+            "refund.j2" if refund else f"{template}.j2" if template else f"{kind}.j2",
             form=p.form.value,
             count=p.count,
             terms=p.terms,

@@ -104,6 +104,25 @@ _AGAIN = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_BREAK = re.compile(r"\s*(?:[,;:]|\s[-\u2013\u2014])\s+")
+#: A quotation in double quotation marks, straight or curly.
+_QUOTED_SPAN = re.compile(r"[\"\u201c][^\"\u201c\u201d\n]*[\"\u201d]")
+
+
+#: A sentence that ends inside a quotation: 'saying "sign first, complain later."'.
+_MARK_IN_QUOTE = re.compile(r"[.!?][\"\u201d]\s*$")
+
+
+def _clause_breaks(text: str, end: int | None = None) -> list[re.Match[str]]:
+    """Return the clause breaks of ``text`` (up to ``end``) outside its quotations:
+    the comma of "left saying \"sign first, complain later\"" is the speaker's."""
+    quoted = [m.span() for m in _QUOTED_SPAN.finditer(text)]
+    return [
+        m
+        for m in _CLAUSE_BREAK.finditer(text, 0, len(text) if end is None else end)
+        if not any(a < m.start() < b for a, b in quoted)
+    ]
+
+
 _SUBORDINATE = frozenset(
     "if unless when whenever although though because as since while until and but so or "
     "whatever whoever whichever which who whom whose whether that where".split()
@@ -262,6 +281,12 @@ _DIGIT_WORD = re.compile(r"[^\s(),;:!?\"']*\d[^\s(),;:!?\"']*")
 _NUMBER_WORD = re.compile(
     r"(?i)\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twice)\b"
 )
+_NUMBER_VALUES = {
+    w: n
+    for n, w in enumerate(
+        "two three four five six seven eight nine ten eleven twelve".split(), start=2
+    )
+}
 #: How sure the role guess must be before the role picks the benchmark clause.
 ROLE_CONFIDENCE = 0.6
 #: Share of a sentence's content words (outside its findings) a whole-sentence
@@ -506,19 +531,19 @@ class _Rewriter:
             return []
         notes: list[str] = []
         for sentence in flagged:
-            valid = self._valid(sentence)
-            if not valid:
-                continue  # nothing to suggest: the usual plans and notes apply
-            sentence.suggested = valid[0]
-            sentence.plan = sentence.first = Plan.KEEP
             old = _one_line(self.body[sentence.start : sentence.end])
+            # only wording that no longer admits or offers without limit is offered; a
+            # cut that keeps "whatever they add up to" bounds nothing
+            bounded = next((v for v in self._valid(sentence) if not self._flagged_rules(v)), "")
+            sentence.suggested = bounded or old
+            sentence.plan = sentence.first = Plan.KEEP
             notes.append(
                 _squash(
                     render(
                         FOLDER,
                         "kept-apology.j2",
                         sentence=old,
-                        bounded=_one_line(valid[0]),
+                        bounded=_one_line(bounded),
                         rules=sorted({f.rule_id for f in sentence.findings}),
                     )
                 )
@@ -605,8 +630,9 @@ class _Rewriter:
         text = self.body[sentence.start : sentence.end]
         a, b = finding.start - sentence.start, finding.end - sentence.start
         out: list[_Mark] = []
+        model = self._is_model(finding)
         for rule in load_rephrasings():
-            if finding.category.value not in rule.categories:
+            if finding.category.value not in rule.categories or (model and not rule.for_model):
                 continue
             m = next(
                 (m for m in rule.compiled.finditer(text) if m.start() < b and m.end() > a), None
@@ -771,7 +797,7 @@ class _Rewriter:
         though I'm sure you'll have someone out long before then"). A cut that would
         take content is refused by the caller, and the re-check judges what is left."""
         end = len(text.rstrip().rstrip(".!?"))
-        breaks = list(_CLAUSE_BREAK.finditer(text, 0, end))
+        breaks = _clause_breaks(text, end)
         if not breaks:
             return None
         last = breaks[-1]
@@ -780,21 +806,50 @@ class _Rewriter:
             return None
         if _COMMITMENT.search(tail) or load_steps().named_in(tail):
             return None  # "..., because then I will deduct them from the rent": it stays
+        whole = len(text.rstrip())
+        if text[end:whole].startswith("?") and not _ASKS.match(text):
+            # the question was in the tail: "I can't find it anywhere, so maybe you're
+            # working off another version?" keeps a statement, with a full stop
+            return last.start(), whole, "."
+        if _MARK_IN_QUOTE.search(text):
+            # '..., and left saying "sign first, complain later."': the quotation goes
+            # with the tail, and its full stop is the sentence's
+            return last.start(), whole, "."
         return last.start(), end, ""
 
     def _clause_cut(self, text: str, a: int, b: int) -> _Mark | None:
         """Return the cut that drops the comma-delimited clause holding ``text[a:b]``."""
         end = len(text.rstrip(".!?"))
-        breaks = [(m.start(), m.end()) for m in _CLAUSE_BREAK.finditer(text, 0, end)]
+        breaks = [(m.start(), m.end()) for m in _clause_breaks(text, end)]
         before = [br for br in breaks if br[1] <= a]
         after = [br for br in breaks if br[0] >= b]
         if any(br[0] < b and br[1] > a for br in breaks):
             return None  # the match spans a clause break
+        if before and not after and _MARK_IN_QUOTE.search(text):
+            return before[-1][0], len(text.rstrip()), "."  # the quotation's stop is the sentence's
         if before:
             return before[-1][0], after[0][0] if after else end, ""
         if after:
             return 0, after[0][1], ""
         return None  # the sentence is one clause
+
+    @staticmethod
+    def _conjunct_cut(text: str, a: int, b: int) -> _Mark | None:
+        """Return the cut of the conjunct "and <threat>" that holds ``text[a:b]``, where
+        the threat names no proportionate step and the words before it name one: "...
+        we will pass it to our solicitors and I'll tell every supplier in town why"
+        keeps the solicitors. None when the threat does not open its conjunct."""
+        joins = list(_AND.finditer(text, 0, a))
+        if not joins or len(text[joins[-1].end() : a].split()) > 4:
+            return None
+        join = joins[-1]
+        stop = len(text.rstrip().rstrip(".!?"))
+        after = [m.start() for m in _clause_breaks(text, stop) if m.start() >= b]
+        end = after[0] if after else stop
+        steps = load_steps()
+        if steps.named_in(text[join.start() : end]) or not steps.named_in(text[: join.start()]):
+            return None
+        return join.start(), end, ""
 
     def _edits_of(self, sentence: _Sentence, strategy: str, alternative: int = 0) -> str | None:
         """Return the sentence with each finding rewritten by ``strategy``, or None.
@@ -816,13 +871,21 @@ class _Rewriter:
                     rephrasings[min(alternative, len(rephrasings) - 1)] if rephrasings else None,
                     self._phrase_mark(sentence, finding),
                 ]
-            if doc is not None:
+            step = (
+                finding.category is Category.THREATENING
+                and not self._is_model(finding)
+                and load_steps().named_in(text[a:b])
+            )  # "pass it to our solicitors": a step the writer may take is never cut
+            if doc is not None and not step:
                 if self._is_model(finding):
                     options.append(self._first_aside(text, doc))
                     options.append(self._tone_cut(text, doc))
                     options.append(self._tail_cut(text))
                 options.append(self._adjunct_cut(text, doc, a, b))
-            options.append(self._clause_cut(text, a, b))
+            if not step:
+                if finding.category is Category.THREATENING and not self._is_model(finding):
+                    options.append(self._conjunct_cut(text, a, b))
+                options.append(self._clause_cut(text, a, b))
             mark = next(
                 (
                     m
@@ -967,16 +1030,17 @@ class _Rewriter:
 
     def _orphan_pronoun(self, old: str, new: str) -> bool:
         """Tell whether a cut took away what the subject of ``new`` refers to: its
-        main clause's subject is "it", "they", "this"... and the cut words held a noun
-        ("Your checkout is impressive, it charged me ..." -> "It charged me ...")."""
+        main clause's subject is or holds "it", "they", "this"... ("two of them") and
+        the cut words held a noun ("Your checkout is impressive, it charged me ..." ->
+        "It charged me ...")."""
         if not _is_cut(old, new):
             return False  # a rephrasing says what it refers to itself
         after = self._parse(new)
         subject = next(
             (t for t in after if t.dep_ in _SUBJECT_DEPS and t.head.dep_ == "ROOT"), None
         )
-        if subject is None or subject.lower_ not in _ANAPHORS:
-            return False
+        if subject is None or not any(t.lower_ in _ANAPHORS for t in subject.subtree):
+            return False  # "It ...", and "Two of them ..." too
         kept = Counter(t.lower_ for t in after)
         for token in self._parse(old):
             if kept[token.lower_] > 0:
@@ -1142,7 +1206,7 @@ class _Rewriter:
             for f in pointed
             if f.category is Category.THREATENING
         ]
-        bounds = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(old)), len(old)]
+        bounds = [0, *(m.end() for m in _clause_breaks(old)), len(old)]
         for x, y in itertools.pairwise(bounds):
             if any(a < y and b > x for a, b in threats):
                 spans.append((x, y))
@@ -1215,7 +1279,7 @@ class _Rewriter:
         """
         old = self.body[sentence.start : sentence.end]
         steps = load_steps()
-        bounds = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(old)), len(old)]
+        bounds = [0, *(m.end() for m in _clause_breaks(old)), len(old)]
         flagged = [
             (f, f.start - sentence.start, f.end - sentence.start)
             for f in sentence.findings
@@ -1254,12 +1318,44 @@ class _Rewriter:
         skip = self._menace_spans(sentence, words=False)
         return bool(content_clauses(self._parse(text), load_keep(), skip))
 
+    def _numbers_said_elsewhere(self, sentence: _Sentence) -> bool:
+        """Tell whether every number word of a sentence is a figure the rest of the draft
+        states too ("your team cannot count to twelve" after "12 pallets ordered"):
+        then the jibe can go and no count is lost."""
+        text = self.body[sentence.start : sentence.end]
+        rest = self.body[: sentence.start] + " " + self.body[sentence.end :]
+        for m in _NUMBER_WORD.finditer(text):
+            word = m[0].lower()
+            value = _NUMBER_VALUES.get(word)
+            if value is None:
+                return False  # "twice": a count of events, said here only
+            if not re.search(rf"(?i)(?<![\w.,]){value}(?![\w.,]\d)|\b{word}\b", rest):
+                return False
+        return True
+
+    def _quotes_only_here(self, sentence: _Sentence) -> bool:
+        """Tell whether a sentence holds a quotation of three words or more that the
+        rest of the draft does not repeat: the only record of someone's words."""
+        text = self.body[sentence.start : sentence.end]
+        rest = (self.body[: sentence.start] + " " + self.body[sentence.end :]).lower()
+        return any(m[0][1:-1].strip().lower() not in rest for m in _QUOTATION.finditer(text))
+
     def _jab(self, sentence: _Sentence) -> bool:
         """Tell whether a question asks nothing: it has no verb, and a rule flags it as
-        sarcasm or passive aggression ("Third time lucky?")."""
+        sarcasm or passive aggression ("Third time lucky?"); or it is a flagged yes-or-no
+        question about the reader's conduct that wants no answer ("Is this how you
+        treat senior citizens?", "Did anyone over there even think to ask us?", "Do
+        your lot even count the pallets??"), and asks for no update, chance or help."""
         text = self.body[sentence.start : sentence.end]
         jabs = {Category.SARCASTIC, Category.PASSIVE_AGGRESSIVE}
-        return self._scrap(text) and any(f.category in jabs for f in sentence.findings)
+        if self._scrap(text) and any(f.category in jabs for f in sentence.findings):
+            return True
+        barbs = {*jabs, Category.BLAMING, Category.INFLAMMATORY}
+        return (
+            _RHETORICAL.match(text) is not None
+            and _REAL_ASK.search(text) is None
+            and any(f.category in barbs for f in sentence.findings)
+        )
 
     def _verbless_line(self, text: str) -> bool:
         """Tell whether ``text`` ends in no full stop, question or exclamation mark, nor
@@ -1283,7 +1379,9 @@ class _Rewriter:
     def removable(self, sentence: _Sentence) -> bool:
         """Tell whether nothing of a sentence need survive.
 
-        It holds no fact, number, count or question, no request, offer,
+        It holds no fact, number, count, question or quotation of three words or
+        more that the draft does not repeat elsewhere (someone's words on record:
+        "your reply says it is \"non-refundable in all circumstances\""), no request, offer,
         commitment, attachment (``content`` in ``lexicons/coaching.yml``) or
         proportionate step (``templates/rewrites/steps.yml``) outside its menace
         (:meth:`_menace_spans`): the flagged words, a threat that names no
@@ -1301,8 +1399,9 @@ class _Rewriter:
             find_facts(text, today=self.today)
             or ("?" in text and not self._jab(sentence))
             or _DIGIT_WORD.search(text)
-            or _NUMBER_WORD.search(text)
+            or not self._numbers_said_elsewhere(sentence)
             or any(entry.compiled.search(text) for entry in load_counts())
+            or self._quotes_only_here(sentence)
         ):
             return False
         chars = list(text)
@@ -1511,7 +1610,14 @@ class _Rewriter:
         False when no sentence could move (every plan is spent).
         """
         moved: list[_Sentence] = []
+        steps = load_steps()
         for finding in left:
+            if (
+                finding.category is Category.THREATENING
+                and not self._is_model(finding)
+                and steps.named_in(finding.text)
+            ):
+                continue  # a step the writer may take stays, however it is worded
             origin = _original_position(finding.start, edits)
             sentence = self._sentence_at(origin, origin + 1)
             if sentence.plan is Plan.FACTS or any(sentence is m for m in moved):
@@ -1656,8 +1762,9 @@ class _Rewriter:
         for fact in find_facts(words, today=self.today):
             if fact.kind != "date":
                 continue
-            lead = words[max(0, fact.start - 12) : fact.start] + fact.text
-            if re.search(r"(?i)\b(?:by|before|until)\b", lead) is None:
+            if _DEADLINE_LEAD.search(words, 0, fact.start) is None and not re.match(
+                r"(?i)(?:by|before|until)\b", fact.text
+            ):
                 continue  # "processed in 7 working days" is no deadline of the writer's
             clause = words[max(0, fact.start - 60) : fact.start]
             clause = re.split(r"[.!?;]\s", clause)[-1]
@@ -1815,11 +1922,41 @@ _LABEL = re.compile(r"(?i)(?:subject|subj|re|fwd?|ref|regarding)\s*:")
 #: What opens a point of a list, alone on its line before the sentence: "2.", "b)", "-".
 _LIST_MARK = re.compile(r"[^\S\n]*(?:\(?(?:\d{1,2}|[a-z])[.)]|[-*\u2022\u2013])[^\S\n]*")
 #: What the writer undertakes to do: "I will", "we'll", "I shall", "we must".
+#: A quotation of three words or more: the record of what someone said or wrote.
+_QUOTATION = re.compile(
+    r"[\"\u201c][^\"\u201c\u201d\n\w]*\w+(?:[^\"\u201c\u201d\n\w]+\w+){2}[^\"\u201c\u201d\n]*[\"\u201d]"
+)
+#: A yes-or-no question about the reader's side's conduct ("Is anyone there reading
+#: these?", "Did you even open the brief?"); with a finding, it wants no answer.
+_RHETORICAL = re.compile(
+    r"(?i)\s*(?:(?:and|so|honestly|seriously|frankly|really)[,\s]+)?"
+    r"(?:is|are|was|were|do|does|did|has|have|had)\s+(?:this|that|anyone|anybody|"
+    r"no\s*one|nobody|you|your|they|their|he|she)\b[^?]*\?+\s*$"
+)
+#: What a real question asks for: news, a chance, help, leave.
+_REAL_ASK = re.compile(
+    r"(?i)\b(?:update|news|chance|able|possible|available|willing|mind|help|advise|"
+    r"let\s+(?:me|us)\s+know)\b"
+)
+#: "and" joining two clauses or verb phrases.
+_AND = re.compile(r",?\s+and\s+")
+#: What sets a deadline shortly before a date: "by", "before", "until", "no later than",
+#: with a weekday or a time between ("until Friday, 19 April", "by 5pm on 3 May").
+_DEADLINE_LEAD = re.compile(r"(?i)\b(?:by|before|until|till|no\s+later\s+than)\b[^.!?;\n]{0,24}$")
+#: How a sentence that asks opens: an auxiliary or a question word.
+_ASKS = re.compile(
+    r"(?i)\s*(?:(?:please|so|and|but|then|also|honestly|seriously)[,\s]+)?"
+    r"(?:could|can|would|will|do|does|did|is|are|was|were|have|has|had|shall|should|may|"
+    r"might|must|why|what|when|where|who|whom|whose|how|which|isn't|aren't|wasn't|"
+    r"weren't|don't|doesn't|didn't|haven't|hasn't|won't|wouldn't|can't|couldn't)\b"
+)
 _COMMITMENT = re.compile(r"(?i)\b(?:I|we)(?:\s+will|['\u2019]ll|\s+shall|\s+must)\b")
 #: A relative clause that hangs on the words before it ("..., which I sent on 9 August").
 _RELATIVE = re.compile(r"\s*(?:which|who|whom|whose|where)\b", re.IGNORECASE)
 #: Subjects that refer back to something said before them.
-_ANAPHORS = frozenset({"it", "they", "this", "that", "these", "those", "he", "she"})
+_ANAPHORS = frozenset(
+    {"it", "they", "them", "this", "that", "these", "those", "he", "she", "him", "her"}
+)
 
 
 def _only_case(old: str, new: str) -> bool:

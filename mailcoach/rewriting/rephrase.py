@@ -31,6 +31,9 @@ class _Entry(BaseModel):
     pattern: str = Field(min_length=1)
     replace: str
     note: str | None = None
+    #: false: only for a finding of a word list, never for a sentence the model flags
+    #: as a whole (where the match may be words the finding did not judge)
+    for_model: bool = True
     examples: list[list[str]] = []
 
 
@@ -43,6 +46,7 @@ class Rephrasing:
     replace: str
     examples: tuple[tuple[str, str], ...]
     note: str | None = None
+    for_model: bool = True
 
 
 def _invalid(where: Path, exc: ValidationError, entry: int | None = None) -> TemplateError:
@@ -97,6 +101,7 @@ def load_rephrasings(path: Path | None = None) -> tuple[Rephrasing, ...]:
                 entry.replace,
                 examples,
                 entry.note,
+                entry.for_model,
             )
         )
     return tuple(out)
