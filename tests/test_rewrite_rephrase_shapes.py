@@ -77,7 +77,7 @@ HOT = "Just a friendly reminder that the invoice was due on 3 May.\n\n"
         # passive-aggressive to the sentence model, so the passive wording is used
         (
             "As previously stated, twice, order 7781 was delivered short by 12 boxes.",
-            "Order 7781 was delivered short by 12 boxes. This was set out twice before.",
+            "Order 7781 was delivered short by 12 boxes. This has been raised twice before.",
         ),
         # insult + the writer's point: the point stays
         (
