@@ -51,12 +51,12 @@ def test_retraining_gives_the_shipped_weights_byte_for_byte() -> None:
 
 
 #: Leave one writer out over the rewrite corpus's dev drafts, through ``check`` with
-#: the shipped thresholds: today's figures (7 December 2026, end of the sixth session,
-#: with dev8 and the second pair of bars in a warned draft: 416 of 569 hurtful
-#: sentences caught, 0.731, against 377 with the first pair alone and 345 with the
-#: sentence model alone; 18 of 126 calm drafts warned, as without it) minus a margin.
-MIN_CAUGHT = 0.71
-MAX_CALM_WARNED = 19
+#: the shipped thresholds: today's figures (7 December 2026, seventh session, with dev9
+#: and the second pair of bars at 0.8/0.2 in a warned draft: 496 of 665 hurtful
+#: sentences caught, 0.746, against 463 with the first pair alone and 425 with the
+#: sentence model alone; 22 of 150 calm drafts warned, as without it) minus a margin.
+MIN_CAUGHT = 0.73
+MAX_CALM_WARNED = 23
 
 
 @pytest.mark.skipif(
