@@ -226,8 +226,8 @@ def test_an_edit_keeps_every_digit_bearing_word() -> None:
     # number with it, silently; "again" is a fact too (she wrote before), so the
     # sentence stays as written, with a note
     sentence = (
-        "I'm writing again about the job at 7 Glenview Terrace, quote Q-4471, and I paid "
-        "a deposit of €200 on 2 September."
+        "I'm following up again about the job at 7 Glenview Terrace, quote Q-4471, and I "
+        "paid a deposit of €200 on 2 September."
     )
     result = rewrite(HEAD + sentence + TAIL, today=TODAY, complete=False)
     assert sentence in result.text

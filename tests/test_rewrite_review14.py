@@ -201,3 +201,32 @@ def test_the_new_idioms_are_caught_in_whole_drafts() -> None:
         assert any(
             f.category is category and not f.rule_id.endswith(".model") for f in report.findings
         ), sentence
+
+
+def test_a_cut_may_leave_a_preposition_its_relative_clause_strands() -> None:
+    result = _rewrite(
+        "I went above and beyond on that job, including the extra socket run that we never "
+        "charged you for, and this is the thanks I get. Please pay the £2,350 balance by "
+        "11 December."
+    )
+    assert "that we never charged you for. Please pay" in result.text
+    assert "thanks I get" not in result.text
+
+
+def test_a_shouted_follow_up_says_what_the_email_is_about() -> None:
+    result = _rewrite(
+        "Just following up AGAIN on the bond for 17 Kowhai St. Can you confirm the date it "
+        "will be paid back by Friday 11 December?"
+    )
+    assert "I am writing about the bond for 17 Kowhai St." in result.text
+    assert "AGAIN" not in result.text
+
+
+def test_a_lesson_for_next_time_becomes_a_plain_request() -> None:
+    result = _rewrite(
+        "Thanks for the notes on the brochure copy. Maybe next time someone could look at the "
+        "drafts when I send them rather than three weeks later. I can turn the changes "
+        "round by 11 December."
+    )
+    assert "In future, please look at the drafts when I send them" in result.text
+    assert "three weeks later" in result.text

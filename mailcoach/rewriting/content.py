@@ -281,7 +281,15 @@ def well_formed(doc: Doc, *, imperative: bool = True) -> str | None:
     if words[0].lower_ in _LOOSE_OPEN:
         return f"opens on {words[0].text!r}"
     last = words[-1]
-    if last.lower_ in _LOOSE_OPEN or (last.pos_ == "ADP" and last.dep_ == "prep"):
+    # "... the socket run that we never charged you for": a preposition whose object
+    # opened its clause, under a verb with its own subject that is not the main one
+    head = last.head
+    stranded = any(a.dep_ == "relcl" for a in last.ancestors) or (
+        head.pos_ in {"VERB", "AUX"}
+        and head.dep_ in {"relcl", "ccomp", "acl", "pcomp"}
+        and any(c.dep_ in {"nsubj", "nsubjpass"} for c in head.children)
+    )
+    if last.lower_ in _LOOSE_OPEN or (last.pos_ == "ADP" and last.dep_ == "prep" and not stranded):
         return f"ends on {last.text!r}"
     if re.search(r"[,;:]\s*$", doc.text.rstrip(".!? ")):
         return "orphan punctuation"

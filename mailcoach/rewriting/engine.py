@@ -1025,8 +1025,12 @@ class _Rewriter:
             return False  # an outburst, a heading: the other checks judge its edits
         root = next((t for t in before if t.dep_ == "ROOT"), None)
         bare = root is not None and not any(c.dep_ in _SUBJECT_DEPS for c in root.children)
+        # a rephrasing into a request ("In future, please look at ...") may be imperative
+        asks = re.match(r"(?i)(?:[\w ]+,\s*)?please\b", new) is not None
         after = self._parse(new)
-        return well_formed(after, imperative=bare) is not None or lost_negation(before, after)
+        return well_formed(after, imperative=bare or asks) is not None or lost_negation(
+            before, after
+        )
 
     def _orphan_pronoun(self, old: str, new: str) -> bool:
         """Tell whether a cut took away what the subject of ``new`` refers to: its
