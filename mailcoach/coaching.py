@@ -32,13 +32,13 @@ Situation = Literal["broken-promise", "repeated", "terms-withdrawn", "own-side"]
 
 #: A day of the month named alone, a date to the reader who knows the month ("Can
 #: you confirm the 28th works?"); too loose for the facts, enough for a next step.
+_DAY_OF_MONTH = re.compile(r"(?i)\bthe\s+(?:[12]?\d|3[01])(?:st|nd|rd|th)\b")
 #: A weekday set as a deadline: "by Friday 11 am", "before next Tuesday".
 _BY_WEEKDAY = re.compile(
     r"(?i)\b(?:by|before|until|till|no\s+later\s+than)\s+(?:this\s+|next\s+|"
     r"(?:the\s+)?end\s+of\s+(?:the\s+)?(?:day\s+)?(?:on\s+)?)?"
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day\b"
 )
-_DAY_OF_MONTH = re.compile(r"(?i)\bthe\s+(?:[12]?\d|3[01])(?:st|nd|rd|th)\b")
 
 
 class _Item(BaseModel):

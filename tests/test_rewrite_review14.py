@@ -230,3 +230,13 @@ def test_a_lesson_for_next_time_becomes_a_plain_request() -> None:
     )
     assert "In future, please look at the drafts when I send them" in result.text
     assert "three weeks later" in result.text
+
+
+def test_a_jibe_keeps_its_number_when_the_draft_states_it_nowhere_else() -> None:
+    """A figure of 120 does not state twelve: the count would be lost with the jibe."""
+    result = _rewrite(
+        "We ordered 120 boxes on PO-4471 and only 100 arrived. Honestly I start to think "
+        "your dispatch team cannot count to twelve. Please send a credit note for the 20 "
+        "missing boxes by Friday 11 December."
+    )
+    assert "twelve" in result.text

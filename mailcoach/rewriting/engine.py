@@ -106,8 +106,6 @@ _AGAIN = re.compile(
 _CLAUSE_BREAK = re.compile(r"\s*(?:[,;:]|\s[-\u2013\u2014])\s+")
 #: A quotation in double quotation marks, straight or curly.
 _QUOTED_SPAN = re.compile(r"[\"\u201c][^\"\u201c\u201d\n]*[\"\u201d]")
-
-
 #: A sentence that ends inside a quotation: 'saying "sign first, complain later."'.
 _MARK_IN_QUOTE = re.compile(r"[.!?][\"\u201d]\s*$")
 
@@ -1333,7 +1331,7 @@ class _Rewriter:
             value = _NUMBER_VALUES.get(word)
             if value is None:
                 return False  # "twice": a count of events, said here only
-            if not re.search(rf"(?i)(?<![\w.,]){value}(?![\w.,]\d)|\b{word}\b", rest):
+            if not re.search(rf"(?i)(?<![\w.,]){value}(?!\d|[.,]\d)|\b{word}\b", rest):
                 return False
         return True
 
@@ -1925,7 +1923,6 @@ def _before_deletion(body: str, insertion: Edit, edits: Sequence[Edit]) -> Edit:
 _LABEL = re.compile(r"(?i)(?:subject|subj|re|fwd?|ref|regarding)\s*:")
 #: What opens a point of a list, alone on its line before the sentence: "2.", "b)", "-".
 _LIST_MARK = re.compile(r"[^\S\n]*(?:\(?(?:\d{1,2}|[a-z])[.)]|[-*\u2022\u2013])[^\S\n]*")
-#: What the writer undertakes to do: "I will", "we'll", "I shall", "we must".
 #: A quotation of three words or more: the record of what someone said or wrote.
 _QUOTATION = re.compile(
     r"[\"\u201c][^\"\u201c\u201d\n\w]*\w+(?:[^\"\u201c\u201d\n\w]+\w+){2}[^\"\u201c\u201d\n]*[\"\u201d]"
@@ -1954,6 +1951,7 @@ _ASKS = re.compile(
     r"might|must|why|what|when|where|who|whom|whose|how|which|isn't|aren't|wasn't|"
     r"weren't|don't|doesn't|didn't|haven't|hasn't|won't|wouldn't|can't|couldn't)\b"
 )
+#: What the writer undertakes to do: "I will", "we'll", "I shall", "we must".
 _COMMITMENT = re.compile(r"(?i)\b(?:I|we)(?:\s+will|['\u2019]ll|\s+shall|\s+must)\b")
 #: A relative clause that hangs on the words before it ("..., which I sent on 9 August").
 _RELATIVE = re.compile(r"\s*(?:which|who|whom|whose|where)\b", re.IGNORECASE)
