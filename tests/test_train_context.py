@@ -54,9 +54,9 @@ def test_retraining_gives_the_shipped_weights_byte_for_byte() -> None:
 #: the shipped thresholds: today's figures (7 December 2026, seventh session, with dev9
 #: and the second pair of bars at 0.8/0.2 in a warned draft: 496 of 665 hurtful
 #: sentences caught, 0.746, against 463 with the first pair alone and 425 with the
-#: sentence model alone; 22 of 150 calm drafts warned, as without it) minus a margin.
+#: sentence model alone; 20 of 150 calm drafts warned, as without it) minus a margin.
 MIN_CAUGHT = 0.73
-MAX_CALM_WARNED = 23
+MAX_CALM_WARNED = 21
 
 
 @pytest.mark.skipif(
