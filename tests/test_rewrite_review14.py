@@ -240,3 +240,15 @@ def test_a_jibe_keeps_its_number_when_the_draft_states_it_nowhere_else() -> None
         "missing boxes by Friday 11 December."
     )
     assert "twelve" in result.text
+
+
+def test_telling_third_parties_to_shun_the_reader_goes_and_the_step_stays() -> None:
+    """The pronoun before the cut ("it's going to a debt collector") keeps its referent:
+    only words after it went."""
+    result = _rewrite(
+        "Invoice 0219 for £940 is six weeks overdue. If I hear nothing by Friday 11 December "
+        "it's going to a debt collector and I'll be letting the other blokes at the depot know "
+        "not to bother booking with you on credit."
+    )
+    assert "it's going to a debt collector." in result.text
+    assert "blokes" not in result.text
