@@ -1038,7 +1038,7 @@ class _Rewriter:
         if not _is_cut(old, new):
             return False  # a rephrasing says what it refers to itself
         if old.startswith(new.rstrip(" .!?")):
-            return False  # only words after the pronoun went: none of them was its referent
+            return False  # only words after the pronoun went; its referent comes before it
         after = self._parse(new)
         subject = next(
             (t for t in after if t.dep_ in _SUBJECT_DEPS and t.head.dep_ == "ROOT"), None
