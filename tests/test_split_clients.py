@@ -271,6 +271,25 @@ def test_a_company_name_in_capitals_is_not_a_closing_phrase() -> None:
     assert mark_lines(["BRIGHTSTONE AGGREGATES LTD", "BR", "Thx, Sam"]) == "ncc"
 
 
+@pytest.mark.parametrize(
+    "closing",
+    ["Thank you and kind regards,", "Thanks and best regards,", "Many thanks & best wishes,"],
+)
+def test_a_closing_after_thanks_opens_the_signature(closing: str) -> None:
+    """dev8's credit controller signed off "Thank you and kind regards," and her name,
+    title and company in capitals were checked as her own text."""
+    own = "Could you let me know by 21 June when we can expect the payment?\n"
+    signature = (
+        f"\n{closing}\n\nAgnieszka Wróblewska\nCredit Controller\nKARTONEX SP. Z O.O.\n"
+        "tel. +48 61 814 22 90\nPackaging that arrives in one piece.\n"
+    )
+    assert kinds_of(own + signature) == [(OWN, own), (SIGNATURE, signature)]
+
+
+def test_thanks_and_a_request_on_one_line_is_no_closing() -> None:
+    assert mark_lines(["Thanks and regards to your team for the quick fix."]) == "t"
+
+
 def test_a_tagline_needs_a_name_above_it() -> None:
     own = "The refund is on its way.\n"
     signature = "\nKind regards,\nMia Lund\nLund Interiors\nRooms that work since 1998\n"

@@ -214,7 +214,10 @@ _CLOSING_PHRASES = (
     "med vänliga hälsningar",
 )
 _CLOSING_RE = re.compile(
-    r"(?i:"
+    # a closing after thanks: "Thank you and kind regards," / "Thanks again & best wishes"
+    r"(?i:(?:many\s+)?thank(?:s|\s+you)(?:\s+(?:again|so\s+much|in\s+advance))?"
+    r"\s*(?:,\s*|\s+and\s+|\s*&\s*))?"
+    + r"(?i:"
     + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in _CLOSING_PHRASES)
     + r")\b[,.!]?"
     # an optional group of readers: "Thanks all," / "Thank you, everyone" / "Cheers both"
