@@ -7,10 +7,9 @@ recognise a benchmark clause already in a draft, used by the rewriter too.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Sequence
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Literal
 
@@ -230,7 +229,7 @@ def checklist(
             dated = [
                 bool(has_date(p) or _DAY_OF_MONTH.search(p) or _BY_WEEKDAY.search(p)) for p in plain
             ]
-            asks = functools.partial(hit, patterns)
+            asks = partial(hit, patterns)
             ok = any(dated[k] and (asks(k) or _asked_above(plain, k, asks)) for k in every)
         elif item.test == "benchmark":
             benchmark = gated(coaching.benchmark)

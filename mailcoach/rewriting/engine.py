@@ -52,6 +52,7 @@ from mailcoach.coaching import (
     situations,
 )
 from mailcoach.dispute import Fact, find_facts
+from mailcoach.facts.patterns import UNITS
 from mailcoach.model import Category, Draft, Finding, Report, Segment, SegmentKind, Severity
 from mailcoach.rewriting.benchmark import (
     NO_CLAUSE,
@@ -279,12 +280,6 @@ _DIGIT_WORD = re.compile(r"[^\s(),;:!?\"']*\d[^\s(),;:!?\"']*")
 _NUMBER_WORD = re.compile(
     r"(?i)\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twice)\b"
 )
-_NUMBER_VALUES = {
-    w: n
-    for n, w in enumerate(
-        "two three four five six seven eight nine ten eleven twelve".split(), start=2
-    )
-}
 #: How sure the role guess must be before the role picks the benchmark clause.
 ROLE_CONFIDENCE = 0.6
 #: Share of a sentence's content words (outside its findings) a whole-sentence
@@ -758,6 +753,15 @@ class _Rewriter:
         rule = self.rules.get(finding.rule_id)
         return rule is not None and rule.spec.kind == "model"
 
+    def _step_named(self, finding: Finding, words: str) -> bool:
+        """Tell whether a word list's threat names, in ``words``, a proportionate step
+        the writer may take ("pass it to our solicitors", ``steps.yml``)."""
+        return (
+            finding.category is Category.THREATENING
+            and not self._is_model(finding)
+            and load_steps().named_in(words)
+        )
+
     def _tone_cut(self, text: str, doc: Doc) -> _Mark | None:
         """Return the cut that drops a tone-only adjunct of ``text`` (``adjuncts.yml``).
 
@@ -805,13 +809,12 @@ class _Rewriter:
         if _COMMITMENT.search(tail) or load_steps().named_in(tail):
             return None  # "..., because then I will deduct them from the rent": it stays
         whole = len(text.rstrip())
-        if text[end:whole].startswith("?") and not _ASKS.match(text):
-            # the question was in the tail: "I can't find it anywhere, so maybe you're
-            # working off another version?" keeps a statement, with a full stop
-            return last.start(), whole, "."
-        if _MARK_IN_QUOTE.search(text):
-            # '..., and left saying "sign first, complain later."': the quotation goes
-            # with the tail, and its full stop is the sentence's
+        asked_in_tail = text[end:whole].startswith("?") and not _ASKS.match(text)
+        if asked_in_tail or _MARK_IN_QUOTE.search(text):
+            # the question was in the tail ("I can't find it anywhere, so maybe you're
+            # working off another version?"), or the quotation that ends the sentence
+            # ('..., and left saying "sign first, complain later."'): what is left is a
+            # statement, with its full stop
             return last.start(), whole, "."
         return last.start(), end, ""
 
@@ -869,11 +872,8 @@ class _Rewriter:
                     rephrasings[min(alternative, len(rephrasings) - 1)] if rephrasings else None,
                     self._phrase_mark(sentence, finding),
                 ]
-            step = (
-                finding.category is Category.THREATENING
-                and not self._is_model(finding)
-                and load_steps().named_in(text[a:b])
-            )  # "pass it to our solicitors": a step the writer may take is never cut
+            # "pass it to our solicitors": a step the writer may take is never cut
+            step = self._step_named(finding, text[a:b])
             if doc is not None and not step:
                 if self._is_model(finding):
                     options.append(self._first_aside(text, doc))
@@ -1330,9 +1330,9 @@ class _Rewriter:
         rest = self.body[: sentence.start] + " " + self.body[sentence.end :]
         for m in _NUMBER_WORD.finditer(text):
             word = m[0].lower()
-            value = _NUMBER_VALUES.get(word)
-            if value is None:
+            if word not in UNITS:
                 return False  # "twice": a count of events, said here only
+            value = UNITS.index(word) + 1
             if not re.search(rf"(?i)(?<![\w.,]){value}(?!\d|[.,]\d)|\b{word}\b", rest):
                 return False
         return True
@@ -1614,13 +1614,8 @@ class _Rewriter:
         False when no sentence could move (every plan is spent).
         """
         moved: list[_Sentence] = []
-        steps = load_steps()
         for finding in left:
-            if (
-                finding.category is Category.THREATENING
-                and not self._is_model(finding)
-                and steps.named_in(finding.text)
-            ):
+            if self._step_named(finding, finding.text):
                 continue  # a step the writer may take stays, however it is worded
             origin = _original_position(finding.start, edits)
             sentence = self._sentence_at(origin, origin + 1)
